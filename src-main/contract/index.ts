@@ -1,0 +1,57 @@
+/**
+ * The one contract of Anomap: every request, response and event, as zod schemas with the
+ * TypeScript types derived from them. Imports nothing of ours; any layer may import it.
+ */
+import type { z } from 'zod';
+import * as schemas from './schemas.ts';
+import * as jobs from './jobs.ts';
+import * as methodSchemas from './methods.ts';
+
+export * from './schemas.ts';
+export * from './jobs.ts';
+export * from './methods.ts';
+export * from './events.ts';
+export * from './errors.ts';
+export * from './wire.ts';
+export * from './pixels.ts';
+export * from './presets.ts';
+export * from './client.ts';
+
+export type StudyId = z.infer<typeof schemas.StudyIdSchema>;
+export type RunId = z.infer<typeof schemas.RunIdSchema>;
+export type ImageId = z.infer<typeof schemas.ImageIdSchema>;
+export type AnnotationId = z.infer<typeof schemas.AnnotationIdSchema>;
+export type JobId = z.infer<typeof schemas.JobIdSchema>;
+export type Verdict = z.infer<typeof schemas.VerdictSchema>;
+export type ReviewStatus = z.infer<typeof schemas.ReviewStatusSchema>;
+export type ImageInfo = z.infer<typeof schemas.ImageInfoSchema>;
+export type Label = z.infer<typeof schemas.LabelSchema>;
+export type Box = z.infer<typeof schemas.BoxSchema>;
+export type Annotation = z.infer<typeof schemas.AnnotationSchema>;
+export type StudySummary = z.infer<typeof schemas.StudySummarySchema>;
+export type StudyDetail = z.infer<typeof schemas.StudyDetailSchema>;
+export type ReconstructionSettings = z.infer<typeof schemas.ReconstructionSettingsSchema>;
+export type PresetName = z.infer<typeof schemas.PresetNameSchema>;
+export type RunSummary = z.infer<typeof schemas.RunSummarySchema>;
+export type Result = z.infer<typeof schemas.ResultSchema>;
+export type Evaluation = z.infer<typeof schemas.EvaluationSchema>;
+export type ModelInfo = z.infer<typeof schemas.ModelInfoSchema>;
+export type Progress = z.infer<typeof schemas.ProgressSchema>;
+
+export type JobSpec = z.output<typeof jobs.JobSpecSchema>;
+export type JobSpecInput = z.input<typeof jobs.JobSpecSchema>;
+export type JobKind = z.infer<typeof jobs.JobKindSchema>;
+export type JobStatus = z.infer<typeof jobs.JobStatusSchema>;
+export type JobPriority = z.infer<typeof jobs.JobPrioritySchema>;
+export type Job = z.infer<typeof jobs.JobSchema>;
+export type ReconstructJobSpec = z.output<typeof jobs.ReconstructJobSpecSchema>;
+export type TrainJobSpec = z.output<typeof jobs.TrainJobSpecSchema>;
+export type EvaluateJobSpec = z.output<typeof jobs.EvaluateJobSpecSchema>;
+export type ImportJobSpec = z.output<typeof jobs.ImportJobSpecSchema>;
+export type SelftestJobSpec = z.output<typeof jobs.SelftestJobSpecSchema>;
+
+export type ListStudiesParams = z.input<typeof methodSchemas.ListStudiesParamsSchema>;
+export type ListStudiesResult = z.infer<typeof methodSchemas.ListStudiesResultSchema>;
+export type BackendInfo = z.infer<typeof methodSchemas.BackendInfoSchema>;
+export type AppSettings = z.infer<typeof methodSchemas.SettingsSchema>;
+export type ImportSummary = z.infer<typeof methodSchemas.ImportSummarySchema>;

@@ -1,0 +1,99 @@
+/**
+ * Long jobs: what can be started, and how a job looks while it is queued, running and done.
+ */
+import { z } from 'zod';
+import {
+  PresetNameSchema,
+  ProgressSchema,
+  ReconstructionSettingsSchema,
+  RunIdSchema,
+  StudyIdSchema,
+  JobIdSchema,
+} from './schemas.ts';
+
+export const JobPrioritySchema = z.enum(['low', 'normal', 'high']);
+
+export const ReconstructJobSpecSchema = z
+  .object({
+    kind: z.literal('reconstruct'),
+    studyIds: z.array(StudyIdSchema).min(1).max(100_000),
+    /** A named preset, or custom settings; exactly one of the two. */
+    preset: PresetNameSchema.optional(),
+    settings: ReconstructionSettingsSchema.optional(),
+    /** Also run the unguided ablation (s = 0) with the same L and k. */
+    withUnguided: z.boolean().default(false),
+    /** Keep the denoising chain for the chain player. */
+    captureChain: z.boolean().default(false),
+  })
+  .refine((spec) => (spec.preset === undefined) !== (spec.settings === undefined), {
+    message: 'give either a preset or custom settings, not both',
+  });
+
+export const TrainJobSpecSchema = z.object({
+  kind: z.literal('train'),
+  model: z.enum(['diffusion', 'classifier']),
+  imageSize: z.union([z.literal(64), z.literal(128)]).default(64),
+  steps: z.number().int().min(1).max(10_000_000),
+  batchSize: z.number().int().min(1).max(1024).default(16),
+  learningRate: z.number().positive().max(1).default(1e-4),
+  /** Continue from the last checkpoint of an interrupted run of the same model. */
+  resume: z.boolean().default(true),
+});
+
+export const EvaluateJobSpecSchema = z.object({
+  kind: z.literal('evaluate'),
+  runId: RunIdSchema,
+  split: z.string().min(1).max(64).optional(),
+});
+
+export const ImportJobSpecSchema = z.object({
+  kind: z.literal('import'),
+  /** Absolute paths of files, folders or dataset manifests (CSV) on this machine. */
+  paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+});
+
+/** A diagnostic job that counts to `steps` with progress; checks the job process without models. */
+export const SelftestJobSpecSchema = z.object({
+  kind: z.literal('selftest'),
+  steps: z.number().int().min(1).max(100_000).default(10),
+  stepMs: z.number().int().min(0).max(10_000).default(10),
+  /** Throw an error at this step (checks that a failing job fails cleanly). */
+  failAt: z.number().int().nonnegative().optional(),
+  /** Kill the engine process at this step (checks crash recovery). */
+  crashAt: z.number().int().nonnegative().optional(),
+});
+
+export const JobSpecSchema = z.discriminatedUnion('kind', [
+  ReconstructJobSpecSchema,
+  TrainJobSpecSchema,
+  EvaluateJobSpecSchema,
+  ImportJobSpecSchema,
+  SelftestJobSpecSchema,
+]);
+
+export const JobKindSchema = z.enum(['reconstruct', 'train', 'evaluate', 'import', 'selftest']);
+
+export const JobStatusSchema = z.enum([
+  'queued',
+  'running',
+  'finished',
+  'failed',
+  'cancelled',
+  /** Was running when the app stopped; training jobs are queued again to resume. */
+  'interrupted',
+]);
+
+export const JobSchema = z.object({
+  id: JobIdSchema,
+  kind: JobKindSchema,
+  spec: JobSpecSchema,
+  priority: JobPrioritySchema,
+  status: JobStatusSchema,
+  progress: ProgressSchema.nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  /** What the job produced (a run id, an import summary, ...), as plain JSON. */
+  result: z.json().nullable(),
+});

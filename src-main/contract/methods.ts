@@ -1,0 +1,190 @@
+/**
+ * Every request Anomap's doors can make, with its params and its result, in one table.
+ * The key is the method's name on every wire (IPC channel suffix, WebSocket, HTTP path).
+ */
+import { z } from 'zod';
+import {
+  AnnotationIdSchema,
+  AnnotationSchema,
+  BoxSchema,
+  EvaluationSchema,
+  FindingSchema,
+  ImageIdSchema,
+  JobIdSchema,
+  LabelSchema,
+  ModelInfoSchema,
+  ReconstructionSettingsSchema,
+  ResultSchema,
+  ReviewStatusSchema,
+  RunIdSchema,
+  RunSummarySchema,
+  StudyDetailSchema,
+  StudyIdSchema,
+  StudySummarySchema,
+  VerdictSchema,
+} from './schemas.ts';
+import { JobPrioritySchema, JobSchema, JobSpecSchema, JobStatusSchema } from './jobs.ts';
+
+const NoParams = z.object({}).strict();
+
+export const StudySortFieldSchema = z.enum([
+  'id',
+  'studyDate',
+  'patientAlias',
+  'score',
+  'status',
+  /** "Next case to label": most useful to label first (uncertainty or anomaly score). */
+  'labellingPriority',
+]);
+
+export const ListStudiesParamsSchema = z
+  .object({
+    search: z.string().max(200).optional(),
+    verdict: z.union([VerdictSchema, z.literal('unlabelled')]).optional(),
+    finding: FindingSchema.optional(),
+    status: ReviewStatusSchema.optional(),
+    split: z.string().max(64).optional(),
+    scoreMin: z.number().optional(),
+    scoreMax: z.number().optional(),
+    /** Scores (and the score filter) come from this run; default the latest run. */
+    runId: RunIdSchema.optional(),
+    sort: StudySortFieldSchema.default('id'),
+    direction: z.enum(['asc', 'desc']).default('asc'),
+    offset: z.number().int().nonnegative().default(0),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+export const ListStudiesResultSchema = z.object({
+  total: z.number().int().nonnegative(),
+  items: z.array(StudySummarySchema),
+  /** Progress counts over the whole library, per review status. */
+  statusCounts: z.record(ReviewStatusSchema, z.number().int().nonnegative()),
+});
+
+export const BackendInfoSchema = z.object({
+  /** tensorflow (native), wasm or cpu. */
+  backend: z.string(),
+  /** Why this backend was chosen (e.g. "tfjs-node not installed"). */
+  reason: z.string(),
+  gpu: z.boolean(),
+});
+
+export const SettingsSchema = z.object({
+  libraryDir: z.string(),
+  modelsDir: z.string(),
+  version: z.string(),
+  /** Where the app runs: the desktop app or browser mode. */
+  door: z.enum(['electron', 'browser']),
+  presets: z.record(z.string(), ReconstructionSettingsSchema),
+});
+
+export const ImportSummarySchema = z.object({
+  imported: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  failed: z.array(z.object({ path: z.string(), reason: z.string() })),
+});
+
+/** The table of methods: params in, result out. */
+export const methods = {
+  health: {
+    params: NoParams,
+    result: z.object({ ok: z.literal(true), version: z.string() }),
+  },
+  backendInfo: { params: NoParams, result: BackendInfoSchema },
+  getSettings: { params: NoParams, result: SettingsSchema },
+  listModels: { params: NoParams, result: z.array(ModelInfoSchema) },
+  listRuns: { params: NoParams, result: z.array(RunSummarySchema) },
+
+  listStudies: { params: ListStudiesParamsSchema, result: ListStudiesResultSchema },
+  getStudy: { params: z.object({ studyId: StudyIdSchema }).strict(), result: StudyDetailSchema },
+  /** Where to fetch an image's bytes (the stored file) and its raw pixels (see pixels.ts). */
+  imageUrl: {
+    params: z.object({ imageId: ImageIdSchema }).strict(),
+    result: z.object({ url: z.string(), pixelsUrl: z.string() }),
+  },
+
+  setLabel: {
+    params: z
+      .object({
+        studyId: StudyIdSchema,
+        label: LabelSchema.partial(),
+        author: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
+    result: LabelSchema,
+  },
+  addAnnotation: {
+    params: z
+      .object({
+        studyId: StudyIdSchema,
+        imageId: ImageIdSchema,
+        finding: FindingSchema,
+        box: BoxSchema,
+        author: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
+    result: AnnotationSchema,
+  },
+  updateAnnotation: {
+    params: z
+      .object({
+        annotationId: AnnotationIdSchema,
+        finding: FindingSchema.optional(),
+        box: BoxSchema.optional(),
+        author: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
+    result: AnnotationSchema,
+  },
+  deleteAnnotation: {
+    params: z
+      .object({ annotationId: AnnotationIdSchema, author: z.string().min(1).max(200).optional() })
+      .strict(),
+    result: z.object({ deleted: z.literal(true) }),
+  },
+
+  /** Import files, folders or dataset manifests; runs as a job ('import'). */
+  startImport: {
+    params: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000) }).strict(),
+    result: JobSchema,
+  },
+  startJob: {
+    params: z
+      .object({ spec: JobSpecSchema, priority: JobPrioritySchema.default('normal') })
+      .strict(),
+    result: JobSchema,
+  },
+  cancelJob: { params: z.object({ jobId: JobIdSchema }).strict(), result: JobSchema },
+  listJobs: {
+    params: z.object({ status: JobStatusSchema.optional() }).strict(),
+    result: z.array(JobSchema),
+  },
+
+  getResult: {
+    params: z.object({ runId: RunIdSchema, studyId: StudyIdSchema }).strict(),
+    result: ResultSchema.nullable(),
+  },
+  getEvaluation: {
+    params: z.object({ runId: RunIdSchema }).strict(),
+    result: EvaluationSchema.nullable(),
+  },
+  /** Writes the CSV and JSON report of a run into the library's export folder. */
+  exportReport: {
+    params: z.object({ runId: RunIdSchema, format: z.enum(['csv', 'json']) }).strict(),
+    result: z.object({ path: z.string(), url: z.string().nullable() }),
+  },
+} as const;
+
+export type MethodName = keyof typeof methods;
+export const methodNames = Object.keys(methods) as MethodName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+
+/** What a caller passes (defaults may be left out). */
+export type ParamsOf<M extends MethodName> = z.input<(typeof methods)[M]['params']>;
+/** What a handler receives after validation (defaults filled in). */
+export type ParsedParamsOf<M extends MethodName> = z.output<(typeof methods)[M]['params']>;
+export type ResultOf<M extends MethodName> = z.output<(typeof methods)[M]['result']>;

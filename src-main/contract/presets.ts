@@ -1,0 +1,15 @@
+/**
+ * Reconstruction presets, as data (ALGORITHM.md: L in 100..500, s in 0..200, k in 1..25).
+ * Faster presets take bigger DDIM strides; every preset is stored with its result as settings.
+ */
+import type { z } from 'zod';
+import type { PresetNameSchema, ReconstructionSettingsSchema } from './schemas.ts';
+
+type PresetName = z.infer<typeof PresetNameSchema>;
+type Settings = z.infer<typeof ReconstructionSettingsSchema>;
+
+export const RECONSTRUCTION_PRESETS: Readonly<Record<PresetName, Settings>> = {
+  fast: { noiseLevel: 250, stride: 25, guidanceScale: 100, encoding: 'ddim' },
+  balanced: { noiseLevel: 400, stride: 10, guidanceScale: 100, encoding: 'ddim' },
+  quality: { noiseLevel: 500, stride: 5, guidanceScale: 100, encoding: 'ddim' },
+};
