@@ -1,0 +1,22 @@
+/** The contract's types, in one place for the renderer (types only: nothing runs from here). */
+export type {
+  Annotation,
+  ApiClient,
+  Box,
+  Evaluation,
+  ImageInfo,
+  Job,
+  JobKind,
+  Label,
+  ListStudiesParams,
+  ModelInfo,
+  PresetName,
+  Progress,
+  ReconstructionSettings,
+  Result,
+  ReviewStatus,
+  RunSummary,
+  StudyDetail,
+  StudySummary,
+  Verdict,
+} from '../../src-main/contract/index.ts';

@@ -1,0 +1,97 @@
+/**
+ * Overlay of the anomaly map on the input slice: pixels whose anomaly is at or above the
+ * threshold are coloured through the colormap and alpha-blended over the windowed greyscale;
+ * pixels below it show the greyscale untouched, so the radiologist still sees the anatomy.
+ */
+import { LUT_SIZE, type ColormapLut } from './colormaps.ts';
+
+export interface OverlaySettings {
+  /** Anomaly values mapped to the first and last colormap entries. */
+  rangeMin: number;
+  rangeMax: number;
+  /** Anomaly at or above this is drawn; below it is transparent. */
+  threshold: number;
+  /** 0 (invisible) .. 1 (opaque). */
+  opacity: number;
+  lut: ColormapLut;
+}
+
+/** 1 where the anomaly map reaches the threshold, 0 elsewhere. */
+export function thresholdMask(anomalyMap: ArrayLike<number>, threshold: number): Uint8Array {
+  const mask = new Uint8Array(anomalyMap.length);
+  for (let i = 0; i < anomalyMap.length; i++) mask[i] = anomalyMap[i] >= threshold ? 1 : 0;
+  return mask;
+}
+
+/** Colormap index 0..255 of one anomaly value within the overlay range. */
+export function colormapIndex(value: number, rangeMin: number, rangeMax: number): number {
+  const span = rangeMax - rangeMin;
+  const t = span > 0 ? (value - rangeMin) / span : 1;
+  if (!(t > 0)) return 0;
+  if (t >= 1) return LUT_SIZE - 1;
+  return Math.min(LUT_SIZE - 1, Math.floor(t * LUT_SIZE));
+}
+
+/**
+ * RGBA pixels (canvas ImageData layout) of the greyscale slice with the map blended over it.
+ * `grey` is the windowed slice (one byte per pixel); pass `anomalyMap` null to get the plain slice.
+ */
+export function composeOverlay(
+  grey: Uint8ClampedArray,
+  anomalyMap: ArrayLike<number> | null,
+  settings: OverlaySettings,
+  out: Uint8ClampedArray = new Uint8ClampedArray(grey.length * 4),
+): Uint8ClampedArray {
+  if (anomalyMap && anomalyMap.length !== grey.length) {
+    throw new Error(
+      `anomaly map has ${anomalyMap.length} pixels but the slice has ${grey.length}; they must match`,
+    );
+  }
+  const alpha = Math.max(0, Math.min(1, settings.opacity));
+  const { lut, rangeMin, rangeMax, threshold } = settings;
+  for (let i = 0; i < grey.length; i++) {
+    const g = grey[i];
+    const o = 4 * i;
+    out[o + 3] = 255;
+    const value = anomalyMap ? anomalyMap[i] : NaN;
+    if (anomalyMap && value >= threshold && alpha > 0) {
+      const c = 3 * colormapIndex(value, rangeMin, rangeMax);
+      out[o] = Math.round(g + alpha * (lut[c] - g));
+      out[o + 1] = Math.round(g + alpha * (lut[c + 1] - g));
+      out[o + 2] = Math.round(g + alpha * (lut[c + 2] - g));
+    } else {
+      out[o] = g;
+      out[o + 1] = g;
+      out[o + 2] = g;
+    }
+  }
+  return out;
+}
+
+/** Greyscale (one byte per pixel) as opaque RGBA. */
+export function greyToRgba(grey: Uint8ClampedArray): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(grey.length * 4);
+  for (let i = 0; i < grey.length; i++) {
+    out[4 * i] = out[4 * i + 1] = out[4 * i + 2] = grey[i];
+    out[4 * i + 3] = 255;
+  }
+  return out;
+}
+
+/** A map drawn on its own through the colormap (the third view of Review). */
+export function colorizeMap(
+  anomalyMap: ArrayLike<number>,
+  lut: ColormapLut,
+  rangeMin: number,
+  rangeMax: number,
+): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(anomalyMap.length * 4);
+  for (let i = 0; i < anomalyMap.length; i++) {
+    const c = 3 * colormapIndex(anomalyMap[i], rangeMin, rangeMax);
+    out[4 * i] = lut[c];
+    out[4 * i + 1] = lut[c + 1];
+    out[4 * i + 2] = lut[c + 2];
+    out[4 * i + 3] = 255;
+  }
+  return out;
+}
