@@ -32,7 +32,12 @@ export type StudySummary = z.infer<typeof schemas.StudySummarySchema>;
 export type StudyDetail = z.infer<typeof schemas.StudyDetailSchema>;
 export type ReconstructionSettings = z.infer<typeof schemas.ReconstructionSettingsSchema>;
 export type PresetName = z.infer<typeof schemas.PresetNameSchema>;
-export type RunSummary = z.infer<typeof schemas.RunSummarySchema>;
+export type Run = z.infer<typeof schemas.RunSchema>;
+/** @deprecated the same as Run. */
+export type RunSummary = Run;
+export type ImageHash = z.infer<typeof schemas.ImageHashSchema>;
+export type LabelChange = z.infer<typeof schemas.LabelChangeSchema>;
+export type QuantisationScale = z.infer<typeof schemas.QuantisationScaleSchema>;
 export type Result = z.infer<typeof schemas.ResultSchema>;
 export type Evaluation = z.infer<typeof schemas.EvaluationSchema>;
 export type ModelInfo = z.infer<typeof schemas.ModelInfoSchema>;

@@ -9,15 +9,17 @@ import {
   BoxSchema,
   EvaluationSchema,
   FindingSchema,
+  ImageHashSchema,
   ImageIdSchema,
   JobIdSchema,
+  LabelChangeSchema,
   LabelSchema,
   ModelInfoSchema,
   ReconstructionSettingsSchema,
   ResultSchema,
   ReviewStatusSchema,
   RunIdSchema,
-  RunSummarySchema,
+  RunSchema,
   StudyDetailSchema,
   StudyIdSchema,
   StudySummarySchema,
@@ -28,13 +30,14 @@ import { JobPrioritySchema, JobSchema, JobSpecSchema, JobStatusSchema } from './
 const NoParams = z.object({}).strict();
 
 export const StudySortFieldSchema = z.enum([
-  'id',
-  'studyDate',
-  'patientAlias',
-  'score',
+  'created',
+  'date',
+  'patient',
+  'source',
   'status',
-  /** "Next case to label": most useful to label first (uncertainty or anomaly score). */
-  'labellingPriority',
+  'verdict',
+  /** Anomaly score of the run: highest first is the "next case to look at" order. */
+  'score',
 ]);
 
 export const ListStudiesParamsSchema = z
@@ -44,22 +47,21 @@ export const ListStudiesParamsSchema = z
     finding: FindingSchema.optional(),
     status: ReviewStatusSchema.optional(),
     split: z.string().max(64).optional(),
+    source: z.string().max(200).optional(),
     scoreMin: z.number().optional(),
     scoreMax: z.number().optional(),
-    /** Scores (and the score filter) come from this run; default the latest run. */
+    /** Scores (and the score filter and sort) come from this run. */
     runId: RunIdSchema.optional(),
-    sort: StudySortFieldSchema.default('id'),
-    direction: z.enum(['asc', 'desc']).default('asc'),
+    sort: StudySortFieldSchema.default('created'),
+    order: z.enum(['asc', 'desc']).default('asc'),
     offset: z.number().int().nonnegative().default(0),
-    limit: z.number().int().min(1).max(500).default(100),
+    limit: z.number().int().min(1).max(1000).default(100),
   })
   .strict();
 
 export const ListStudiesResultSchema = z.object({
   total: z.number().int().nonnegative(),
-  items: z.array(StudySummarySchema),
-  /** Progress counts over the whole library, per review status. */
-  statusCounts: z.record(ReviewStatusSchema, z.number().int().nonnegative()),
+  studies: z.array(StudySummarySchema),
 });
 
 export const BackendInfoSchema = z.object({
@@ -94,13 +96,21 @@ export const methods = {
   backendInfo: { params: NoParams, result: BackendInfoSchema },
   getSettings: { params: NoParams, result: SettingsSchema },
   listModels: { params: NoParams, result: z.array(ModelInfoSchema) },
-  listRuns: { params: NoParams, result: z.array(RunSummarySchema) },
+  listRuns: { params: NoParams, result: z.array(RunSchema) },
+  listFindings: {
+    params: NoParams,
+    result: z.array(z.object({ name: z.string(), source: z.string() })),
+  },
 
   listStudies: { params: ListStudiesParamsSchema, result: ListStudiesResultSchema },
-  getStudy: { params: z.object({ studyId: StudyIdSchema }).strict(), result: StudyDetailSchema },
-  /** Where to fetch an image's bytes (the stored file) and its raw pixels (see pixels.ts). */
+  /** A study with its images, label, annotations and the results of a run (default: latest). */
+  getStudy: {
+    params: z.object({ studyId: StudyIdSchema, runId: RunIdSchema.optional() }).strict(),
+    result: StudyDetailSchema,
+  },
+  /** Where to fetch a stored image's PNG and its raw pixels (see pixels.ts), by its hash. */
   imageUrl: {
-    params: z.object({ imageId: ImageIdSchema }).strict(),
+    params: z.object({ hash: ImageHashSchema }).strict(),
     result: z.object({ url: z.string(), pixelsUrl: z.string() }),
   },
 
@@ -108,7 +118,7 @@ export const methods = {
     params: z
       .object({
         studyId: StudyIdSchema,
-        label: LabelSchema.partial(),
+        label: LabelChangeSchema,
         author: z.string().min(1).max(200).optional(),
       })
       .strict(),
@@ -117,9 +127,8 @@ export const methods = {
   addAnnotation: {
     params: z
       .object({
-        studyId: StudyIdSchema,
         imageId: ImageIdSchema,
-        finding: FindingSchema,
+        finding: FindingSchema.nullable(),
         box: BoxSchema,
         author: z.string().min(1).max(200).optional(),
       })
@@ -130,7 +139,7 @@ export const methods = {
     params: z
       .object({
         annotationId: AnnotationIdSchema,
-        finding: FindingSchema.optional(),
+        finding: FindingSchema.nullable().optional(),
         box: BoxSchema.optional(),
         author: z.string().min(1).max(200).optional(),
       })
@@ -163,7 +172,8 @@ export const methods = {
 
   getResult: {
     params: z.object({ runId: RunIdSchema, studyId: StudyIdSchema }).strict(),
-    result: ResultSchema.nullable(),
+    /** One result per image of the study that the run reconstructed. */
+    result: z.array(ResultSchema),
   },
   getEvaluation: {
     params: z.object({ runId: RunIdSchema }).strict(),
@@ -171,8 +181,8 @@ export const methods = {
   },
   /** Writes the CSV and JSON report of a run into the library's export folder. */
   exportReport: {
-    params: z.object({ runId: RunIdSchema, format: z.enum(['csv', 'json']) }).strict(),
-    result: z.object({ path: z.string(), url: z.string().nullable() }),
+    params: z.object({ runId: RunIdSchema }).strict(),
+    result: z.object({ files: z.array(z.object({ path: z.string(), url: z.string() })) }),
   },
 } as const;
 

@@ -4,14 +4,17 @@
  */
 import { z } from 'zod';
 
-/** Studies, annotations and runs are rows of the library; their ids are SQLite row ids. */
+/** Studies, images (slices), annotations, runs and models are library rows: SQLite row ids. */
 export const StudyIdSchema = z.number().int().positive();
+export const ImageIdSchema = z.number().int().positive();
 export const RunIdSchema = z.number().int().positive();
 export const AnnotationIdSchema = z.number().int().positive();
-/** Images are immutable files named by the hex SHA-256 of their content. */
-export const ImageIdSchema = z
-  .string()
-  .regex(/^[a-f0-9]{16,128}$/, 'an image id is a hex content hash');
+export const ModelIdSchema = z.number().int().positive();
+/**
+ * Stored image files (slices, masks, reconstructions, anomaly maps) are immutable PNGs named
+ * by the SHA-256 of their pixels; their bytes are fetched by this hash (see routes in wire.ts).
+ */
+export const ImageHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'an image hash is 64 hex digits');
 export const JobIdSchema = z
   .string()
   .min(1)
@@ -23,25 +26,54 @@ export const ReviewStatusSchema = z.enum(['not-reviewed', 'in-progress', 'done',
 /** Findings come from the library's vocabulary (fastMRI+ names and more); checked there. */
 export const FindingSchema = z.string().trim().min(1).max(120);
 
+/** Stored value -> source value: `value = stored * valueSlope + valueIntercept`. */
 export const ImageInfoSchema = z.object({
   id: ImageIdSchema,
+  studyId: StudyIdSchema,
+  hash: ImageHashSchema,
+  seriesUid: z.string().nullable(),
+  seriesDescription: z.string().nullable(),
+  sliceIndex: z.number().int().nonnegative(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
-  bitDepth: z.number().int().positive(),
+  bitDepth: z.union([z.literal(8), z.literal(16)]),
+  valueSlope: z.number(),
+  valueIntercept: z.number(),
   /** Millimetres per pixel (row, column) where the source said so. */
   pixelSpacing: z.tuple([z.number(), z.number()]).nullable(),
-  sliceIndex: z.number().int().nonnegative(),
-  originalPath: z.string().nullable(),
+  sliceThickness: z.number().nullable(),
+  /** Window from the source header (DICOM), in source units. */
+  windowCenter: z.number().nullable(),
+  windowWidth: z.number().nullable(),
+  originalPath: z.string(),
+  brainMaskHash: ImageHashSchema.nullable(),
+  healthyMaskHash: ImageHashSchema.nullable(),
 });
 
+/** The human label of a study; never mixed with an AI result. */
 export const LabelSchema = z.object({
+  studyId: StudyIdSchema,
   verdict: VerdictSchema.nullable(),
   findings: z.array(FindingSchema),
   /** 1 (obvious) .. 5 (hard). */
   difficulty: z.number().int().min(1).max(5).nullable(),
-  comment: z.string().max(10_000),
+  comment: z.string().max(10_000).nullable(),
   status: ReviewStatusSchema,
+  author: z.string().nullable(),
+  updatedAt: z.string().nullable(),
 });
+
+/** What a person may change in a label (each field optional; absent fields stay). */
+export const LabelChangeSchema = z
+  .object({
+    verdict: VerdictSchema.nullable(),
+    findings: z.array(FindingSchema).max(100),
+    difficulty: z.number().int().min(1).max(5).nullable(),
+    comment: z.string().max(10_000).nullable(),
+    status: ReviewStatusSchema,
+  })
+  .partial()
+  .strict();
 
 export const BoxSchema = z.object({
   x: z.number().nonnegative(),
@@ -52,19 +84,21 @@ export const BoxSchema = z.object({
 
 export const AnnotationSchema = z.object({
   id: AnnotationIdSchema,
-  studyId: StudyIdSchema,
   imageId: ImageIdSchema,
-  finding: FindingSchema,
+  finding: FindingSchema.nullable(),
   kind: z.enum(['box', 'mask']),
   box: BoxSchema.nullable(),
   /** For masks: the stored mask image. */
-  maskImageId: ImageIdSchema.nullable(),
+  maskHash: ImageHashSchema.nullable(),
   author: z.string(),
   createdAt: z.string(),
+  updatedAt: z.string(),
 });
 
 export const StudySummarySchema = z.object({
   id: StudyIdSchema,
+  /** Identity of the study in its source (DICOM StudyInstanceUID, file path, ...). */
+  uid: z.string(),
   patientAlias: z.string().nullable(),
   studyDate: z.string().nullable(),
   modality: z.string().nullable(),
@@ -72,13 +106,14 @@ export const StudySummarySchema = z.object({
   description: z.string().nullable(),
   /** Dataset split where the study came from a manifest (train/val/test). */
   split: z.string().nullable(),
+  createdAt: z.string(),
   imageCount: z.number().int().nonnegative(),
   /** First image, for thumbnails. */
-  thumbnailImageId: ImageIdSchema.nullable(),
+  firstImageId: ImageIdSchema.nullable(),
   verdict: VerdictSchema.nullable(),
   status: ReviewStatusSchema,
   findings: z.array(FindingSchema),
-  /** Anomaly score of the latest (or the filtered) run; an AI result, never a label. */
+  /** Highest image score of the asked (or latest) run: an AI result, never a label. */
   score: z.number().nullable(),
 });
 
@@ -93,35 +128,43 @@ export const ReconstructionSettingsSchema = z.object({
 
 export const PresetNameSchema = z.enum(['fast', 'balanced', 'quality']);
 
-export const RunSummarySchema = z.object({
+/** A run: one batch of reconstructions with the settings and models that made it. */
+export const RunSchema = z.object({
   id: RunIdSchema,
-  createdAt: z.string(),
-  status: z.enum(['queued', 'running', 'finished', 'failed', 'cancelled']),
-  settings: ReconstructionSettingsSchema,
-  imageSize: z.number().int().positive(),
-  modelVersions: z.record(z.string(), z.string()),
-  studyCount: z.number().int().nonnegative(),
+  name: z.string().nullable(),
+  /** L, k, s, encoding, image size and whatever else changed the result. */
+  settings: z.record(z.string(), z.unknown()),
+  modelIds: z.array(ModelIdSchema),
+  status: z.enum(['running', 'done', 'failed']),
+  error: z.string().nullable(),
+  timings: z.record(z.string(), z.number()).nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
 });
 
+/** Stored maps are quantised to 16-bit PNG; `value = min + stored / 65535 * (max - min)`. */
+export const QuantisationScaleSchema = z.object({ min: z.number(), max: z.number() });
+
 export const ResultSchema = z.object({
+  id: z.number().int().positive(),
   runId: RunIdSchema,
-  studyId: StudyIdSchema,
   imageId: ImageIdSchema,
-  reconstructionImageId: ImageIdSchema,
-  anomalyMapImageId: ImageIdSchema,
+  studyId: StudyIdSchema,
+  reconstructionHash: ImageHashSchema,
+  reconstructionScale: QuantisationScaleSchema,
+  mapHash: ImageHashSchema,
+  mapScale: QuantisationScaleSchema,
   score: z.number(),
   threshold: z.number().nullable(),
-  /** Decision of the model (AI), kept apart from the human label. */
-  predicted: VerdictSchema.nullable(),
-  /** Captured denoising chain, when the run kept it. */
-  chainImageIds: z.array(ImageIdSchema),
-  settings: ReconstructionSettingsSchema,
+  createdAt: z.string(),
 });
 
 export const StudyDetailSchema = StudySummarySchema.extend({
+  originPath: z.string().nullable(),
   images: z.array(ImageInfoSchema),
-  label: LabelSchema.nullable(),
+  label: LabelSchema,
   annotations: z.array(AnnotationSchema),
+  /** Results of the asked (or latest) run for this study's images; empty when none. */
   results: z.array(ResultSchema),
 });
 
@@ -151,13 +194,14 @@ export const EvaluationSchema = z.object({
 });
 
 export const ModelInfoSchema = z.object({
-  id: z.string(),
-  kind: z.enum(['diffusion', 'classifier']),
+  id: ModelIdSchema,
+  name: z.string(),
+  kind: z.string(),
   version: z.string(),
-  imageSize: z.number().int().positive(),
   checksum: z.string(),
-  trainedOn: z.string().nullable(),
-  card: z.string().nullable(),
+  createdAt: z.string(),
+  /** The manifest saved with the weights: architecture, preprocessing, training data. */
+  manifest: z.record(z.string(), z.unknown()),
 });
 
 export const ProgressSchema = z.object({

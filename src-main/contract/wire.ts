@@ -45,8 +45,10 @@ export const routes = {
   /** POST with the params as the JSON body. */
   method: (name: string) => `/api/call/${name}`,
   socket: '/api/socket',
-  image: (imageId: string) => `/api/images/${imageId}`,
-  pixels: (imageId: string) => `/api/images/${imageId}/pixels`,
+  /** A stored image's PNG, by its hash (slices, masks, reconstructions, anomaly maps). */
+  image: (hash: string) => `/api/images/${hash}`,
+  /** Its raw pixels at full bit depth (pixels.ts). */
+  pixels: (hash: string) => `/api/images/${hash}/pixels`,
   export: (fileName: string) => `/api/exports/${encodeURIComponent(fileName)}`,
 } as const;
 
