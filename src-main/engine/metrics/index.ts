@@ -1,0 +1,14 @@
+/** Evaluation metrics (ALGORITHM.md, "Evaluation on brain-mid"): pure functions on typed arrays. */
+export { auroc, rocCurve, type RocPoint } from './roc.ts';
+export { auprc, prCurve, type PrPoint } from './precisionRecall.ts';
+export { countsByThreshold, type ThresholdCounts } from './countsByThreshold.ts';
+export { pixelScores } from './pixelScores.ts';
+export { pixelAuprc } from './pixelAuprc.ts';
+export { bestDice, type BestDice } from './bestDice.ts';
+export {
+  courseProtocol,
+  type CaseDetection,
+  type CourseProtocolResult,
+  type DetectionCounts,
+  type FindingCase,
+} from './courseProtocol.ts';
