@@ -1,0 +1,16 @@
+/**
+ * What a job kind gets when it runs inside the engine process.
+ */
+import type { JobControl } from '../../engine/types.ts';
+import type { JsonValue } from '../json.ts';
+import type { EngineContext } from '../protocol.ts';
+
+export interface JobRun<Spec> {
+  spec: Spec;
+  context: EngineContext;
+  control: JobControl & { signal: AbortSignal };
+  /** Tell the doors that the library changed (they reload what they show). */
+  libraryChanged(reason: 'import' | 'results' | 'run', studyIds?: number[]): void;
+}
+
+export type JobKindRunner<Spec> = (run: JobRun<Spec>) => Promise<JsonValue>;

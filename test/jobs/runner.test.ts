@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JobSpecSchema } from '../../src-main/contract/index.ts';
+import type { JobSpecInput } from '../../src-main/contract/index.ts';
+import { JobRunner, forkEngine } from '../../src-main/jobs/index.ts';
+import type { Progress } from '../../src-main/contract/index.ts';
+import { context, jobEnd, nextEvent } from './helpers.ts';
+
+const spec = (input: JobSpecInput) => JobSpecSchema.parse(input);
+const runners: JobRunner[] = [];
+const dirs: string[] = [];
+
+function forkingRunner(): JobRunner {
+  const runner = new JobRunner({ spawnEngine: forkEngine(), context, cancelGraceMs: 5_000 });
+  runners.push(runner);
+  return runner;
+}
+
+afterEach(async () => {
+  for (const runner of runners.splice(0)) await runner.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('job runner with a forked engine process', () => {
+  it('runs a selftest job in the engine process, reporting progress up to the end', async () => {
+    const runner = forkingRunner();
+    const progress: Progress[] = [];
+    runner.on('job.progress', (event) => progress.push(event));
+    const job = runner.start(spec({ kind: 'selftest', steps: 5, stepMs: 1 }));
+    const ended = await jobEnd(runner, job.id);
+    expect(ended.status).toBe('finished');
+    expect(ended.result).toEqual({ counted: 5 });
+    expect(progress.at(-1)).toMatchObject({ phase: 'counting', done: 5, total: 5 });
+    expect(runner.get(job.id).status).toBe('finished');
+  });
+
+  it('fails a job whose engine process crashes, and runs the next job', async () => {
+    const runner = forkingRunner();
+    const crashing = runner.start(spec({ kind: 'selftest', steps: 5, stepMs: 1, crashAt: 2 }));
+    const next = runner.start(spec({ kind: 'selftest', steps: 2, stepMs: 1 }));
+    const crashed = await jobEnd(runner, crashing.id);
+    expect(crashed.status).toBe('failed');
+    expect(crashed.error).toMatch(/engine process crashed \(exit code 70\)/);
+    expect((await jobEnd(runner, next.id)).status).toBe('finished');
+  });
+
+  it('fails a job that throws with its error message', async () => {
+    const runner = forkingRunner();
+    const failing = runner.start(spec({ kind: 'selftest', steps: 5, stepMs: 1, failAt: 3 }));
+    const failed = nextEvent(runner, 'job.failed');
+    expect((await failed).error).toBe('selftest failed on purpose at step 3');
+    expect(runner.get(failing.id).status).toBe('failed');
+  });
+
+  it('cancels a running job between steps', async () => {
+    const runner = forkingRunner();
+    const job = runner.start(spec({ kind: 'selftest', steps: 10_000, stepMs: 5 }));
+    await nextEvent(runner, 'job.progress', (event) => event.jobId === job.id);
+    runner.cancel(job.id);
+    const ended = await jobEnd(runner, job.id);
+    expect(ended.status).toBe('cancelled');
+    expect(ended.progress?.done).toBeLessThan(10_000);
+  });
+});
+
+describe('job runner state across restarts', () => {
+  it('keeps jobs in the state file and queues interrupted training again to resume it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anomap-jobs-'));
+    dirs.push(dir);
+    const stateFile = join(dir, 'jobs.json');
+    // An engine that never answers: the jobs stay running until the runner is closed.
+    const silent = () => ({ send() {}, onMessage() {}, onExit() {}, kill() {} });
+    const first = new JobRunner({ spawnEngine: silent, context, stateFile });
+    const train = first.start(
+      spec({ kind: 'train', model: 'diffusion', steps: 100, resume: false }),
+    );
+    const importJob = first.start(spec({ kind: 'import', paths: ['/data'] }));
+    await first.close();
+
+    const second = new JobRunner({ spawnEngine: silent, context, stateFile });
+    runners.push(second);
+    const resumed = second.get(train.id);
+    expect(['queued', 'running']).toContain(resumed.status);
+    expect(resumed.spec).toMatchObject({ kind: 'train', resume: true });
+    expect(second.get(importJob.id).status).toBe('interrupted');
+  });
+});
