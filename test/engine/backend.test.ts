@@ -1,0 +1,109 @@
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+type BackendModule = typeof import('../../src-main/engine/backend.ts');
+
+/** A fresh copy of the picker, so each test starts before any backend was chosen. */
+async function freshPicker(): Promise<BackendModule> {
+  vi.resetModules();
+  return import('../../src-main/engine/backend.ts');
+}
+
+function installed(packageName: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(packageName);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const nativeInstalled =
+  installed('@tensorflow/tfjs-node-gpu') || installed('@tensorflow/tfjs-node');
+const savedEnv = process.env.ANOMAP_BACKEND;
+
+beforeEach(() => {
+  delete process.env.ANOMAP_BACKEND;
+});
+
+afterEach(() => {
+  if (savedEnv === undefined) delete process.env.ANOMAP_BACKEND;
+  else process.env.ANOMAP_BACKEND = savedEnv;
+});
+
+describe('initBackend', () => {
+  it('uses cpu when ANOMAP_BACKEND=cpu and says it was forced', async () => {
+    process.env.ANOMAP_BACKEND = 'cpu';
+    const picker = await freshPicker();
+    const report = await picker.initBackend();
+    expect(report).toMatchObject({ name: 'cpu', package: '@tensorflow/tfjs-backend-cpu' });
+    expect(report.reason).toMatch(/forced by ANOMAP_BACKEND=cpu/);
+    expect(tf.getBackend()).toBe('cpu');
+    expect(picker.backendReport()).toEqual(report);
+  });
+
+  it('lets options.prefer win over ANOMAP_BACKEND', async () => {
+    process.env.ANOMAP_BACKEND = 'wasm';
+    const report = await (await freshPicker()).initBackend({ prefer: 'cpu' });
+    expect(report.name).toBe('cpu');
+    expect(report.reason).toMatch(/options\.prefer=cpu/);
+  });
+
+  it('rejects an unknown ANOMAP_BACKEND, naming the variable and the choices', async () => {
+    process.env.ANOMAP_BACKEND = 'gpu';
+    await expect((await freshPicker()).initBackend()).rejects.toThrow(
+      /ANOMAP_BACKEND='gpu' is not a backend; use one of tensorflow, wasm, cpu/,
+    );
+  });
+
+  it('fails clearly, without falling back, when a forced tensorflow is missing', async () => {
+    process.env.ANOMAP_BACKEND = 'tensorflow';
+    const picker = await freshPicker();
+    if (nativeInstalled) {
+      // On a machine that has the native binding the forced backend must simply start.
+      expect((await picker.initBackend()).name).toBe('tensorflow');
+      return;
+    }
+    await expect(picker.initBackend()).rejects.toThrow(
+      /ANOMAP_BACKEND=tensorflow asks for the 'tensorflow' backend, which cannot start: .*tfjs-node not installed/,
+    );
+    expect(picker.backendReport()).toBeNull();
+  });
+
+  it('picks the fastest backend present by default and says why', async () => {
+    const picker = await freshPicker();
+    const report = await picker.initBackend();
+    if (nativeInstalled) {
+      expect(report.name).toBe('tensorflow');
+      return;
+    }
+    expect(report).toMatchObject({ name: 'wasm', package: '@tensorflow/tfjs-backend-wasm' });
+    expect(report.reason).toMatch(/tfjs-node not installed: Cannot find .*@tensorflow\/tfjs-node/);
+    expect(report.reason).toMatch(/using wasm \((no )?SIMD, \d+ threads?\)/);
+    expect(report.threads).toBeGreaterThanOrEqual(1);
+    expect(tf.getBackend()).toBe('wasm');
+    // The gradient kernels are in place: the stock wasm backend has no Conv2DBackpropFilter.
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+  });
+
+  it('returns the same report on a second call, whatever it asks for', async () => {
+    const picker = await freshPicker();
+    const first = await picker.initBackend();
+    const [second, third] = await Promise.all([
+      picker.initBackend(),
+      picker.initBackend({ prefer: 'cpu' }),
+    ]);
+    expect(second).toBe(first);
+    expect(third).toBe(first);
+    expect(tf.getBackend()).toBe(first.name);
+  });
+
+  it('tries again after a failed start instead of remembering the failure', async () => {
+    process.env.ANOMAP_BACKEND = 'nonsense';
+    const picker = await freshPicker();
+    await expect(picker.initBackend()).rejects.toThrow(/nonsense/);
+    process.env.ANOMAP_BACKEND = 'cpu';
+    expect((await picker.initBackend()).name).toBe('cpu');
+  });
+});
