@@ -1,0 +1,17 @@
+/** Anomaly maps, brain masks, scores and thresholds (ALGORITHM.md, "Anomaly map and scores"). */
+export { anomalyMap } from './anomalyMap.ts';
+export { maskMap, valuesInMask, binarize } from './maskMap.ts';
+export { gaussianSmooth } from './gaussianSmooth.ts';
+export { estimateBrainMask, type BrainMaskOptions } from './brainMask.ts';
+export { largestComponent, fillHoles, erode } from './morphology.ts';
+export { imageScore } from './imageScore.ts';
+export { otsuThreshold } from './otsuThreshold.ts';
+export { calibrateThreshold } from './calibrateThreshold.ts';
+export {
+  preprocessSlice,
+  resampleMaskToSlice,
+  sliceToImage,
+  type PreprocessOptions,
+  type PreprocessedSlice,
+  type SliceTransform,
+} from './preprocess.ts';
