@@ -66,10 +66,12 @@ export const ListStudiesResultSchema = z.object({
 
 export const BackendInfoSchema = z.object({
   /** tensorflow (native), wasm or cpu. */
-  backend: z.string(),
-  /** Why this backend was chosen (e.g. "tfjs-node not installed"). */
+  backend: z.enum(['tensorflow', 'wasm', 'cpu']),
+  /** The npm package that provides it (e.g. @tensorflow/tfjs-node-gpu). */
+  package: z.string(),
+  /** Why this backend: what was tried before it and how it failed, or who forced it. */
   reason: z.string(),
-  gpu: z.boolean(),
+  threads: z.number().int().nonnegative(),
 });
 
 export const SettingsSchema = z.object({

@@ -1,0 +1,112 @@
+/**
+ * The handlers behind the contract: each takes validated params, calls the library or the job
+ * runner, and returns the contract's result. Every door calls these and nothing else.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { ApiError, EvaluationSchema, RECONSTRUCTION_PRESETS } from '../contract/index.ts';
+import type {
+  EventName,
+  EventOf,
+  MethodName,
+  ParsedParamsOf,
+  ResultOf,
+  StudyDetail,
+} from '../contract/index.ts';
+import { evaluationFile } from '../jobs/index.ts';
+import type { ApiDeps } from './deps.ts';
+
+export type Handlers = {
+  [M in MethodName]: (params: ParsedParamsOf<M>) => ResultOf<M> | Promise<ResultOf<M>>;
+};
+
+type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
+
+export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
+  const { library, runner } = deps;
+
+  /** The run whose results a view shows by default: the latest that finished, else the latest. */
+  function defaultRunId(): number | undefined {
+    const runs = library.listRuns();
+    return (runs.filter((run) => run.status === 'done').at(-1) ?? runs.at(-1))?.id;
+  }
+
+  return {
+    health: () => ({ ok: true, version: deps.version }),
+    backendInfo: async () => {
+      const report = await deps.probeBackend();
+      return {
+        backend: report.name,
+        package: report.package,
+        reason: report.reason,
+        threads: report.threads,
+      };
+    },
+    getSettings: () => ({
+      libraryDir: library.dir,
+      modelsDir: deps.modelsDir,
+      version: deps.version,
+      door: deps.door,
+      presets: { ...RECONSTRUCTION_PRESETS },
+    }),
+    listModels: () => library.listModels(),
+    listRuns: () => library.listRuns(),
+    listFindings: () => library.listFindings().map(({ name, source }) => ({ name, source })),
+
+    listStudies: ({ verdict, ...query }) => library.listStudies({ ...query, label: verdict }),
+    getStudy: ({ studyId, runId }) => {
+      const run = runId ?? defaultRunId();
+      const study = library.getStudy(studyId, run);
+      const results =
+        run === undefined
+          ? []
+          : library.listResults(run).filter((result) => result.studyId === studyId);
+      const detail: StudyDetail = { ...study, results };
+      return detail;
+    },
+    imageUrl: ({ hash }) => ({ url: deps.urls.image(hash), pixelsUrl: deps.urls.pixels(hash) }),
+
+    setLabel: ({ studyId, label, author }) => {
+      const saved = library.setLabel(studyId, label, author);
+      emit('library.changed', { reason: 'label', studyIds: [studyId] });
+      return saved;
+    },
+    addAnnotation: async ({ imageId, finding, box, author }) => {
+      const annotation = await library.addAnnotation({ imageId, finding, box }, author);
+      emit('library.changed', {
+        reason: 'annotation',
+        studyIds: [library.getImage(imageId).studyId],
+      });
+      return annotation;
+    },
+    updateAnnotation: ({ annotationId, finding, box, author }) => {
+      const annotation = library.updateAnnotation(annotationId, { finding, box }, author);
+      emit('library.changed', {
+        reason: 'annotation',
+        studyIds: [library.getImage(annotation.imageId).studyId],
+      });
+      return annotation;
+    },
+    deleteAnnotation: ({ annotationId, author }) => {
+      library.deleteAnnotation(annotationId, author);
+      emit('library.changed', { reason: 'annotation' });
+      return { deleted: true };
+    },
+
+    startImport: ({ paths }) => runner.start({ kind: 'import', paths }, 'high'),
+    startJob: ({ spec, priority }) => runner.start(spec, priority),
+    cancelJob: ({ jobId }) => runner.cancel(jobId),
+    listJobs: ({ status }) => runner.list(status),
+
+    getResult: ({ runId, studyId }) =>
+      library.listResults(runId).filter((result) => result.studyId === studyId),
+    getEvaluation: ({ runId }) => {
+      library.getRun(runId); // a run that does not exist is not-found, not "not evaluated yet"
+      const file = evaluationFile(library.dir, runId);
+      if (!existsSync(file)) return null;
+      return EvaluationSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+    },
+    exportReport: () => {
+      throw new ApiError('conflict', 'exporting a report is not available yet');
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError, decodePixels } from '../../src-main/contract/index.ts';
+import type { Label } from '../../src-main/contract/index.ts';
+import {
+  createApi,
+  readExportFile,
+  readImagePixels,
+  readImagePng,
+} from '../../src-main/api/index.ts';
+import type { Api } from '../../src-main/api/index.ts';
+import { JobRunner } from '../../src-main/jobs/index.ts';
+import { context, fakeSpawner } from '../jobs/helpers.ts';
+import { libraryWithOneStudy } from './fixtures.ts';
+import type { LibraryFixture } from './fixtures.ts';
+
+let fixture: LibraryFixture;
+let runner: JobRunner;
+let api: Api;
+
+beforeEach(async () => {
+  fixture = await libraryWithOneStudy();
+  runner = new JobRunner({ spawnEngine: fakeSpawner().spawn, context });
+  api = createApi({
+    library: fixture.library,
+    runner,
+    door: 'browser',
+    modelsDir: '/models',
+    version: '9.9.9',
+    urls: { image: (h) => `/i/${h}`, pixels: (h) => `/p/${h}`, exportFile: (f) => `/e/${f}` },
+    probeBackend: async () => ({
+      name: 'cpu',
+      package: '@tensorflow/tfjs',
+      reason: 'test',
+      threads: 1,
+    }),
+  });
+});
+
+afterEach(async () => {
+  await runner.close();
+  fixture.cleanup();
+});
+
+async function failure(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ApiError);
+  return error as ApiError;
+}
+
+describe('api handlers', () => {
+  it('answers a request with a wrong type as a bad request naming the field', async () => {
+    const error = await failure(api.call('getStudy', { studyId: 'one' }));
+    expect(error.code).toBe('bad-request');
+    expect(error.issues?.[0].path).toBe('studyId');
+  });
+
+  it('refuses unknown methods, including names inherited by every object', async () => {
+    expect((await failure(api.call('dropDatabase', {}))).code).toBe('unknown-method');
+    expect((await failure(api.call('toString', {}))).code).toBe('unknown-method');
+  });
+
+  it('answers a study that does not exist with not-found', async () => {
+    expect((await failure(api.call('getStudy', { studyId: 999 }))).code).toBe('not-found');
+  });
+
+  it('lists and opens the study the library holds, in the contract shape', async () => {
+    const page = (await api.call('listStudies', { split: 'test' })) as {
+      total: number;
+      studies: Array<{ id: number; patientAlias: string }>;
+    };
+    expect(page.total).toBe(1);
+    expect(page.studies[0]).toMatchObject({ id: fixture.studyId, patientAlias: 'P1' });
+    const study = (await api.call('getStudy', { studyId: fixture.studyId })) as {
+      images: Array<{ hash: string }>;
+      results: unknown[];
+    };
+    expect(study.images[0].hash).toBe(fixture.hash);
+    expect(study.results).toEqual([]);
+  });
+
+  it('saves a label, answers with it and tells the doors the library changed', async () => {
+    const changes: unknown[] = [];
+    api.on('library.changed', (event) => changes.push(event));
+    const label = (await api.call('setLabel', {
+      studyId: fixture.studyId,
+      label: { verdict: 'pathological', status: 'done', difficulty: 2 },
+    })) as Label;
+    expect(label).toMatchObject({ verdict: 'pathological', status: 'done', difficulty: 2 });
+    expect(changes).toEqual([{ reason: 'label', studyIds: [fixture.studyId] }]);
+  });
+
+  it('refuses a box outside the image with the library’s reason, as a conflict', async () => {
+    const error = await failure(
+      api.call('addAnnotation', {
+        imageId: fixture.imageId,
+        finding: null,
+        box: { x: 6, y: 0, width: 5, height: 2 },
+      }),
+    );
+    expect(error.code).toBe('conflict');
+    expect(error.message).toMatch(/outside image/);
+  });
+
+  it('starts a job through the runner and forwards its events', async () => {
+    const queued: unknown[] = [];
+    api.on('job.queued', (event) => queued.push(event.job.kind));
+    const job = (await api.call('startJob', { spec: { kind: 'selftest', steps: 3 } })) as {
+      id: string;
+      status: string;
+    };
+    expect(job.status).toBe('running'); // the fake engine takes it at once
+    expect(queued).toEqual(['selftest']);
+    const jobs = (await api.call('listJobs', {})) as Array<{ id: string }>;
+    expect(jobs.map((j) => j.id)).toEqual([job.id]);
+  });
+
+  it('reports the backend the engine process chose', async () => {
+    expect(await api.call('backendInfo', {})).toEqual({
+      backend: 'cpu',
+      package: '@tensorflow/tfjs',
+      reason: 'test',
+      threads: 1,
+    });
+  });
+});
+
+describe('library files served by the doors', () => {
+  it('serves a stored image as PNG and as raw 16-bit pixels', async () => {
+    const png = readImagePng(fixture.library, fixture.hash);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const raw = decodePixels(await readImagePixels(fixture.library, fixture.hash));
+    expect(raw).toMatchObject({ width: 8, height: 4 });
+    expect(Array.from(raw.pixels)).toEqual(Array.from(fixture.pixels));
+  });
+
+  it('refuses a hash that is a path, and an export name that climbs out of its folder', () => {
+    expect(() => readImagePng(fixture.library, '../library.sqlite')).toThrow(
+      expect.objectContaining({ code: 'bad-request' }),
+    );
+    expect(() => readExportFile(fixture.library, '../library.sqlite')).toThrow(
+      expect.objectContaining({ code: 'bad-request' }),
+    );
+    expect(() => readExportFile(fixture.library, 'missing.csv')).toThrow(
+      expect.objectContaining({ code: 'not-found' }),
+    );
+  });
+});
