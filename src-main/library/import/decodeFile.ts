@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { ImportError } from './importError.ts';
+import { describeContent, sniffFormat } from './sniff.ts';
+import { decodeRaster } from './decodeRaster.ts';
+import { decodeDicom } from './dicom/decodeDicom.ts';
+import { decodeNifti, type NiftiOptions } from './nifti/decodeNifti.ts';
+import type { DecodedFile } from './decoded.ts';
+
+const dicomExtensions = new Set(['.dcm', '.dicom', '.ima', '']);
+
+/** Decodes any supported image file by its content; the name only helps explain failures. */
+export async function decodeFile(path: string, nifti: NiftiOptions = {}): Promise<DecodedFile> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new ImportError(
+      path,
+      `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  if (bytes.length === 0) throw new ImportError(path, 'the file is empty (0 bytes)');
+  const format = sniffFormat(bytes);
+  switch (format) {
+    case 'png':
+    case 'jpeg':
+    case 'tiff':
+      return decodeRaster(path, bytes);
+    case 'dicom':
+      return decodeDicom(path, bytes, true);
+    case 'nifti':
+      return decodeNifti(path, bytes, false, nifti);
+    case 'gzip':
+      return decodeNifti(path, bytes, true, nifti);
+    default:
+      break;
+  }
+  const extension = extname(path).toLowerCase();
+  if (dicomExtensions.has(extension) && looksLikeDicomWithoutPreamble(bytes)) {
+    return decodeDicom(path, bytes, false);
+  }
+  throw new ImportError(path, `${describeContent(bytes)}${extensionHint(extension)}`);
+}
+
+function extensionHint(extension: string): string {
+  const claimed: Record<string, string> = {
+    '.png': 'PNG',
+    '.jpg': 'JPEG',
+    '.jpeg': 'JPEG',
+    '.tif': 'TIFF',
+    '.tiff': 'TIFF',
+    '.dcm': 'DICOM',
+    '.nii': 'NIfTI',
+    '.gz': 'gzip',
+  };
+  const name = claimed[extension];
+  return name ? ` (the name says ${name}, the content is not)` : '';
+}
+
+/** A bare DICOM data set (no 128-byte preamble) starts with a group 0008 element, implicit VR. */
+function looksLikeDicomWithoutPreamble(bytes: Buffer): boolean {
+  if (bytes.length < 8) return false;
+  const group = bytes.readUInt16LE(0);
+  return group === 0x0008 || group === 0x0002;
+}

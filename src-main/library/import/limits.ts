@@ -1,0 +1,23 @@
+/**
+ * Guards against pixel bombs: headers that claim more pixels than any brain MRI slice or volume
+ * has, so a hostile or broken file cannot make the import allocate gigabytes.
+ */
+export const importLimits = {
+  maxSide: 16384,
+  maxSlicePixels: 8192 * 8192,
+  maxVolumeVoxels: 512 * 512 * 1024,
+};
+
+/** Returns a reason when the size is over the limits, else null. */
+export function tooLarge(width: number, height: number, depth = 1): string | null {
+  if (width > importLimits.maxSide || height > importLimits.maxSide) {
+    return `image is ${width} x ${height} pixels, over the limit of ${importLimits.maxSide} per side`;
+  }
+  if (width * height > importLimits.maxSlicePixels) {
+    return `image is ${width} x ${height} pixels, over the limit of ${importLimits.maxSlicePixels} pixels per slice`;
+  }
+  if (width * height * depth > importLimits.maxVolumeVoxels) {
+    return `volume is ${width} x ${height} x ${depth} voxels, over the limit of ${importLimits.maxVolumeVoxels}`;
+  }
+  return null;
+}

@@ -1,0 +1,124 @@
+import { basename } from 'node:path';
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import * as nifti from 'nifti-reader-js';
+import { ImportError } from '../importError.ts';
+import { importLimits, tooLarge } from '../limits.ts';
+import { isNiftiHeader } from '../sniff.ts';
+import type { DecodedFile, DecodedSlice } from '../decoded.ts';
+import { readVoxels, storedScale } from './voxels.ts';
+import { sliceAxes, type Plane } from './orientation.ts';
+
+export interface NiftiOptions {
+  /** Slicing plane; axial by default. */
+  plane?: Plane;
+  /** Which slices along the plane's axis: all (default), the middle one, or these indices. */
+  slices?: 'all' | 'middle' | number[];
+}
+
+function inflate(path: string, bytes: Buffer): Buffer {
+  try {
+    // The cap stops a gzip bomb before it fills memory.
+    return gunzipSync(bytes, { maxOutputLength: importLimits.maxVolumeVoxels * 8 + 1_048_576 });
+  } catch (error) {
+    throw new ImportError(
+      path,
+      `the gzip data is corrupt, truncated or too large: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** NIfTI-1/2 volumes (.nii, .nii.gz): slices along the chosen plane, orientation kept. */
+export function decodeNifti(
+  path: string,
+  bytes: Buffer,
+  gzipped: boolean,
+  options: NiftiOptions = {},
+): DecodedFile {
+  const data = gzipped ? inflate(path, bytes) : bytes;
+  if (!isNiftiHeader(data)) {
+    throw new ImportError(
+      path,
+      gzipped
+        ? 'the gzip data is not a NIfTI volume'
+        : 'not a NIfTI file (bad header size or magic)',
+    );
+  }
+  const buffer = data.buffer.slice(
+    data.byteOffset,
+    data.byteOffset + data.byteLength,
+  ) as ArrayBuffer;
+  let header: nifti.NIFTI1 | nifti.NIFTI2;
+  try {
+    header = nifti.readHeader(buffer);
+  } catch (error) {
+    throw new ImportError(path, `bad NIfTI header: ${(error as Error).message}`);
+  }
+  const dims = header.dims;
+  const rank = dims[0];
+  if (!(rank >= 2 && rank <= 7) || [1, 2].some((axis) => !(dims[axis] >= 1))) {
+    throw new ImportError(
+      path,
+      `bad NIfTI header: dimensions ${JSON.stringify(dims.slice(0, 4))} are not a volume`,
+    );
+  }
+  const shape: [number, number, number] = [dims[1], dims[2], rank >= 3 ? Math.max(1, dims[3]) : 1];
+  const bomb = tooLarge(shape[0], shape[1], shape[2]);
+  if (bomb) throw new ImportError(path, bomb);
+  if (tooLarge(shape[0], shape[2]) || tooLarge(shape[1], shape[2])) {
+    throw new ImportError(path, tooLarge(shape[0], shape[2]) ?? tooLarge(shape[1], shape[2]) ?? '');
+  }
+  const volume = readVoxels(path, header, data, shape);
+  const scale = storedScale(volume, header);
+  const axes = sliceAxes(header, options.plane ?? 'axial');
+  const depth = shape[axes.slice];
+  const indices = chooseSlices(path, options.slices ?? 'all', depth);
+  const slices: DecodedSlice[] = indices.map((index) => ({
+    image: {
+      ...scale.slice(axes, index),
+      valueSlope: scale.valueSlope,
+      valueIntercept: scale.valueIntercept,
+    },
+    sliceIndex: index,
+    seriesUid: null,
+    pixelSpacing: [header.pixDims[axes.columns + 1] || 1, header.pixDims[axes.rows + 1] || 1],
+    sliceThickness: header.pixDims[axes.slice + 1] || null,
+    orientation: {
+      plane: axes.plane,
+      sliceAxis: axes.slice,
+      columnsAxis: axes.columns,
+      rowsAxis: axes.rows,
+      rowsFlipped: axes.flipRows,
+      affine: header.affine,
+      qformCode: header.qform_code,
+      sformCode: header.sform_code,
+      firstVolumeOf: rank >= 4 ? dims[4] : 1,
+    },
+  }));
+  const name = basename(path).replace(/\.nii(\.gz)?$/i, '');
+  return {
+    path,
+    study: {
+      uid: `nifti:${createHash('sha256').update(data).digest('hex')}`,
+      patientAlias: name,
+      source: 'nifti',
+      description: header.description || null,
+      modality: 'MR',
+      originPath: path,
+    },
+    slices,
+  };
+}
+
+function chooseSlices(path: string, choice: 'all' | 'middle' | number[], depth: number): number[] {
+  if (choice === 'all') return Array.from({ length: depth }, (_, index) => index);
+  if (choice === 'middle') return [Math.floor(depth / 2)];
+  const outside = choice.filter((index) => !Number.isInteger(index) || index < 0 || index >= depth);
+  if (outside.length > 0) {
+    throw new ImportError(
+      path,
+      `slices ${outside.join(', ')} are outside the volume (0 to ${depth - 1})`,
+    );
+  }
+  return choice;
+}

@@ -1,0 +1,7 @@
+import type { Migration } from './migration.ts';
+import { migration0001 } from './0001-initial.ts';
+
+export type { Migration } from './migration.ts';
+
+/** Every schema step in order. Append only: a new change is a new numbered file. */
+export const migrations: readonly Migration[] = [migration0001];

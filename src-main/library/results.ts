@@ -1,0 +1,138 @@
+import type { LibraryContext } from './context.ts';
+import type { SqliteDatabase } from './database.ts';
+import { now } from './context.ts';
+import { writeAudit } from './audit.ts';
+import { readImage } from './images.ts';
+import { readRun } from './runs.ts';
+import { dequantise, quantiseFloatImage } from './quantise.ts';
+import type { FloatImage, NewResult, QuantisationScale, Result } from './types.ts';
+
+interface ResultRow {
+  id: number;
+  run_id: number;
+  image_id: number;
+  study_id: number;
+  reconstruction_hash: string;
+  reconstruction_scale: string;
+  map_hash: string;
+  map_scale: string;
+  score: number;
+  threshold: number | null;
+  created_at: string;
+}
+
+const selectResult = `SELECT r.*, i.study_id FROM results r JOIN images i ON i.id = r.image_id`;
+
+function toResult(row: ResultRow): Result {
+  return {
+    id: row.id,
+    runId: row.run_id,
+    imageId: row.image_id,
+    studyId: row.study_id,
+    reconstructionHash: row.reconstruction_hash,
+    reconstructionScale: JSON.parse(row.reconstruction_scale) as QuantisationScale,
+    mapHash: row.map_hash,
+    mapScale: JSON.parse(row.map_scale) as QuantisationScale,
+    score: row.score,
+    threshold: row.threshold,
+    createdAt: row.created_at,
+  };
+}
+
+export function readResult(db: SqliteDatabase, id: number): Result {
+  const row = db.prepare(`${selectResult} WHERE r.id = ?`).get(id) as ResultRow | undefined;
+  if (!row) throw new Error(`result ${id} does not exist`);
+  return toResult(row);
+}
+
+export function listResults(db: SqliteDatabase, runId: number): Result[] {
+  readRun(db, runId);
+  const rows = db
+    .prepare(`${selectResult} WHERE r.run_id = ? ORDER BY r.id`)
+    .all(runId) as ResultRow[];
+  return rows.map(toResult);
+}
+
+/**
+ * Saves a model's output for one image: reconstruction and anomaly map go to the image store as
+ * 16-bit PNGs with their value scale; the score feeds the study's score for this run. Results
+ * live in their own table and never touch the human label.
+ */
+export async function saveResult(
+  context: LibraryContext,
+  input: NewResult,
+  actor = context.actor,
+): Promise<Result> {
+  const { db, store } = context;
+  const image = readImage(db, input.imageId);
+  const run = readRun(db, input.runId);
+  if (run.status !== 'running')
+    throw new Error(`run ${run.id} has ended (${run.status}); results cannot be added`);
+  if (!Number.isFinite(input.score))
+    throw new Error(`score must be a finite number, got ${input.score}`);
+  for (const [what, float] of [
+    ['reconstruction', input.reconstruction],
+    ['anomaly map', input.anomalyMap],
+  ] as const) {
+    if (float.width <= 0 || float.height <= 0) throw new Error(`${what} has no pixels`);
+  }
+  const reconstruction = quantiseFloatImage(input.reconstruction);
+  const anomalyMap = quantiseFloatImage(input.anomalyMap);
+  const reconstructionHash = await store.put(reconstruction.pixels);
+  const mapHash = await store.put(anomalyMap.pixels);
+  return db
+    .transaction(() => {
+      const id = Number(
+        db
+          .prepare(
+            `INSERT INTO results (run_id, image_id, reconstruction_hash, reconstruction_scale, map_hash,
+               map_scale, score, threshold, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (run_id, image_id) DO UPDATE SET
+               reconstruction_hash = excluded.reconstruction_hash,
+               reconstruction_scale = excluded.reconstruction_scale, map_hash = excluded.map_hash,
+               map_scale = excluded.map_scale, score = excluded.score,
+               threshold = excluded.threshold, created_at = excluded.created_at
+             RETURNING id`,
+          )
+          .pluck()
+          .get(
+            input.runId,
+            input.imageId,
+            reconstructionHash,
+            JSON.stringify(reconstruction.scale),
+            mapHash,
+            JSON.stringify(anomalyMap.scale),
+            input.score,
+            input.threshold ?? null,
+            now(),
+          ),
+      );
+      db.prepare(
+        `INSERT INTO run_study_scores (run_id, study_id, score)
+         SELECT r.run_id, i.study_id, MAX(r.score) FROM results r JOIN images i ON i.id = r.image_id
+         WHERE r.run_id = ? AND i.study_id = ?
+         ON CONFLICT (run_id, study_id) DO UPDATE SET score = excluded.score`,
+      ).run(input.runId, image.studyId);
+      const result = readResult(db, id);
+      writeAudit(db, {
+        actor,
+        action: 'save-result',
+        entity: 'result',
+        entityId: id,
+        after: result,
+      });
+      return result;
+    })
+    .immediate();
+}
+
+export async function readResultImage(
+  context: LibraryContext,
+  resultId: number,
+  which: 'reconstruction' | 'anomalyMap',
+): Promise<FloatImage> {
+  const result = readResult(context.db, resultId);
+  const hash = which === 'reconstruction' ? result.reconstructionHash : result.mapHash;
+  const scale = which === 'reconstruction' ? result.reconstructionScale : result.mapScale;
+  return dequantise(await context.store.get(hash), scale);
+}

@@ -1,0 +1,259 @@
+import type { Pixels, ValueScale } from './pixels.ts';
+
+export type Verdict = 'normal' | 'pathological' | 'uncertain';
+export type ReviewStatus = 'not-reviewed' | 'in-progress' | 'done' | 'flagged';
+export const verdicts: readonly Verdict[] = ['normal', 'pathological', 'uncertain'];
+export const reviewStatuses: readonly ReviewStatus[] = [
+  'not-reviewed',
+  'in-progress',
+  'done',
+  'flagged',
+];
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Where a slice sits in its volume, kept so exports and overlays can be put back in place. */
+export type Orientation = Record<string, unknown>;
+
+export interface StudyFields {
+  /** Stable identity of the study in its source (DICOM StudyInstanceUID, file path, ...). */
+  uid: string;
+  patientAlias?: string | null;
+  studyDate?: string | null;
+  modality?: string | null;
+  source?: string | null;
+  description?: string | null;
+  split?: string | null;
+  originPath?: string | null;
+}
+
+export interface NewImage extends ValueScale {
+  /** Hash of pixels already put into the library's image store. */
+  hash: string;
+  width: number;
+  height: number;
+  bitDepth: 8 | 16;
+  originalPath: string;
+  sliceIndex?: number;
+  seriesUid?: string | null;
+  seriesDescription?: string | null;
+  pixelSpacing?: [number, number] | null;
+  sliceThickness?: number | null;
+  windowCenter?: number | null;
+  windowWidth?: number | null;
+  orientation?: Orientation | null;
+  brainMaskHash?: string | null;
+  healthyMaskHash?: string | null;
+  boxes?: { finding: string | null; box: Box }[];
+}
+
+export interface NewLabel {
+  verdict?: Verdict | null;
+  findings?: string[];
+  difficulty?: number | null;
+  comment?: string | null;
+  status?: ReviewStatus;
+}
+
+/** Everything one study import writes, committed in one transaction. */
+export interface NewStudy {
+  study: StudyFields;
+  images: NewImage[];
+  label?: NewLabel;
+  /** Who the label is from when it came with the data (e.g. "dataset:manifest.csv"). */
+  labelAuthor?: string;
+}
+
+export interface Label {
+  studyId: number;
+  verdict: Verdict | null;
+  findings: string[];
+  difficulty: number | null;
+  comment: string | null;
+  status: ReviewStatus;
+  author: string | null;
+  updatedAt: string | null;
+}
+
+export interface StudySummary {
+  id: number;
+  uid: string;
+  patientAlias: string | null;
+  studyDate: string | null;
+  modality: string | null;
+  source: string | null;
+  description: string | null;
+  split: string | null;
+  createdAt: string;
+  imageCount: number;
+  firstImageId: number | null;
+  verdict: Verdict | null;
+  status: ReviewStatus;
+  findings: string[];
+  /** Highest image score of the run asked for in the query, else null. */
+  score: number | null;
+}
+
+export interface ImageInfo extends ValueScale {
+  id: number;
+  studyId: number;
+  seriesUid: string | null;
+  seriesDescription: string | null;
+  sliceIndex: number;
+  width: number;
+  height: number;
+  bitDepth: 8 | 16;
+  pixelSpacing: [number, number] | null;
+  sliceThickness: number | null;
+  windowCenter: number | null;
+  windowWidth: number | null;
+  orientation: Orientation | null;
+  hash: string;
+  originalPath: string;
+  brainMaskHash: string | null;
+  healthyMaskHash: string | null;
+}
+
+export interface Annotation {
+  id: number;
+  imageId: number;
+  finding: string | null;
+  kind: 'box' | 'mask';
+  box: Box | null;
+  maskHash: string | null;
+  author: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StudyDetail extends StudySummary {
+  originPath: string | null;
+  images: ImageInfo[];
+  label: Label;
+  annotations: Annotation[];
+}
+
+export type StudySortKey =
+  'created' | 'date' | 'patient' | 'source' | 'status' | 'verdict' | 'score';
+
+export interface StudyQuery {
+  search?: string;
+  /** A verdict, or 'unlabelled' for studies without one. */
+  label?: Verdict | 'unlabelled';
+  finding?: string;
+  status?: ReviewStatus;
+  split?: string;
+  source?: string;
+  scoreMin?: number;
+  scoreMax?: number;
+  /** The run whose scores fill `score` and that scoreMin/scoreMax/sort 'score' refer to. */
+  runId?: number;
+  sort?: StudySortKey;
+  order?: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
+
+export interface StudyPage {
+  total: number;
+  studies: StudySummary[];
+}
+
+export type ImagePixels = Pixels & ValueScale;
+
+export interface ModelInput {
+  name: string;
+  version: string;
+  kind: string;
+  checksum: string;
+  manifest: Record<string, unknown>;
+}
+
+export interface Model extends ModelInput {
+  id: number;
+  createdAt: string;
+}
+
+/** Settings that change a result; stored with the run so every map can be reproduced. */
+export interface RunSettings {
+  imageSize?: number;
+  /** L: how many DDIM steps the image is encoded before decoding. */
+  noiseLevel?: number;
+  /** k: the DDIM step stride. */
+  stride?: number;
+  /** s: the classifier gradient scale. */
+  guidanceScale?: number;
+  [setting: string]: unknown;
+}
+
+export type RunStatus = 'running' | 'done' | 'failed';
+
+export interface Run {
+  id: number;
+  name: string | null;
+  settings: RunSettings;
+  modelIds: number[];
+  status: RunStatus;
+  error: string | null;
+  timings: Record<string, number> | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/** A float image (reconstruction or anomaly map) as the engine produces it. */
+export interface FloatImage {
+  width: number;
+  height: number;
+  values: Float32Array;
+}
+
+export interface QuantisationScale {
+  min: number;
+  max: number;
+}
+
+export interface NewResult {
+  runId: number;
+  imageId: number;
+  reconstruction: FloatImage;
+  anomalyMap: FloatImage;
+  score: number;
+  threshold?: number | null;
+}
+
+export interface Result {
+  id: number;
+  runId: number;
+  imageId: number;
+  studyId: number;
+  reconstructionHash: string;
+  reconstructionScale: QuantisationScale;
+  mapHash: string;
+  mapScale: QuantisationScale;
+  score: number;
+  threshold: number | null;
+  createdAt: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: number | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface AuditQuery {
+  entity?: string;
+  entityId?: number;
+  offset?: number;
+  limit?: number;
+}
