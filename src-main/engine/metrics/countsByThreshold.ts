@@ -1,6 +1,6 @@
 /**
- * The one sweep behind every ranking metric: sort the scores once (descending), then walk the
- * distinct values, counting the positives and negatives at or above each. Tied scores form one
+ * The one sweep behind every ranking metric: rank the scores once, then walk the distinct values
+ * from the top, counting the positives and negatives at or above each. Tied scores form one
  * step, which is what makes AUROC the midrank (Mann-Whitney) estimate and AP tie-consistent.
  */
 
@@ -27,37 +27,47 @@ export function checkScoresAndLabels(scores: ArrayLike<number>, labels: ArrayLik
   }
 }
 
+/** The scores of one class, sorted ascending by the native typed-array sort. */
+function sortedScoresOfClass(scores: ArrayLike<number>, labels: ArrayLike<number>, label: number) {
+  let count = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === label) count++;
+  const classScores = new Float64Array(count);
+  let next = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === label) classScores[next++] = scores[i];
+  return classScores.sort();
+}
+
 export function countsByThreshold(
   scores: ArrayLike<number>,
   labels: ArrayLike<number>,
 ): ThresholdCounts {
   checkScoresAndLabels(scores, labels);
-  const order = new Uint32Array(scores.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort((a, b) => scores[b] - scores[a]);
-
+  // Labels are binary, so sorting each class natively and merging from the top is the same
+  // ranking as one sort of (score, label) pairs, several times faster on ~10^6 pixels.
+  const positives = sortedScoresOfClass(scores, labels, 1);
+  const negatives = sortedScoresOfClass(scores, labels, 0);
   const thresholds: number[] = [];
   const truePositives: number[] = [];
   const falsePositives: number[] = [];
-  let tp = 0;
-  let fp = 0;
-  for (let k = 0; k < order.length; k++) {
-    const score = scores[order[k]];
-    if (labels[order[k]] === 1) tp++;
-    else fp++;
-    const lastOfTie = k === order.length - 1 || scores[order[k + 1]] !== score;
-    if (lastOfTie) {
-      thresholds.push(score);
-      truePositives.push(tp);
-      falsePositives.push(fp);
-    }
+  let p = positives.length - 1;
+  let n = negatives.length - 1;
+  while (p >= 0 || n >= 0) {
+    const threshold = Math.max(
+      p >= 0 ? positives[p] : -Infinity,
+      n >= 0 ? negatives[n] : -Infinity,
+    );
+    while (p >= 0 && positives[p] === threshold) p--;
+    while (n >= 0 && negatives[n] === threshold) n--;
+    thresholds.push(threshold);
+    truePositives.push(positives.length - 1 - p);
+    falsePositives.push(negatives.length - 1 - n);
   }
   return {
     thresholds: Float64Array.from(thresholds),
     truePositives: Float64Array.from(truePositives),
     falsePositives: Float64Array.from(falsePositives),
-    positives: tp,
-    negatives: fp,
+    positives: positives.length,
+    negatives: negatives.length,
   };
 }
 

@@ -27,10 +27,14 @@ export function rocCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): 
  * Mann-Whitney estimate P(score_pos > score_neg) + 0.5 P(tie).
  */
 export function auroc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
-  const points = rocCurve(scores, labels);
+  const counts = countsByThreshold(scores, labels);
+  requireBothClasses(counts, 'AUROC');
+  const { truePositives, falsePositives } = counts;
   let area = 0;
-  for (let k = 1; k < points.length; k++) {
-    area += ((points[k].fpr - points[k - 1].fpr) * (points[k].tpr + points[k - 1].tpr)) / 2;
+  let [previousTp, previousFp] = [0, 0];
+  for (let k = 0; k < truePositives.length; k++) {
+    area += ((falsePositives[k] - previousFp) * (truePositives[k] + previousTp)) / 2;
+    [previousTp, previousFp] = [truePositives[k], falsePositives[k]];
   }
-  return area;
+  return area / (counts.positives * counts.negatives);
 }
