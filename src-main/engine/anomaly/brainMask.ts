@@ -1,7 +1,7 @@
 import { checkSquare } from './checkShapes.ts';
 import { erode, fillHoles, largestComponent } from './morphology.ts';
-import { otsuThreshold } from './otsuThreshold.ts';
-import { sortedCopy, sortedQuantile } from './quantile.ts';
+import { intensityLevels } from './intensityLevels.ts';
+import { sortedCopy } from './quantile.ts';
 
 export interface BrainMaskOptions {
   /** Intensity above which a pixel is tissue; default: see tissueThreshold. */
@@ -22,10 +22,7 @@ export interface BrainMaskOptions {
  * background noise of fastMRI and keeps the dark bone ring that separates brain from scalp.
  */
 function tissueThreshold(image: Float32Array, fraction: number): number {
-  const sorted = sortedCopy(image);
-  const otsu = otsuThreshold(sorted);
-  const belowCount = sorted.findIndex((value) => value > otsu);
-  const background = sortedQuantile(sorted.subarray(0, Math.max(1, belowCount)), 0.5);
+  const { otsu, background } = intensityLevels(sortedCopy(image));
   return background + fraction * (otsu - background);
 }
 

@@ -1,4 +1,4 @@
-import { otsuThreshold } from './otsuThreshold.ts';
+import { intensityLevels } from './intensityLevels.ts';
 import { sortedCopy, sortedQuantile } from './quantile.ts';
 import { areaTaps, linearTaps, resampleGrid } from './resample.ts';
 
@@ -11,14 +11,17 @@ import { areaTaps, linearTaps, resampleGrid } from './resample.ts';
 
 export interface PreprocessOptions {
   /**
-   * Intensity that maps to +1. Default: the `highPercentile` of the brain-ish pixels (above the
+   * Intensity that maps to +1. Default: the `highPercentile` of the tissue pixels (above the
    * image's Otsu threshold), which ignores a few hot pixels and any scanner's absolute scale.
    */
   maxValue?: number;
-  /** Percentile of all pixels taken as the background level (maps to -1); default 0.01. */
-  lowPercentile?: number;
-  /** Percentile of the brain-ish pixels that maps to +1 when maxValue is not given; default 0.995. */
+  /** Percentile of the tissue pixels that maps to +1 when maxValue is not given; default 0.995. */
   highPercentile?: number;
+  /**
+   * Intensity that maps to -1 (and fills the padding). Default: the background level, the median
+   * of the pixels below Otsu's threshold, so both sources' air lands on -1.
+   */
+  minValue?: number;
 }
 
 /** Where a slice came from: plain data, stored with results so maps can be mapped back. */
@@ -56,15 +59,9 @@ function checkImage(pixels: ArrayLike<number>, width: number, height: number, na
 
 /** The intensity levels that map to -1 and +1. */
 function intensityRange(pixels: ArrayLike<number>, options: PreprocessOptions) {
-  const sorted = sortedCopy(pixels);
-  const low = sortedQuantile(sorted, options.lowPercentile ?? 0.01);
-  let high = options.maxValue;
-  if (high === undefined) {
-    const tissueFloor = otsuThreshold(sorted);
-    const tissueStart = sorted.findIndex((value) => value > tissueFloor);
-    const tissue = tissueStart < 0 ? sorted : sorted.subarray(tissueStart);
-    high = sortedQuantile(tissue, options.highPercentile ?? 0.995);
-  }
+  const { background, tissue } = intensityLevels(sortedCopy(pixels));
+  const low = options.minValue ?? background;
+  const high = options.maxValue ?? sortedQuantile(tissue, options.highPercentile ?? 0.995);
   if (!(high > low)) {
     throw new RangeError(
       `cannot normalise the slice: its bright level (${high}) is not above its background (${low}); is the image blank?`,

@@ -48,7 +48,24 @@ describe('preprocessSlice', () => {
     const b = preprocessSlice(sixteenBit, 80, 80, 32).pixels;
     let meanDifference = 0;
     for (let i = 0; i < a.length; i++) meanDifference += Math.abs(a[i] - b[i]) / a.length;
-    expect(meanDifference).toBeLessThan(0.06);
+    expect(meanDifference).toBeLessThan(0.03);
+  });
+
+  it('puts the noisy air of a fastMRI-like slice at -1, like the black air of IXI', () => {
+    const head = headPhantom(64, 'noisy', 3);
+    const raw = Uint8Array.from(head.image, (v) => Math.round((v + 1) * 127.5));
+    const { pixels } = preprocessSlice(raw, 64, 64, 64);
+    const air = pixels.filter((_, i) => head.background[i] === 1).sort();
+    expect(raw[0]).toBeGreaterThan(0);
+    expect(air[Math.floor(air.length / 2)]).toBe(-1);
+  });
+
+  it('maps minValue to -1 and maxValue to +1 when given', () => {
+    const image = blockImage(20, 20, 50, 100, [5, 15, 5, 15]);
+    const fixed = preprocessSlice(image, 20, 20, 20, { minValue: 0, maxValue: 200 });
+    expect(fixed.pixels[0]).toBeCloseTo(-0.5, 6);
+    expect(fixed.pixels[10 * 20 + 10]).toBeCloseTo(0, 6);
+    expect(fixed.transform).toMatchObject({ low: 0, high: 200 });
   });
 
   it('maps maxValue to +1 when given instead of the bright percentile', () => {
