@@ -188,6 +188,10 @@ const oddCases: ConvCase[] = [
   { batch: 1, size: [6, 6], channels: [2, 2], kernel: [1, 1], strides: [1, 1], pad: 2 },
   { batch: 2, size: [9, 7], channels: [3, 3], kernel: [3, 3], strides: [3, 3], pad: 'valid' },
   { batch: 2, size: [10, 11], channels: [4, 3], kernel: [3, 2], strides: [2, 3], pad: 'same' },
+  { batch: 2, size: [9, 8], channels: [3, 2], kernel: [4, 4], strides: [2, 2], pad: 'same' },
+  { batch: 1, size: [11, 10], channels: [2, 3], kernel: [2, 2], strides: [3, 3], pad: 'valid' },
+  { batch: 3, size: [2, 3], channels: [2, 2], kernel: [3, 3], strides: [2, 2], pad: 'same' },
+  { batch: 1, size: [7, 7], channels: [2, 2], kernel: [3, 3], strides: [2, 2], pad: 4 },
   {
     batch: 3,
     size: [7, 9],

@@ -48,6 +48,10 @@ export class WasmScratch {
     return this.run('PadV2', { x }, { paddings, constantValue: 0 });
   }
 
+  zeros(shape: number[]): TensorInfo {
+    return this.run('Fill', {}, { shape, value: 0, dtype: 'float32' });
+  }
+
   slice(x: TensorInfo, begin: number[], size: number[]): TensorInfo {
     return this.run('Slice', { x }, { begin, size });
   }
@@ -69,6 +73,12 @@ export class WasmScratch {
         dataFormat: 'NHWC',
       },
     );
+  }
+
+  /** Takes charge of a tensor made outside run() (e.g. by backend.makeOutput). */
+  track(made: TensorInfo): TensorInfo {
+    this.intermediates.add(made);
+    return made;
   }
 
   /** Hands `out` to the caller: dispose() will not free it. */
