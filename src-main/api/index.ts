@@ -5,3 +5,4 @@ export { toApiError } from './errors.ts';
 export { readImagePng, readImagePixels, readExportFile, exportsDir } from './files.ts';
 export { openAnomap } from './open.ts';
 export type { OpenAnomapOptions, Anomap } from './open.ts';
+export { contentSecurityPolicy } from './csp.ts';

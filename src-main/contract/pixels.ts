@@ -47,8 +47,9 @@ export function decodePixels(bytes: ArrayBuffer | Uint8Array): RawPixels {
   const count = width * height;
   if (data.byteLength - HEADER_BYTES < count * bytesPerSample)
     throw new Error('pixels: truncated body');
-  // Copy so the typed array is aligned whatever the offset of the received buffer.
-  const body = data.slice(HEADER_BYTES, HEADER_BYTES + count * bytesPerSample);
+  // Copy so the typed array is aligned and owns its memory, whatever buffer we were given.
+  const body = new Uint8Array(count * bytesPerSample);
+  body.set(data.subarray(HEADER_BYTES, HEADER_BYTES + body.byteLength));
   const pixels =
     code === 1 ? body : code === 2 ? new Uint16Array(body.buffer) : new Float32Array(body.buffer);
   return { width, height, pixels };

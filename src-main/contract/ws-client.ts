@@ -16,6 +16,8 @@ export interface WsClientOptions {
   baseUrl?: string;
   /** The per-launch token (default: `?token=` of the page's URL). */
   token?: string;
+  /** The WebSocket class (default: the global one; Node 20 tools pass the `ws` package's). */
+  WebSocketImpl?: typeof WebSocket;
 }
 
 export interface WsApiClient extends ApiClient {
@@ -42,7 +44,8 @@ export function connectWsClient(options: WsClientOptions = {}): WsApiClient {
   const token = options.token ?? (here ? tokenFromLocation(here) : null);
   if (!baseUrl || !token) throw new Error('connectWsClient: need the server address and its token');
 
-  const socket = new WebSocket(socketUrl(baseUrl, token));
+  const Socket = options.WebSocketImpl ?? WebSocket;
+  const socket = new Socket(socketUrl(baseUrl, token));
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   let nextId = 1;

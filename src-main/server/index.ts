@@ -1,0 +1,5 @@
+export { startServer, HOST } from './server.ts';
+export type { ServerOptions, RunningServer } from './server.ts';
+export { createToken, tokensMatch } from './token.ts';
+export { lookupStatic } from './static-files.ts';
+export { serverUrls } from './urls.ts';
