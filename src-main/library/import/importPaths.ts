@@ -85,7 +85,7 @@ export async function importPaths(
   const report = progressReporter(control.onProgress);
   const actor = control.actor ?? library.actor;
   report('scan', 0, paths.length);
-  const scanned = await scanPaths(paths, control.signal);
+  const scanned = await scanPaths(paths, { signal: control.signal, exclude: library.dir });
   summary.skipped = scanned.skipped.length;
   summary.failed.push(...scanned.missing);
   const items: WorkItem[] = scanned.files.map((path) => ({ kind: 'file', path }));

@@ -31,7 +31,7 @@ export interface ScannedPaths {
  */
 export async function scanPaths(
   paths: readonly string[],
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; exclude?: string } = {},
 ): Promise<ScannedPaths> {
   const result: ScannedPaths = { files: [], manifests: [], skipped: [], missing: [] };
   for (const given of paths) {
@@ -46,22 +46,28 @@ export async function scanPaths(
       });
       continue;
     }
-    if (info.isDirectory()) await walk(path, result, signal);
+    if (info.isDirectory()) await walk(path, result, options);
     else if (extname(path).toLowerCase() === '.csv') result.manifests.push(path);
     else result.files.push(path);
   }
   return result;
 }
 
-async function walk(folder: string, result: ScannedPaths, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return;
+async function walk(
+  folder: string,
+  result: ScannedPaths,
+  options: { signal?: AbortSignal; exclude?: string },
+): Promise<void> {
+  if (options.signal?.aborted) return;
   const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) =>
     a.name.localeCompare(b.name),
   );
   for (const entry of entries) {
     const path = join(folder, entry.name);
     if (entry.name.startsWith('.')) result.skipped.push(path);
-    else if (entry.isDirectory()) await walk(path, result, signal);
+    // The library's own folder may sit inside a folder being imported; never import it.
+    else if (path === options.exclude) continue;
+    else if (entry.isDirectory()) await walk(path, result, options);
     else if (!entry.isFile()) result.skipped.push(path);
     else if (notImageExtensions.has(extname(entry.name).toLowerCase())) result.skipped.push(path);
     else result.files.push(path);
