@@ -3,7 +3,8 @@
  * WebSocket client to the local server in browser mode. Views receive it from App.svelte and
  * never reach past it.
  */
-import { connectWsClient, decodePixels, type RawPixels } from '../../src-main/contract/index.ts';
+import { decodePixels, type RawPixels } from '../../src-main/contract/index.ts';
+import { connectWsClient } from '../../src-main/contract/ws-client.ts';
 import type { ApiClient } from './types.ts';
 
 declare global {
@@ -40,13 +41,13 @@ export async function connect(): Promise<Connection> {
   };
 }
 
-/** Full-bit-depth pixels of a stored image, for window/level. */
-export async function loadPixels(connection: Connection, imageId: string): Promise<RawPixels> {
-  const { pixelsUrl } = await connection.api.imageUrl({ imageId });
+/** Full-bit-depth pixels of a stored image (by its content hash), for window/level. */
+export async function loadPixels(connection: Connection, hash: string): Promise<RawPixels> {
+  const { pixelsUrl } = await connection.api.imageUrl({ hash });
   const response = await fetch(connection.authorise(pixelsUrl));
   if (!response.ok) {
     throw new Error(
-      `image ${imageId}: the server answered ${response.status} ${response.statusText}`,
+      `image ${hash.slice(0, 12)}…: the server answered ${response.status} ${response.statusText}`,
     );
   }
   return decodePixels(await response.arrayBuffer());

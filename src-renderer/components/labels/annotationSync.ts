@@ -8,13 +8,13 @@ import type { DraftBox } from './labelDraft.ts';
 
 export interface SavedBox {
   annotationId: number;
-  finding: string;
+  finding: string | null;
   box: Box;
 }
 
 export interface AnnotationSyncPlan {
   add: DraftBox[];
-  update: { annotationId: number; key: string; finding: string; box: Box }[];
+  update: { annotationId: number; key: string; finding: string | null; box: Box }[];
   remove: { annotationId: number; key: string }[];
 }
 

@@ -8,8 +8,10 @@ import type { Box, Label, ReviewStatus, Verdict } from '../../api/types.ts';
 /** A finding box as drawn; `key` names it across undo/redo, before and after it is saved. */
 export interface DraftBox {
   key: string;
-  imageId: string;
-  finding: string;
+  /** The slice (image row id) the box is drawn on. */
+  imageId: number;
+  /** null: a box marked before its finding is named. */
+  finding: string | null;
   box: Box;
 }
 
@@ -28,7 +30,7 @@ export type LabelEdit =
   | { kind: 'setDifficulty'; difficulty: number | null }
   | { kind: 'setComment'; comment: string }
   | { kind: 'addBox'; box: DraftBox }
-  | { kind: 'updateBox'; key: string; box?: Box; finding?: string }
+  | { kind: 'updateBox'; key: string; box?: Box; finding?: string | null }
   | { kind: 'removeBox'; key: string };
 
 export function emptyDraft(): LabelDraft {
@@ -44,8 +46,8 @@ export function emptyDraft(): LabelDraft {
 
 /** The draft of a study as stored: its label and its box annotations. */
 export function draftFromStored(
-  label: Label | null,
-  annotations: readonly { id: number; imageId: string; finding: string; box: Box | null }[],
+  label: Pick<Label, 'verdict' | 'status' | 'findings' | 'difficulty' | 'comment'> | null,
+  annotations: readonly { id: number; imageId: number; finding: string | null; box: Box | null }[],
 ): LabelDraft {
   const base = label ?? emptyDraft();
   return {
@@ -53,7 +55,7 @@ export function draftFromStored(
     status: base.status,
     findings: [...base.findings],
     difficulty: base.difficulty,
-    comment: base.comment,
+    comment: base.comment ?? '',
     boxes: annotations
       .filter((a) => a.box !== null)
       .map((a) => ({
@@ -88,7 +90,11 @@ export function applyLabelEdit(draft: LabelDraft, edit: LabelEdit): LabelDraft {
         ...draft,
         boxes: draft.boxes.map((b) =>
           b.key === edit.key
-            ? { ...b, box: edit.box ?? b.box, finding: edit.finding ?? b.finding }
+            ? {
+                ...b,
+                box: edit.box ?? b.box,
+                finding: edit.finding === undefined ? b.finding : edit.finding,
+              }
             : b,
         ),
       };

@@ -6,11 +6,11 @@ import {
   intensityRange,
   percentile,
   windowForRange,
-} from '../../../src-renderer/components/viewer/windowLevel.ts';
+} from '../../../../src-renderer/components/viewer/windowLevel.ts';
 import {
   windowFromPreset,
   windowPresets,
-} from '../../../src-renderer/components/viewer/windowPresets.ts';
+} from '../../../../src-renderer/components/viewer/windowPresets.ts';
 
 describe('window/level', () => {
   it('shows the bottom of the window black, the top white and the centre mid grey', () => {

@@ -7,7 +7,7 @@ import {
   screenToImage,
   wheelZoomFactor,
   zoomAt,
-} from '../../../src-renderer/components/viewer/viewTransform.ts';
+} from '../../../../src-renderer/components/viewer/viewTransform.ts';
 
 describe('zoom/pan mapping', () => {
   it('fits a square image centred in a wide canvas', () => {

@@ -7,7 +7,7 @@ import {
   record,
   redo,
   undo,
-} from '../../../src-renderer/components/labels/history.ts';
+} from '../../../../src-renderer/components/labels/history.ts';
 import {
   applyLabelEdit,
   boxFromCorners,
@@ -16,10 +16,10 @@ import {
   type DraftBox,
   type LabelDraft,
   type LabelEdit,
-} from '../../../src-renderer/components/labels/labelDraft.ts';
-import { planAnnotationSync } from '../../../src-renderer/components/labels/annotationSync.ts';
+} from '../../../../src-renderer/components/labels/labelDraft.ts';
+import { planAnnotationSync } from '../../../../src-renderer/components/labels/annotationSync.ts';
 
-const imageId = 'ab'.repeat(32);
+const imageId = 3;
 const box = (key: string, x = 10): DraftBox => ({
   key,
   imageId,
@@ -110,10 +110,12 @@ describe('label undo/redo', () => {
       [
         { id: 7, imageId, finding: 'mass', box: { x: 1, y: 2, width: 3, height: 4 } },
         { id: 8, imageId, finding: 'edema', box: null },
+        { id: 9, imageId, finding: null, box: { x: 0, y: 0, width: 1, height: 1 } },
       ],
     );
     expect(draft.boxes).toEqual([
       { key: 'saved-7', imageId, finding: 'mass', box: { x: 1, y: 2, width: 3, height: 4 } },
+      { key: 'saved-9', imageId, finding: null, box: { x: 0, y: 0, width: 1, height: 1 } },
     ]);
     expect(draft.verdict).toBe('pathological');
   });

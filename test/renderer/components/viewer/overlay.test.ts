@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { colormapLut, LUT_SIZE } from '../../../src-renderer/components/viewer/colormaps.ts';
+import { colormapLut, LUT_SIZE } from '../../../../src-renderer/components/viewer/colormaps.ts';
 import {
   colorizeMap,
   colormapIndex,
   composeOverlay,
   thresholdMask,
-} from '../../../src-renderer/components/viewer/overlay.ts';
+} from '../../../../src-renderer/components/viewer/overlay.ts';
 import {
   colorbarGradient,
   colorbarTicks,
-} from '../../../src-renderer/components/viewer/colorbar.ts';
+} from '../../../../src-renderer/components/viewer/colorbar.ts';
 
 describe('overlay thresholding and colormaps', () => {
   it('masks the pixels at or above the threshold', () => {

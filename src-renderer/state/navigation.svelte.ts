@@ -1,0 +1,20 @@
+/** Navigation state shared by the views (Svelte 5 runes in a module). */
+import type { ViewName } from './session.ts';
+
+export const navigation = $state({
+  view: 'library' as ViewName,
+  /** Studies ticked in Library, for Run. */
+  selectedStudyIds: [] as number[],
+  /** The cases Review walks through with the arrow keys, in Library's order. */
+  reviewQueue: [] as number[],
+  reviewIndex: 0,
+  /** Run whose results Review and Evaluate show; null means the latest. */
+  runId: null as number | null,
+  helpOpen: false,
+});
+
+export function openReview(queue: number[], index: number): void {
+  navigation.reviewQueue = queue;
+  navigation.reviewIndex = Math.max(0, Math.min(queue.length - 1, index));
+  navigation.view = 'review';
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { lossCurve, lossFromPhase } from '../../../../src-renderer/components/charts/lossCurve.ts';
+import { aiVerdict, describeSettings } from '../../../../src-renderer/components/ai/aiVerdict.ts';
+import { dequantise } from '../../../../src-renderer/components/viewer/quantisation.ts';
+
+describe('training loss curve', () => {
+  it('reads the loss stated in a progress phase', () => {
+    expect(lossFromPhase('diffusion loss=0.0123')).toBeCloseTo(0.0123);
+    expect(lossFromPhase('classifier loss: 1.5e-3')).toBeCloseTo(0.0015);
+    expect(lossFromPhase('loading data')).toBeNull();
+  });
+
+  it('keeps one point per step, ordered by step', () => {
+    const at = (done: number, phase: string) => ({ phase, done, total: 10, etaSeconds: null });
+    expect(
+      lossCurve([at(2, 'loss=0.5'), at(1, 'loss=0.9'), at(2, 'loss=0.4'), at(3, 'saving')]),
+    ).toEqual([
+      [1, 0.9],
+      [2, 0.4],
+    ]);
+  });
+});
+
+describe('AI result helpers', () => {
+  it('calls a result pathological when its score reaches the threshold', () => {
+    expect(aiVerdict({ score: 0.7, threshold: 0.5 })).toBe('pathological');
+    expect(aiVerdict({ score: 0.5, threshold: 0.5 })).toBe('pathological');
+    expect(aiVerdict({ score: 0.2, threshold: 0.5 })).toBe('normal');
+    expect(aiVerdict({ score: 0.2, threshold: null })).toBeNull();
+  });
+
+  it('describes a run by its L, k and s', () => {
+    expect(
+      describeSettings({ noiseLevel: 400, stride: 10, guidanceScale: 100, encoding: 'ddim' }),
+    ).toBe('L=400 k=10 s=100 ddim');
+  });
+
+  it('turns 16-bit quantised maps back into values over the stored range', () => {
+    const values = dequantise(Uint16Array.from([0, 65535, 32768]), { min: -2, max: 2 });
+    expect(values[0]).toBeCloseTo(-2);
+    expect(values[1]).toBeCloseTo(2);
+    expect(values[2]).toBeCloseTo(0, 3);
+  });
+});
