@@ -192,6 +192,21 @@ const oddCases: ConvCase[] = [
   { batch: 1, size: [11, 10], channels: [2, 3], kernel: [2, 2], strides: [3, 3], pad: 'valid' },
   { batch: 3, size: [2, 3], channels: [2, 2], kernel: [3, 3], strides: [2, 2], pad: 'same' },
   { batch: 1, size: [7, 7], channels: [2, 2], kernel: [3, 3], strides: [2, 2], pad: 4 },
+  // Taps that only ever land in the padding, or on rows the stride skips.
+  { batch: 2, size: [1, 1], channels: [2, 3], kernel: [1, 1], strides: [2, 2], pad: 1 },
+  {
+    batch: 2,
+    size: [1, 1],
+    channels: [2, 3],
+    kernel: [1, 1],
+    strides: [3, 3],
+    pad: [
+      [0, 0],
+      [2, 0],
+      [2, 0],
+      [0, 0],
+    ],
+  },
   {
     batch: 3,
     size: [7, 9],

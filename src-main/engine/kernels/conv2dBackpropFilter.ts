@@ -43,6 +43,7 @@ function conv2dBackpropFilter(args: {
       [padInfo.top, bottom],
       [padInfo.left, right],
     ]);
+    if (cropped == null) return scratch.zeros(attrs.filterShape);
     const dW = scratch.conv2d(cropped.x, dyT, cropped.pad, [strideHeight, strideWidth]);
     return scratch.transpose(dW, [1, 2, 0, 3]);
   });

@@ -128,19 +128,14 @@ function conv2dBackpropInput(args: {
   const cols = planAxis(strideWidth, info.filterWidth, padInfo.left, info.outWidth, phaseWidth);
 
   return withScratch(backend, (scratch) => {
-    const keptRows = info.outHeight - Math.max(0, -rows.before) - Math.max(0, -rows.after);
-    const keptCols = info.outWidth - Math.max(0, -cols.before) - Math.max(0, -cols.after);
-    if (keptRows <= 0 || keptCols <= 0) {
-      // The padding is so large that no dy position reaches the input.
-      return scratch.zeros([batchSize, inHeight, inWidth, inChannels]);
-    }
-    const filterForPhases = scratch.track(
-      phasedFilter(backend, filter, rows, cols, [strideHeight, strideWidth]),
-    );
     const cropped = cropNegativePadding(scratch, dy, [
       [rows.before, rows.after],
       [cols.before, cols.after],
     ]);
+    if (cropped == null) return scratch.zeros([batchSize, inHeight, inWidth, inChannels]);
+    const filterForPhases = scratch.track(
+      phasedFilter(backend, filter, rows, cols, [strideHeight, strideWidth]),
+    );
     const phases = scratch.conv2d(cropped.x, filterForPhases, cropped.pad, [1, 1]);
     if (strideHeight === 1 && strideWidth === 1) return phases;
     // [B, H/sh, W/sw, (rh, rw, ci)] -> [B, H/sh, rh, W/sw, (rw, ci)]: row h = sh*j + rh.

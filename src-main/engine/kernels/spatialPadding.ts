@@ -8,12 +8,16 @@ import type { TensorInfo, WasmScratch } from './wasmScratch.ts';
 /** Padding of an NHWC tensor's height and width: [[top, bottom], [left, right]], any sign. */
 export type SpatialPadding = [[number, number], [number, number]];
 
-/** Crops the negative sides of `padding` off `x` and returns the non-negative rest. */
+/**
+ * Crops the negative sides of `padding` off `x` and returns the non-negative rest, or null
+ * when the crop leaves nothing (every tap of the gradient conv lands in padding, so the
+ * gradient is zero).
+ */
 export function cropNegativePadding(
   scratch: WasmScratch,
   x: TensorInfo,
   padding: SpatialPadding,
-): { x: TensorInfo; pad: SpatialPadding } {
+): { x: TensorInfo; pad: SpatialPadding } | null {
   const [[top, bottom], [left, right]] = padding;
   const crop = (amount: number): number => Math.max(0, -amount);
   const pad: SpatialPadding = [
@@ -23,11 +27,7 @@ export function cropNegativePadding(
   const [batch, height, width, channels] = x.shape;
   const keptHeight = height - crop(top) - crop(bottom);
   const keptWidth = width - crop(left) - crop(right);
-  if (keptHeight <= 0 || keptWidth <= 0) {
-    throw new Error(
-      `conv gradient: padding ${JSON.stringify(padding)} crops all of a ${height}x${width} input`,
-    );
-  }
+  if (keptHeight <= 0 || keptWidth <= 0) return null;
   if (keptHeight === height && keptWidth === width) return { x, pad };
   const cropped = scratch.slice(
     x,

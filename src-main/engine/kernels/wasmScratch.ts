@@ -10,9 +10,6 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 export type TensorInfo = tf.TensorInfo;
 type Attrs = tf.NamedAttrMap;
 
-/** [[before, after], ...] per axis, as PadV2 and explicit conv padding take them. */
-export type Paddings = [number, number][];
-
 export class WasmScratch {
   private readonly intermediates = new Set<TensorInfo>();
 
@@ -38,14 +35,6 @@ export class WasmScratch {
 
   reshape(x: TensorInfo, shape: number[]): TensorInfo {
     return this.run('Reshape', { x }, { shape });
-  }
-
-  reverse(x: TensorInfo, dims: number[]): TensorInfo {
-    return this.run('Reverse', { x }, { dims });
-  }
-
-  pad(x: TensorInfo, paddings: Paddings): TensorInfo {
-    return this.run('PadV2', { x }, { paddings, constantValue: 0 });
   }
 
   zeros(shape: number[]): TensorInfo {
