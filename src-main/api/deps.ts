@@ -1,7 +1,7 @@
 /**
  * What the handlers stand on: the open library, the job runner, and what the door tells them.
  */
-import type { Library } from '../library/library.ts';
+import type { Library } from '../library/index.ts';
 import type { JobRunner, BackendReportMessage } from '../jobs/index.ts';
 
 /** Addresses the door serves stored images and exports at (server routes or app://). */

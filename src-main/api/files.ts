@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError, ImageHashSchema, encodePixels } from '../contract/index.ts';
-import type { Library } from '../library/library.ts';
+import type { Library } from '../library/index.ts';
 
 /** Folder (inside the library) where exportReport writes its files. */
 export function exportsDir(library: Library): string {

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Library } from '../library/library.ts';
+import { Library } from '../library/index.ts';
 import { JobRunner, checkpointsDir, createBackendProbe, jobStateFile } from '../jobs/index.ts';
 import type { SpawnEngine } from '../jobs/index.ts';
 import { createApi } from './api.ts';

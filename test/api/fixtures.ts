@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Library } from '../../src-main/library/library.ts';
+import { Library } from '../../src-main/library/index.ts';
 
 export interface LibraryFixture {
   dir: string;
