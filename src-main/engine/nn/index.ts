@@ -1,0 +1,2 @@
+export { ParamStore, mulberry32, gaussian } from './params.ts';
+export * from './unet.ts';

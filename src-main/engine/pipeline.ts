@@ -1,0 +1,212 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import {
+  estimateBrainMask,
+  gaussianSmooth,
+  imageScore,
+  anomalyMap as absoluteDifference,
+  maskMap,
+} from './anomaly/index.ts';
+import { reconstructBatch, type ChainFrame } from './diffusion/reconstruct.ts';
+import { linearSchedule, type Schedule } from './diffusion/schedule.ts';
+import { loadModel, type Model } from './models.ts';
+import { classifierLogits, noiseModel } from './nn/unet.ts';
+import { fallbackPreset, readPreset, type Preset } from './preset.ts';
+import type { JobControl, ReconstructionSettings, Slice } from './types.ts';
+
+/** The diffusion model, the classifier (optional: needed for guidance) and the preset. */
+export interface LoadedModels {
+  dir: string;
+  diffusion: Model;
+  classifier: Model | null;
+  preset: Preset;
+  schedule: Schedule;
+}
+
+/**
+ * Loads DIR/diffusion, DIR/classifier (if present) and DIR/preset.json, checking that they were
+ * made for the same image size and preprocessing.
+ */
+export async function loadModels(dir: string): Promise<LoadedModels> {
+  const diffusion = await loadModel(join(dir, 'diffusion'), 'diffusion');
+  const classifier = existsSync(join(dir, 'classifier'))
+    ? await loadModel(join(dir, 'classifier'), 'classifier')
+    : null;
+  const preset = existsSync(join(dir, 'preset.json'))
+    ? await readPreset(join(dir, 'preset.json'))
+    : fallbackPreset;
+  const size = diffusion.config.imageSize;
+  if (
+    classifier &&
+    (classifier.config.imageSize !== size ||
+      classifier.manifest.preprocessing.method !== diffusion.manifest.preprocessing.method)
+  )
+    throw new Error(
+      `${dir}: the classifier was made for ${classifier.config.imageSize} px / ${classifier.manifest.preprocessing.method}, the diffusion model for ${size} px / ${diffusion.manifest.preprocessing.method}`,
+    );
+  if (preset.imageSize !== size)
+    throw new Error(
+      `${dir}/preset.json: preset is for ${preset.imageSize} px, the models for ${size} px`,
+    );
+  const { steps, betaStart, betaEnd } = diffusion.manifest.schedule;
+  return {
+    dir,
+    diffusion,
+    classifier,
+    preset,
+    schedule: linearSchedule(steps, betaStart, betaEnd),
+  };
+}
+
+export function disposeModels(models: LoadedModels): void {
+  models.diffusion.params.dispose();
+  models.classifier?.params.dispose();
+}
+
+/** eps_theta at one timestep for a batch. */
+export function noisePredictor(model: Model) {
+  return (x: tf.Tensor4D, t: number) =>
+    tf.tidy(() =>
+      noiseModel(model.params, model.config, x, tf.fill([x.shape[0]], t) as tf.Tensor1D),
+    );
+}
+
+/** grad_x log p_phi(y = healthy | x_t, t), per slice of the batch. */
+export function healthyGradient(model: Model) {
+  return (x: tf.Tensor4D, t: number) =>
+    tf.tidy(() => {
+      const timesteps = tf.fill([x.shape[0]], t) as tf.Tensor1D;
+      const logHealthy = (input: tf.Tensor) =>
+        tf.sum(
+          tf.slice(
+            tf.logSoftmax(
+              classifierLogits(model.params, model.config, input as tf.Tensor4D, timesteps),
+            ),
+            [0, 0],
+            [-1, 1],
+          ),
+        );
+      return tf.grad(logHealthy)(x) as tf.Tensor4D;
+    });
+}
+
+/** p_phi(pathological | x_t, t) per slice, e.g. to validate the classifier at several t. */
+export function pathologicalProbability(model: Model, slices: Slice[], t: number): Float32Array {
+  return tf.tidy(() => {
+    const size = slices[0].size;
+    const x = tf.tensor4d(concat(slices.map((s) => s.pixels)), [slices.length, size, size, 1]);
+    const logits = classifierLogits(
+      model.params,
+      model.config,
+      x,
+      tf.fill([slices.length], t) as tf.Tensor1D,
+    );
+    return tf.softmax(logits).slice([0, 1], [-1, 1]).dataSync() as Float32Array;
+  });
+}
+
+export interface SliceResult {
+  reconstruction: Float32Array;
+  /** |x - x_hat|, smoothed and zero outside the brain. */
+  anomalyMap: Float32Array;
+  brainMask: Uint8Array;
+  score: number;
+}
+
+export interface ReconstructOptions {
+  settings?: Partial<ReconstructionSettings>;
+  smoothingSigma?: number;
+  batchSize?: number;
+  captureFrames?: number;
+}
+
+/** The settings a reconstruction ran with: the preset, overridden where asked. */
+export function settingsFor(
+  preset: Preset,
+  overrides: Partial<ReconstructionSettings> = {},
+): ReconstructionSettings {
+  return {
+    noiseLevel: preset.noiseLevel,
+    stride: preset.stride,
+    guidanceScale: preset.guidanceScale,
+    encoding: preset.encoding,
+    seed: preset.seed,
+    ...overrides,
+  };
+}
+
+/** Guided reconstruction, anomaly map and image score of many slices, in batches. */
+export async function reconstruct(
+  models: LoadedModels,
+  slices: Slice[],
+  options: ReconstructOptions = {},
+  control: JobControl = {},
+): Promise<{ results: SliceResult[]; chain: ChainFrame[]; settings: ReconstructionSettings }> {
+  const settings = settingsFor(models.preset, options.settings);
+  const size = models.diffusion.config.imageSize;
+  for (const s of slices)
+    if (s.size !== size) throw new Error(`slice is ${s.size} px but the models expect ${size} px`);
+  const batchSize = options.batchSize ?? 8;
+  const sigma = options.smoothingSigma ?? models.preset.smoothingSigma;
+  const results: SliceResult[] = [];
+  const chain: ChainFrame[] = [];
+  for (let start = 0; start < slices.length; start += batchSize) {
+    const batch = slices.slice(start, start + batchSize);
+    const done = start;
+    const output = await reconstructBatch(
+      {
+        schedule: models.schedule,
+        predictNoise: noisePredictor(models.diffusion),
+        guidanceGradient: models.classifier ? healthyGradient(models.classifier) : undefined,
+        slices: batch,
+        settings,
+        captureFrames: start === 0 ? options.captureFrames : 0,
+      },
+      {
+        signal: control.signal,
+        onProgress: (p) =>
+          control.onProgress?.({
+            ...p,
+            done: done * p.total + p.done * batch.length,
+            total: slices.length * p.total,
+            etaSeconds: p.etaSeconds,
+          }),
+      },
+    );
+    chain.push(...output.chain);
+    batch.forEach((slice, i) =>
+      results.push(mapOf(slice, output.reconstructions[i], sigma, models.preset.scoreTopFraction)),
+    );
+  }
+  return { results, chain, settings };
+}
+
+/** |x - x_hat| smoothed, restricted to the estimated brain, and its image score. */
+export function mapOf(
+  slice: Slice,
+  reconstruction: Float32Array,
+  sigma: number,
+  topFraction: number,
+): SliceResult {
+  const brainMask = estimateBrainMask(slice.pixels, slice.size);
+  const raw = absoluteDifference(slice.pixels, reconstruction);
+  const smooth = sigma > 0 ? gaussianSmooth(raw, slice.size, sigma) : raw;
+  const map = maskMap(smooth, brainMask);
+  return {
+    reconstruction,
+    anomalyMap: map,
+    brainMask,
+    score: imageScore(map, brainMask, topFraction),
+  };
+}
+
+function concat(arrays: Float32Array[]): Float32Array {
+  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
+  let offset = 0;
+  for (const a of arrays) {
+    out.set(a, offset);
+    offset += a.length;
+  }
+  return out;
+}

@@ -1,0 +1,142 @@
+import { basename } from 'node:path';
+import type { JobControl } from '../types.ts';
+import { defaultUNetConfig, type UNetConfig } from '../nn/unet.ts';
+import { loadModel, readWeights } from '../models.ts';
+import { PREPROCESSING } from '../preprocessing.ts';
+import { prepareCases, readDatasetManifest, type PreparedCase } from './dataset.ts';
+import { classifierSampler, diffusionSampler, type ClassifierSampling } from './samplers.ts';
+import { train, type TrainingSummary } from './trainer.ts';
+
+export interface TrainCommonOptions {
+  manifestPath: string;
+  outDir: string;
+  workDir: string;
+  config?: Partial<UNetConfig>;
+  steps: number;
+  batchSize?: number;
+  learningRate?: number;
+  emaDecay?: number;
+  checkpointEvery?: number;
+  seed?: number;
+  processes?: 1 | 2;
+}
+
+function configOf(options: TrainCommonOptions): UNetConfig {
+  return { ...defaultUNetConfig, ...options.config };
+}
+
+/** Diffusion model on the healthy train split (fastMRI drawn at a set share, see diffusionSampler). */
+export async function trainDiffusion(
+  options: TrainCommonOptions & { fastMriShare?: number },
+  control: JobControl = {},
+): Promise<TrainingSummary> {
+  const config = configOf(options);
+  const cases = (await readDatasetManifest(options.manifestPath)).filter(
+    (c) => c.split === 'train' && c.label === 'normal',
+  );
+  if (cases.length === 0)
+    throw new Error(`${options.manifestPath}: no healthy images in the train split`);
+  const prepared = await prepareCases(cases, config.imageSize);
+  const share = options.fastMriShare ?? 0.5;
+  return train(
+    {
+      objective: 'diffusion',
+      config,
+      steps: options.steps,
+      batchSize: options.batchSize ?? 8,
+      learningRate: options.learningRate ?? 2e-4,
+      emaDecay: options.emaDecay ?? 0.999,
+      checkpointEvery: options.checkpointEvery ?? 50,
+      seed: options.seed ?? 1,
+      maxTimestep: 1000,
+      processes: options.processes ?? 1,
+      workDir: options.workDir,
+      outDir: options.outDir,
+      preprocessing: { ...PREPROCESSING, imageSize: config.imageSize },
+      trainingData: {
+        manifest: basename(options.manifestPath),
+        split: 'train',
+        images: cases.length,
+        fastMriShare: share,
+        ...countSources(prepared),
+      },
+    },
+    diffusionSampler(prepared, config.imageSize, share),
+    control,
+  );
+}
+
+export interface ClassifierHoldout {
+  healthy: PreparedCase[];
+  pathological: PreparedCase[];
+}
+
+/**
+ * The noise-aware classifier: healthy fastMRI (+ a controlled share of IXI) from the train split
+ * against the labelled classifier_train cases and synthetic lesions. Every fifth case of each
+ * class is held out for validation at several t; no test image is ever read.
+ */
+export async function trainClassifier(
+  options: TrainCommonOptions & {
+    sampling?: Partial<ClassifierSampling>;
+    maxTimestep?: number;
+    initFrom?: string;
+  },
+  control: JobControl = {},
+): Promise<TrainingSummary & { holdout: ClassifierHoldout }> {
+  const config = configOf(options);
+  const all = await readDatasetManifest(options.manifestPath);
+  const healthyCases = all.filter((c) => c.split === 'train' && c.label === 'normal');
+  const pathologicalCases = all.filter(
+    (c) => c.split === 'classifier_train' && c.label === 'pathological',
+  );
+  const [healthy, pathological] = await Promise.all([
+    prepareCases(healthyCases, config.imageSize),
+    prepareCases(pathologicalCases, config.imageSize),
+  ]);
+  const heldOut = (c: PreparedCase, i: number) => c.case.source === 'fastMRI' && i % 5 === 4;
+  const holdout = {
+    healthy: healthy.filter((c) => c.case.source === 'fastMRI').filter((c, i) => heldOut(c, i)),
+    pathological: pathological.filter(heldOut),
+  };
+  const trainHealthy = healthy.filter((c) => !holdout.healthy.includes(c));
+  const trainPathological = pathological.filter((c) => !holdout.pathological.includes(c));
+  const sampling: ClassifierSampling = { ixiShare: 0.2, syntheticShare: 0.5, ...options.sampling };
+  const initialWeights = options.initFrom
+    ? await readWeights((await loadModel(options.initFrom, 'diffusion')).params)
+    : undefined;
+  const summary = await train(
+    {
+      objective: 'classifier',
+      config,
+      steps: options.steps,
+      batchSize: options.batchSize ?? 8,
+      learningRate: options.learningRate ?? 2e-4,
+      emaDecay: options.emaDecay ?? 0.999,
+      checkpointEvery: options.checkpointEvery ?? 50,
+      seed: options.seed ?? 2,
+      maxTimestep: options.maxTimestep ?? 500,
+      processes: options.processes ?? 1,
+      workDir: options.workDir,
+      outDir: options.outDir,
+      initialWeights,
+      preprocessing: { ...PREPROCESSING, imageSize: config.imageSize },
+      trainingData: {
+        manifest: basename(options.manifestPath),
+        healthy: `train split, ${trainHealthy.length} images (${countSources(trainHealthy).fastMRI} fastMRI), IXI share ${sampling.ixiShare}`,
+        pathological: `classifier_train split, ${trainPathological.length} images, synthetic lesion share ${sampling.syntheticShare}`,
+        heldOut: holdout.healthy.length + holdout.pathological.length,
+        initialisedFrom: options.initFrom ? basename(options.initFrom) : null,
+        testImagesUsed: 0,
+      },
+    },
+    classifierSampler(trainHealthy, trainPathological, config.imageSize, sampling),
+    control,
+  );
+  return { ...summary, holdout };
+}
+
+function countSources(cases: PreparedCase[]) {
+  const fastMRI = cases.filter((c) => c.case.source === 'fastMRI').length;
+  return { fastMRI, IXI: cases.length - fastMRI };
+}

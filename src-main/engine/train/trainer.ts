@@ -1,0 +1,340 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../backend.ts';
+import {
+  readWeights,
+  saveModel,
+  createModelParams,
+  type Model,
+  type ModelManifest,
+} from '../models.ts';
+import { gaussian, mulberry32, type ParamStore } from '../nn/params.ts';
+import type { UNetConfig } from '../nn/unet.ts';
+import { linearSchedule } from '../diffusion/schedule.ts';
+import { ProgressTracker } from '../progress.ts';
+import type { JobControl } from '../types.ts';
+import { Adam } from './adam.ts';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { copyWeights, updateEma } from './ema.ts';
+import { computeGradients, type NoisedBatch, type Objective } from './objectives.ts';
+import type { CleanBatch } from './samplers.ts';
+import type { WorkerReply, WorkerRequest } from './gradientWorker.ts';
+
+export interface TrainingOptions {
+  objective: Objective;
+  config: UNetConfig;
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+  emaDecay: number;
+  checkpointEvery: number;
+  seed: number;
+  /** Timesteps are drawn from [0, maxTimestep); the classifier only needs the guided range. */
+  maxTimestep: number;
+  /** 2 splits every batch between this process and a gradient worker (single-threaded backends). */
+  processes: 1 | 2;
+  /** Folder for the checkpoint and the loss log; a run with a checkpoint there resumes. */
+  workDir: string;
+  /** Where the finished model (EMA weights + manifest) is written. */
+  outDir: string;
+  /** Recorded in the manifest: what the model was trained on. */
+  trainingData: Record<string, unknown>;
+  preprocessing: ModelManifest['preprocessing'];
+  /** Weights to start from (e.g. the classifier from the diffusion UNet's encoder). */
+  initialWeights?: Map<string, { shape: number[]; values: Float32Array }>;
+}
+
+export interface TrainingSummary {
+  steps: number;
+  wallSeconds: number;
+  finalLoss: number;
+  backend: string;
+  resumedFrom: number;
+  model: Model;
+}
+
+/** Identifies the options that must not change across a resume. */
+function optionsKey(o: TrainingOptions): string {
+  const fixed = {
+    ...o,
+    steps: undefined,
+    workDir: undefined,
+    outDir: undefined,
+    initialWeights: undefined,
+    processes: undefined,
+    trainingData: undefined,
+  };
+  return createHash('sha256').update(JSON.stringify(fixed)).digest('hex').slice(0, 16);
+}
+
+/**
+ * The training loop shared by the diffusion model and the classifier: seeded batches (so a
+ * resumed run draws what the killed one would have), Adam, EMA, checkpoints every N steps,
+ * progress with ETA, cancel between steps (the checkpoint is kept, no model is written).
+ */
+export async function train(
+  options: TrainingOptions,
+  sample: (batchSize: number, random: () => number) => CleanBatch,
+  control: JobControl = {},
+): Promise<TrainingSummary> {
+  const backend = await initBackend();
+  await mkdir(options.workDir, { recursive: true });
+  const schedule = linearSchedule();
+  const params = createModelParams(options.objective, options.config, options.seed);
+  if (options.initialWeights) assignMatching(params, options.initialWeights);
+  const ema = createModelParams(options.objective, options.config, options.seed);
+  copyWeights(params, ema);
+  const adam = new Adam(options.learningRate);
+  const key = optionsKey(options);
+  const resumed = await loadCheckpoint(options.workDir, { params, ema, adam });
+  if (resumed && resumed.optionsKey !== key)
+    throw new Error(
+      `${options.workDir}: its checkpoint was made with other training options; use a new folder`,
+    );
+  let step = resumed?.step ?? 0;
+  const losses = resumed?.losses ?? [];
+  const wallBefore = resumed?.wallSeconds ?? 0;
+  const started = performance.now();
+  const worker =
+    options.processes === 2 ? await GradientWorker.start(options.objective, options.config) : null;
+  const tracker = new ProgressTracker(
+    control,
+    `train ${options.objective}`,
+    options.steps - step,
+    'training',
+  );
+  const log = join(options.workDir, 'log.jsonl');
+  const wallSeconds = () => wallBefore + (performance.now() - started) / 1000;
+  const checkpoint = () =>
+    saveCheckpoint(
+      options.workDir,
+      { params, ema, adam },
+      { step, wallSeconds: wallSeconds(), optionsKey: key, losses },
+    );
+  try {
+    while (step < options.steps) {
+      await tracker.checkpoint().catch(async (error) => {
+        await checkpoint();
+        throw error;
+      });
+      const random = mulberry32(options.seed * 1_000_003 + step);
+      const batch = noiseBatch(
+        options,
+        schedule.alphaBar,
+        sample(options.batchSize, random),
+        random,
+      );
+      const halves = worker ? splitBatch(batch) : [batch];
+      const results = await Promise.all([
+        computeGradients(options.objective, params, options.config, halves[0]),
+        ...(worker ? [worker.gradients(await weightsOf(params), halves[1])] : []),
+      ]);
+      const gradients = averageGradients(
+        results.map((r) => r.gradients),
+        halves.map((h) => h.timesteps.length),
+      );
+      tf.tidy(() =>
+        adam.apply(
+          params,
+          new Map(
+            [...gradients].map(([n, g]) => [n, tf.tensor(g, params.variables.get(n)!.shape)]),
+          ),
+        ),
+      );
+      updateEma(ema, params, step, options.emaDecay);
+      const loss =
+        results.reduce((s, r, i) => s + r.loss * halves[i].timesteps.length, 0) /
+        batch.timesteps.length;
+      losses.push(loss);
+      step += 1;
+      tracker.step(1, { step, loss });
+      await appendFile(
+        log,
+        JSON.stringify({ step, loss, seconds: Math.round(wallSeconds()) }) + '\n',
+      );
+      if (step % options.checkpointEvery === 0 || step === options.steps) await checkpoint();
+    }
+  } finally {
+    worker?.stop();
+  }
+  const model: Model = {
+    kind: options.objective,
+    config: options.config,
+    params: ema,
+    manifest: {
+      format: 'anomap-model',
+      formatVersion: 1,
+      kind: options.objective,
+      architecture: options.config,
+      preprocessing: options.preprocessing,
+      schedule: { steps: schedule.steps, betaStart: schedule.betaStart, betaEnd: schedule.betaEnd },
+      training: {
+        ...options.trainingData,
+        steps: step,
+        batchSize: options.batchSize,
+        learningRate: options.learningRate,
+        emaDecay: options.emaDecay,
+        maxTimestep: options.maxTimestep,
+        seed: options.seed,
+        backend: backend.name,
+        processes: options.processes,
+        wallSeconds: Math.round(wallSeconds()),
+        finalLoss: meanOfLast(losses, 50),
+      },
+    },
+  };
+  await saveModel(options.outDir, model);
+  params.dispose();
+  adam.dispose();
+  return {
+    steps: step,
+    wallSeconds: wallSeconds(),
+    finalLoss: meanOfLast(losses, 50),
+    backend: backend.name,
+    resumedFrom: resumed?.step ?? 0,
+    model,
+  };
+}
+
+function meanOfLast(values: number[], n: number): number {
+  const tail = values.slice(-n);
+  return tail.reduce((a, b) => a + b, 0) / Math.max(tail.length, 1);
+}
+
+/** x_t = sqrt(ab_t) x_0 + sqrt(1 - ab_t) eps with t uniform in [0, maxTimestep). */
+function noiseBatch(
+  options: TrainingOptions,
+  alphaBar: Float64Array,
+  clean: CleanBatch,
+  random: () => number,
+): NoisedBatch {
+  const size = options.config.imageSize;
+  const n = clean.slices.length;
+  const noisy = new Float32Array(n * size * size);
+  const noise = new Float32Array(n * size * size);
+  const timesteps = clean.slices.map(() => Math.floor(random() * options.maxTimestep));
+  clean.slices.forEach((slice, b) => {
+    const ab = alphaBar[timesteps[b]];
+    const [a, s] = [Math.sqrt(ab), Math.sqrt(1 - ab)];
+    for (let i = 0; i < slice.length; i++) {
+      const eps = gaussian(random);
+      noise[b * slice.length + i] = eps;
+      noisy[b * slice.length + i] = a * slice[i] + s * eps;
+    }
+  });
+  return {
+    size,
+    noisy,
+    timesteps,
+    noise: options.objective === 'diffusion' ? noise : null,
+    labels: options.objective === 'classifier' ? clean.labels : null,
+  };
+}
+
+function splitBatch(batch: NoisedBatch): [NoisedBatch, NoisedBatch] {
+  const half = Math.ceil(batch.timesteps.length / 2);
+  const pixels = batch.size * batch.size;
+  const part = (from: number, to: number): NoisedBatch => ({
+    size: batch.size,
+    noisy: batch.noisy.slice(from * pixels, to * pixels),
+    timesteps: batch.timesteps.slice(from, to),
+    noise: batch.noise ? batch.noise.slice(from * pixels, to * pixels) : null,
+    labels: batch.labels ? batch.labels.slice(from, to) : null,
+  });
+  return [part(0, half), part(half, batch.timesteps.length)];
+}
+
+/** The gradient of the whole batch's mean loss from the halves' mean-loss gradients. */
+function averageGradients(
+  parts: Map<string, Float32Array>[],
+  counts: number[],
+): Map<string, Float32Array> {
+  if (parts.length === 1) return parts[0];
+  const total = counts.reduce((a, b) => a + b, 0);
+  const out = new Map<string, Float32Array>();
+  for (const [name, first] of parts[0]) {
+    const sum = new Float32Array(first.length);
+    parts.forEach((p, i) => {
+      const g = p.get(name)!;
+      const w = counts[i] / total;
+      for (let j = 0; j < sum.length; j++) sum[j] += g[j] * w;
+    });
+    out.set(name, sum);
+  }
+  return out;
+}
+
+async function weightsOf(params: ParamStore): Promise<Map<string, Float32Array>> {
+  return new Map([...(await readWeights(params))].map(([name, { values }]) => [name, values]));
+}
+
+/** Starts from given weights where names and shapes match (e.g. an encoder shared with the UNet). */
+function assignMatching(
+  params: ParamStore,
+  weights: Map<string, { shape: number[]; values: Float32Array }>,
+): void {
+  tf.tidy(() => {
+    for (const [name, variable] of params.variables) {
+      const w = weights.get(name);
+      if (w && w.shape.join('x') === variable.shape.join('x'))
+        variable.assign(tf.tensor(w.values, w.shape));
+    }
+  });
+}
+
+class GradientWorker {
+  private pending: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | null = null;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (message: WorkerReply) => {
+      const waiting = this.pending;
+      this.pending = null;
+      if (message.type === 'error')
+        waiting?.reject(new Error(`gradient worker: ${message.message}`));
+      else waiting?.resolve(message);
+    });
+    child.on('exit', (code) => {
+      this.pending?.reject(new Error(`gradient worker exited with code ${code}`));
+      this.pending = null;
+    });
+  }
+
+  static async start(objective: Objective, config: UNetConfig): Promise<GradientWorker> {
+    const script = fileURLToPath(
+      new URL(
+        `./gradientWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+        import.meta.url,
+      ),
+    );
+    const execArgv = import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [];
+    const child = fork(script, [], {
+      serialization: 'advanced',
+      execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const worker = new GradientWorker(child);
+    await worker.request({ type: 'init', objective, config });
+    return worker;
+  }
+
+  private request(message: WorkerRequest): Promise<WorkerReply> {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.child.send(message);
+    });
+  }
+
+  async gradients(weights: Map<string, Float32Array>, batch: NoisedBatch) {
+    const reply = await this.request({ type: 'gradients', weights, batch });
+    if (reply.type !== 'gradients') throw new Error(`gradient worker answered ${reply.type}`);
+    return reply;
+  }
+
+  stop(): void {
+    this.child.kill();
+  }
+}
