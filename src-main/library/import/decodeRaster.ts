@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
-import { ImportError } from './importError.ts';
+import { ImportError, errorText } from './importError.ts';
 import { tooLarge } from './limits.ts';
 import { identityScale, type DecodedFile } from './decoded.ts';
 import { hashPixels, type Pixels } from '../pixels.ts';
@@ -26,9 +26,10 @@ export async function decodeRaster(path: string, bytes: Buffer): Promise<Decoded
 export async function decodeRasterPixels(path: string, bytes: Buffer): Promise<Pixels> {
   let meta: Metadata;
   try {
-    meta = await sharp(bytes).metadata();
+    // No pixel limit for the header: the size check below gives the clearer message.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
-    throw new ImportError(path, `cannot read the image header: ${(error as Error).message}`);
+    throw new ImportError(path, `the image header is corrupt or truncated: ${errorText(error)}`);
   }
   if (!meta.width || !meta.height) throw new ImportError(path, 'the image header has no size');
   const bomb = tooLarge(meta.width, meta.height);
@@ -38,7 +39,7 @@ export async function decodeRasterPixels(path: string, bytes: Buffer): Promise<P
     if (meta.format !== 'tiff') throw new ImportError(path, 'animated images are not supported');
   }
   const sixteenBit = meta.depth === 'ushort' || meta.depth === 'short';
-  const options = { limitInputPixels: meta.width * meta.height, failOn: 'error' as const };
+  const options = { limitInputPixels: meta.width * meta.height, failOn: 'warning' as const };
   try {
     if (sixteenBit) {
       const { data, info } = await sharp(bytes, options)
@@ -58,7 +59,7 @@ export async function decodeRasterPixels(path: string, bytes: Buffer): Promise<P
   } catch (error) {
     throw new ImportError(
       path,
-      `the image data is corrupt or truncated: ${(error as Error).message}`,
+      `the image data is corrupt or truncated: ${errorText(error)}`,
     );
   }
 }

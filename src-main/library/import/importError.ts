@@ -14,3 +14,12 @@ export function reasonOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** The first line of what a library threw (sharp repeats libvips lines; dicom-parser throws objects). */
+export function errorText(error: unknown): string {
+  let text: string;
+  if (error instanceof Error) text = error.message;
+  else if (typeof error === 'object' && error !== null && 'exception' in error) text = String(error.exception);
+  else text = String(error);
+  return text.split('\n')[0].trim().replace(/:$/, '');
+}

@@ -3,7 +3,7 @@ import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import sharp from 'sharp';
 import { Decoder as JpegLosslessDecoder } from 'jpeg-lossless-decoder-js';
-import { ImportError } from '../importError.ts';
+import { ImportError, errorText } from '../importError.ts';
 import { tooLarge } from '../limits.ts';
 import type { DecodedFile, DecodedSlice } from '../decoded.ts';
 import { transferSyntax, type TransferSyntax } from './transferSyntaxes.ts';
@@ -56,7 +56,7 @@ function parse(path: string, bytes: Buffer, hasPreamble: boolean): DataSet {
       },
     } as dicomParser.ParseDicomOptions);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     throw new ImportError(
       path,
       `not a readable DICOM file (it may be truncated or corrupt): ${message}`,
@@ -112,7 +112,7 @@ export async function decodeDicom(
       image = framePixels(frameBytes, format);
     } catch (error) {
       if (error instanceof ImportError) throw error;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       throw new ImportError(
         path,
         `cannot decode ${syntax.name} pixel data of frame ${frame + 1}: ${message}`,
