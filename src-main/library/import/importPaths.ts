@@ -215,6 +215,7 @@ function writeDicomGroups(
   control: ImportControl,
   report: ReturnType<typeof progressReporter>,
 ): void {
+  if (groups.size === 0) return;
   let done = 0;
   report('write', 0, groups.size);
   for (const group of groups.values()) {
