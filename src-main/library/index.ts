@@ -12,7 +12,12 @@ export type { NewAnnotation } from './annotations.ts';
 export { maxPageSize } from './studyList.ts';
 export { quantiseFloatImage, dequantise } from './quantise.ts';
 export * from './types.ts';
-export { importPaths, type ImportControl, type ImportSummary, type FailedImport } from './import/importPaths.ts';
+export {
+  importPaths,
+  type ImportControl,
+  type ImportSummary,
+  type FailedImport,
+} from './import/importPaths.ts';
 export type { ImportProgress } from './import/progress.ts';
 export { ImportError } from './import/importError.ts';
 export { importLimits } from './import/limits.ts';

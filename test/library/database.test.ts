@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { openDatabase, schemaVersion, type SqliteDatabase } from '../../src-main/library/database.ts';
+import {
+  openDatabase,
+  schemaVersion,
+  type SqliteDatabase,
+} from '../../src-main/library/database.ts';
 import { migrations } from '../../src-main/library/migrations/index.ts';
 import type { Migration } from '../../src-main/library/migrations/migration.ts';
 import { Library } from '../../src-main/library/library.ts';
@@ -17,10 +21,30 @@ describe('library database', () => {
     expect(schemaVersion(db)).toBe(migrations.at(-1)!.version);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['studies', 'images', 'labels', 'label_findings', 'findings', 'annotations', 'models', 'runs', 'run_models', 'results', 'run_study_scores', 'audit_log']));
+    const tables = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+      .pluck()
+      .all();
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'studies',
+        'images',
+        'labels',
+        'label_findings',
+        'findings',
+        'annotations',
+        'models',
+        'runs',
+        'run_models',
+        'results',
+        'run_study_scores',
+        'audit_log',
+      ]),
+    );
     const findings = db.prepare('SELECT name FROM findings').pluck().all();
-    expect(findings).toEqual(expect.arrayContaining(['mass', 'edema', 'enlarged_ventricles', 'posttreatment_change']));
+    expect(findings).toEqual(
+      expect.arrayContaining(['mass', 'edema', 'enlarged_ventricles', 'posttreatment_change']),
+    );
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
@@ -45,7 +69,14 @@ describe('library database', () => {
     const path = join(tempDir(), 'library.sqlite');
     const broken: Migration[] = [
       { version: 1, name: 'fine', up: (database) => database.exec('CREATE TABLE a (x)') },
-      { version: 2, name: 'broken', up: (database) => { database.exec('CREATE TABLE b (x)'); throw new Error('boom'); } },
+      {
+        version: 2,
+        name: 'broken',
+        up: (database) => {
+          database.exec('CREATE TABLE b (x)');
+          throw new Error('boom');
+        },
+      },
     ];
     expect(() => openDatabase(path, broken)).toThrow('boom');
     db = openDatabase(path, broken.slice(0, 1));
@@ -62,7 +93,9 @@ describe('library database', () => {
 
   it('refuses migrations numbered out of order', () => {
     const path = join(tempDir(), 'library.sqlite');
-    expect(() => openDatabase(path, [{ version: 2, name: 'skips one', up: () => {} }])).toThrow(/expected 1/);
+    expect(() => openDatabase(path, [{ version: 2, name: 'skips one', up: () => {} }])).toThrow(
+      /expected 1/,
+    );
   });
 
   it('opens any folder as a library, creating it', () => {

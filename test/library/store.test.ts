@@ -24,20 +24,31 @@ describe('image store', () => {
     const root = join(tempDir(), 'images');
     const store = new ImageStore(root);
     const image = { width: 4, height: 4, bitDepth: 8 as const, pixels: gradient8(4, 4, 1) };
-    const [a, b] = await Promise.all([store.put(image), store.put({ ...image, pixels: image.pixels.slice() })]);
+    const [a, b] = await Promise.all([
+      store.put(image),
+      store.put({ ...image, pixels: image.pixels.slice() }),
+    ]);
     expect(a).toBe(b);
-    const files = readdirSync(root, { recursive: true }).map(String).filter((name) => name.endsWith('.png') || name.endsWith('.tmp'));
+    const files = readdirSync(root, { recursive: true })
+      .map(String)
+      .filter((name) => name.endsWith('.png') || name.endsWith('.tmp'));
     expect(files).toEqual([join(a.slice(0, 2), `${a}.png`)]);
   });
 
   it('tells the same pixels with another shape apart', () => {
     const pixels = gradient8(6, 4, 1);
-    expect(hashPixels({ width: 6, height: 4, bitDepth: 8, pixels })).not.toBe(hashPixels({ width: 4, height: 6, bitDepth: 8, pixels }));
+    expect(hashPixels({ width: 6, height: 4, bitDepth: 8, pixels })).not.toBe(
+      hashPixels({ width: 4, height: 6, bitDepth: 8, pixels }),
+    );
   });
 
   it('refuses a buffer that does not match the shape', async () => {
     const store = new ImageStore(join(tempDir(), 'images'));
-    await expect(store.put({ width: 5, height: 5, bitDepth: 8, pixels: new Uint8Array(24) })).rejects.toThrow(/expected 5 x 5/);
-    await expect(store.put({ width: 2, height: 2, bitDepth: 16, pixels: new Uint8Array(4) })).rejects.toThrow(/bit depth/);
+    await expect(
+      store.put({ width: 5, height: 5, bitDepth: 8, pixels: new Uint8Array(24) }),
+    ).rejects.toThrow(/expected 5 x 5/);
+    await expect(
+      store.put({ width: 2, height: 2, bitDepth: 16, pixels: new Uint8Array(4) }),
+    ).rejects.toThrow(/bit depth/);
   });
 });

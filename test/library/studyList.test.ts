@@ -13,11 +13,22 @@ beforeAll(async () => {
   for (let i = 0; i < 12; i++) {
     const { studyId, imageId } = await addSliceStudy(
       library,
-      { uid: `u${i}`, patientAlias: `patient-${String(i).padStart(2, '0')}`, studyDate: `2024-01-${String(12 - i).padStart(2, '0')}`, source: i % 2 ? 'IXI' : 'fastMRI', description: i === 7 ? 'follow_up 100%' : null },
+      {
+        uid: `u${i}`,
+        patientAlias: `patient-${String(i).padStart(2, '0')}`,
+        studyDate: `2024-01-${String(12 - i).padStart(2, '0')}`,
+        source: i % 2 ? 'IXI' : 'fastMRI',
+        description: i === 7 ? 'follow_up 100%' : null,
+      },
       i,
     );
     ids.push(studyId);
-    if (i % 3 === 0) library.setLabel(studyId, { verdict: 'pathological', findings: i === 3 ? ['mass'] : ['edema'], status: 'done' });
+    if (i % 3 === 0)
+      library.setLabel(studyId, {
+        verdict: 'pathological',
+        findings: i === 3 ? ['mass'] : ['edema'],
+        status: 'done',
+      });
     if (i === 1) library.setLabel(studyId, { verdict: 'normal', status: 'flagged' });
     void imageId;
   }
@@ -26,7 +37,13 @@ beforeAll(async () => {
   for (let i = 0; i < 12; i += 2) {
     const image = library.getStudy(ids[i]).images[0];
     const values = new Float32Array(256);
-    await library.saveResult({ runId, imageId: image.id, reconstruction: { width: 16, height: 16, values }, anomalyMap: { width: 16, height: 16, values }, score: i / 10 });
+    await library.saveResult({
+      runId,
+      imageId: image.id,
+      reconstruction: { width: 16, height: 16, values },
+      anomalyMap: { width: 16, height: 16, values },
+      score: i / 10,
+    });
   }
 });
 afterAll(() => library.close());
@@ -42,12 +59,21 @@ describe('listing studies', () => {
   });
 
   it('filters by label, finding, status, source and search text (LIKE characters taken literally)', () => {
-    const names = (query: Parameters<Library['listStudies']>[0]) => library.listStudies(query).studies.map((s) => s.patientAlias);
-    expect(names({ ...page, label: 'pathological' })).toEqual(['patient-00', 'patient-03', 'patient-06', 'patient-09']);
+    const names = (query: Parameters<Library['listStudies']>[0]) =>
+      library.listStudies(query).studies.map((s) => s.patientAlias);
+    expect(names({ ...page, label: 'pathological' })).toEqual([
+      'patient-00',
+      'patient-03',
+      'patient-06',
+      'patient-09',
+    ]);
     expect(names({ ...page, label: 'unlabelled' })).toHaveLength(7);
     expect(names({ ...page, finding: 'mass' })).toEqual(['patient-03']);
     expect(names({ ...page, status: 'flagged' })).toEqual(['patient-01']);
-    expect(names({ ...page, source: 'IXI', label: 'pathological' })).toEqual(['patient-03', 'patient-09']);
+    expect(names({ ...page, source: 'IXI', label: 'pathological' })).toEqual([
+      'patient-03',
+      'patient-09',
+    ]);
     expect(names({ ...page, search: 'patient-1' })).toEqual(['patient-10', 'patient-11']);
     expect(names({ ...page, search: '100%' })).toEqual(['patient-07']);
     expect(names({ ...page, search: '_up' })).toEqual(['patient-07']);
@@ -56,12 +82,26 @@ describe('listing studies', () => {
   it('sorts by date, patient and score, and filters by a run score range', () => {
     const byDate = library.listStudies({ ...page, sort: 'date', order: 'asc' }).studies;
     expect(byDate[0].studyDate).toBe('2024-01-01');
-    const byPatient = library.listStudies({ ...page, sort: 'patient', order: 'desc', limit: 2 }).studies;
+    const byPatient = library.listStudies({
+      ...page,
+      sort: 'patient',
+      order: 'desc',
+      limit: 2,
+    }).studies;
     expect(byPatient.map((s) => s.patientAlias)).toEqual(['patient-11', 'patient-10']);
-    const scored = library.listStudies({ ...page, runId, sort: 'score', order: 'desc', scoreMin: 0.3, scoreMax: 0.8 });
+    const scored = library.listStudies({
+      ...page,
+      runId,
+      sort: 'score',
+      order: 'desc',
+      scoreMin: 0.3,
+      scoreMax: 0.8,
+    });
     expect(scored.studies.map((s) => s.score)).toEqual([0.8, 0.6, 0.4]);
     expect(scored.total).toBe(3);
-    const unscored = library.listStudies({ ...page, runId }).studies.filter((s) => s.score === null);
+    const unscored = library
+      .listStudies({ ...page, runId })
+      .studies.filter((s) => s.score === null);
     expect(unscored).toHaveLength(6);
   });
 
@@ -69,6 +109,8 @@ describe('listing studies', () => {
     expect(() => library.listStudies({ offset: -1, limit: 10 })).toThrow(/offset/);
     expect(() => library.listStudies({ offset: 0, limit: 5000 })).toThrow(/limit/);
     expect(() => library.listStudies({ ...page, sort: 'score' })).toThrow(/needs a runId/);
-    expect(() => library.listStudies({ ...page, sort: 'id; DROP TABLE studies' as 'date' })).toThrow(/cannot sort/);
+    expect(() =>
+      library.listStudies({ ...page, sort: 'id; DROP TABLE studies' as 'date' }),
+    ).toThrow(/cannot sort/);
   });
 });

@@ -14,9 +14,24 @@ export function exportAudit(library: Library, outFile: string): number {
     writeFileSync(outFile, JSON.stringify(entries, null, 2) + '\n');
   } else {
     const lines = entries.map((entry) =>
-      csvLine([entry.id, entry.at, entry.actor, entry.action, entry.entity, entry.entityId, JSON.stringify(entry.before), JSON.stringify(entry.after)]),
+      csvLine([
+        entry.id,
+        entry.at,
+        entry.actor,
+        entry.action,
+        entry.entity,
+        entry.entityId,
+        JSON.stringify(entry.before),
+        JSON.stringify(entry.after),
+      ]),
     );
-    writeFileSync(outFile, [csvLine(['id', 'at', 'actor', 'action', 'entity', 'entity_id', 'before', 'after']), ...lines].join('\n') + '\n');
+    writeFileSync(
+      outFile,
+      [
+        csvLine(['id', 'at', 'actor', 'action', 'entity', 'entity_id', 'before', 'after']),
+        ...lines,
+      ].join('\n') + '\n',
+    );
   }
   return entries.length;
 }

@@ -13,13 +13,22 @@ function safeName(name: string): string {
  * One mask per finding of an image (boxes filled, mask annotations merged; 255 = finding),
  * written as an 8-bit PNG and a NIfTI. Returns the files written.
  */
-export async function exportMasks(library: Library, imageId: number, outDir: string): Promise<string[]> {
+export async function exportMasks(
+  library: Library,
+  imageId: number,
+  outDir: string,
+): Promise<string[]> {
   const image = library.getImage(imageId);
   const byFinding = new Map<string, Pixels>();
   const maskOf = (finding: string): Pixels => {
     const existing = byFinding.get(finding);
     if (existing) return existing;
-    const mask: Pixels = { width: image.width, height: image.height, bitDepth: 8, pixels: new Uint8Array(image.width * image.height) };
+    const mask: Pixels = {
+      width: image.width,
+      height: image.height,
+      bitDepth: 8,
+      pixels: new Uint8Array(image.width * image.height),
+    };
     byFinding.set(finding, mask);
     return mask;
   };
@@ -27,7 +36,8 @@ export async function exportMasks(library: Library, imageId: number, outDir: str
     const mask = maskOf(annotation.finding ?? 'unspecified');
     if (annotation.box) {
       const { x, y, width, height } = annotation.box;
-      for (let row = y; row < y + height; row++) mask.pixels.fill(255, row * image.width + x, row * image.width + x + width);
+      for (let row = y; row < y + height; row++)
+        mask.pixels.fill(255, row * image.width + x, row * image.width + x + width);
     } else if (annotation.maskHash) {
       const drawn = await library.store.get(annotation.maskHash);
       drawn.pixels.forEach((value, index) => {

@@ -24,8 +24,17 @@ export function exportRun(library: Library, runId: number, outDir: string): RunE
     return { result, study };
   });
   const header = csvLine([
-    'study_id', 'patient_alias', 'image_id', 'score', 'threshold', 'above_threshold',
-    'label_verdict', 'label_findings', 'label_status', 'reconstruction_png', 'anomaly_map_png',
+    'study_id',
+    'patient_alias',
+    'image_id',
+    'score',
+    'threshold',
+    'above_threshold',
+    'label_verdict',
+    'label_findings',
+    'label_status',
+    'reconstruction_png',
+    'anomaly_map_png',
   ]);
   const images: string[] = [];
   const lines = rows.map(({ result, study }) => {
@@ -35,9 +44,17 @@ export function exportRun(library: Library, runId: number, outDir: string): RunE
     writeFileSync(join(outDir, anomalyMap), library.store.readPng(result.mapHash));
     images.push(join(outDir, reconstruction), join(outDir, anomalyMap));
     return csvLine([
-      study.id, study.patientAlias, result.imageId, result.score, result.threshold,
+      study.id,
+      study.patientAlias,
+      result.imageId,
+      result.score,
+      result.threshold,
       result.threshold === null ? '' : String(result.score > result.threshold),
-      study.label.verdict, study.label.findings.join(';'), study.label.status, reconstruction, anomalyMap,
+      study.label.verdict,
+      study.label.findings.join(';'),
+      study.label.status,
+      reconstruction,
+      anomalyMap,
     ]);
   });
   const csv = join(outDir, `run-${runId}.csv`);
@@ -45,11 +62,22 @@ export function exportRun(library: Library, runId: number, outDir: string): RunE
   const json = join(outDir, `run-${runId}.json`);
   const report = {
     run,
-    models: models.map(({ id, name, version, kind, checksum }) => ({ id, name, version, kind, checksum })),
+    models: models.map(({ id, name, version, kind, checksum }) => ({
+      id,
+      name,
+      version,
+      kind,
+      checksum,
+    })),
     results: rows.map(({ result, study }) => ({
       ...result,
       patientAlias: study.patientAlias,
-      humanLabel: { verdict: study.label.verdict, findings: study.label.findings, status: study.label.status, author: study.label.author },
+      humanLabel: {
+        verdict: study.label.verdict,
+        findings: study.label.findings,
+        status: study.label.status,
+        author: study.label.author,
+      },
     })),
   };
   writeFileSync(json, JSON.stringify(report, null, 2) + '\n');

@@ -11,10 +11,14 @@ export function niftiOfSlice(image: Pixels, spacing: [number, number] = [1, 1]):
   const bytesPerVoxel = image.bitDepth / 8;
   const buffer = Buffer.alloc(dataOffset + image.width * image.height * bytesPerVoxel);
   buffer.writeInt32LE(headerSize, 0);
-  [3, image.width, image.height, 1, 1, 1, 1, 1].forEach((dim, i) => buffer.writeInt16LE(dim, 40 + i * 2));
+  [3, image.width, image.height, 1, 1, 1, 1, 1].forEach((dim, i) =>
+    buffer.writeInt16LE(dim, 40 + i * 2),
+  );
   buffer.writeInt16LE(image.bitDepth === 16 ? 512 : 2, 70);
   buffer.writeInt16LE(image.bitDepth, 72);
-  [1, spacing[0], spacing[1], 1, 0, 0, 0, 0].forEach((value, i) => buffer.writeFloatLE(value, 76 + i * 4));
+  [1, spacing[0], spacing[1], 1, 0, 0, 0, 0].forEach((value, i) =>
+    buffer.writeFloatLE(value, 76 + i * 4),
+  );
   buffer.writeFloatLE(dataOffset, 108);
   buffer.writeFloatLE(1, 112);
   buffer.write('Anomap mask', 148, 'latin1');

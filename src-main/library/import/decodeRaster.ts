@@ -57,9 +57,6 @@ export async function decodeRasterPixels(path: string, bytes: Buffer): Promise<P
       .toBuffer({ resolveWithObject: true });
     return { width: info.width, height: info.height, bitDepth: 8, pixels: new Uint8Array(data) };
   } catch (error) {
-    throw new ImportError(
-      path,
-      `the image data is corrupt or truncated: ${errorText(error)}`,
-    );
+    throw new ImportError(path, `the image data is corrupt or truncated: ${errorText(error)}`);
   }
 }

@@ -19,7 +19,8 @@ export function reasonOf(error: unknown): string {
 export function errorText(error: unknown): string {
   let text: string;
   if (error instanceof Error) text = error.message;
-  else if (typeof error === 'object' && error !== null && 'exception' in error) text = String(error.exception);
+  else if (typeof error === 'object' && error !== null && 'exception' in error)
+    text = String(error.exception);
   else text = String(error);
   return text.split('\n')[0].trim().replace(/:$/, '');
 }

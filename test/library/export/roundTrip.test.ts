@@ -3,7 +3,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as nifti from 'nifti-reader-js';
 import sharp from 'sharp';
-import { Library, importPaths, exportRun, exportMasks, exportAudit } from '../../../src-main/library/index.ts';
+import {
+  Library,
+  importPaths,
+  exportRun,
+  exportMasks,
+  exportAudit,
+} from '../../../src-main/library/index.ts';
 import { dicomBytes } from '../fixtures/dicom.ts';
 import { tempDir } from '../fixtures/rasters.ts';
 
@@ -20,12 +26,33 @@ it('round-trips import -> label -> annotate -> results -> export of report, maps
   const image = library.getStudy(listed.id).images[0];
 
   library.setLabel(listed.id, { verdict: 'pathological', findings: ['mass'], status: 'done' });
-  await library.addAnnotation({ imageId: image.id, finding: 'mass', box: { x: 2, y: 3, width: 4, height: 5 } });
+  await library.addAnnotation({
+    imageId: image.id,
+    finding: 'mass',
+    box: { x: 2, y: 3, width: 4, height: 5 },
+  });
 
-  const model = library.registerModel({ name: 'ddim', version: '2', kind: 'diffusion', checksum: 'c0ffee', manifest: {} });
-  const run = library.createRun({ name: 'eval', settings: { imageSize: 24, noiseLevel: 500, stride: 25, guidanceScale: 100 }, modelIds: [model.id] });
+  const model = library.registerModel({
+    name: 'ddim',
+    version: '2',
+    kind: 'diffusion',
+    checksum: 'c0ffee',
+    manifest: {},
+  });
+  const run = library.createRun({
+    name: 'eval',
+    settings: { imageSize: 24, noiseLevel: 500, stride: 25, guidanceScale: 100 },
+    modelIds: [model.id],
+  });
   const map = Float32Array.from({ length: 24 * 20 }, (_, i) => (i % 24) / 24);
-  await library.saveResult({ runId: run.id, imageId: image.id, reconstruction: { width: 24, height: 20, values: map }, anomalyMap: { width: 24, height: 20, values: map }, score: 0.7, threshold: 0.5 });
+  await library.saveResult({
+    runId: run.id,
+    imageId: image.id,
+    reconstruction: { width: 24, height: 20, values: map },
+    anomalyMap: { width: 24, height: 20, values: map },
+    score: 0.7,
+    threshold: 0.5,
+  });
   library.finishRun(run.id);
 
   const out = join(dir, 'export');
@@ -35,19 +62,35 @@ it('round-trips import -> label -> annotate -> results -> export of report, maps
   expect(csv[1]).toContain(',0.7,0.5,true,pathological,mass,done,');
   const json = JSON.parse(readFileSync(report.json, 'utf8'));
   expect(json.run.settings).toMatchObject({ noiseLevel: 500, guidanceScale: 100 });
-  expect(json.models).toEqual([expect.objectContaining({ name: 'ddim', version: '2', checksum: 'c0ffee' })]);
-  expect(json.results[0]).toMatchObject({ score: 0.7, humanLabel: { verdict: 'pathological', findings: ['mass'], author: 'dr.a' } });
+  expect(json.models).toEqual([
+    expect.objectContaining({ name: 'ddim', version: '2', checksum: 'c0ffee' }),
+  ]);
+  expect(json.results[0]).toMatchObject({
+    score: 0.7,
+    humanLabel: { verdict: 'pathological', findings: ['mass'], author: 'dr.a' },
+  });
   const mapPng = await sharp(report.images[1]).metadata();
-  expect([mapPng.format, mapPng.depth, mapPng.width, mapPng.height]).toEqual(['png', 'ushort', 24, 20]);
+  expect([mapPng.format, mapPng.depth, mapPng.width, mapPng.height]).toEqual([
+    'png',
+    'ushort',
+    24,
+    20,
+  ]);
 
   const masks = await exportMasks(library, image.id, join(out, 'masks'));
   const maskPng = masks.find((file) => file.endsWith('.png'))!;
-  const { data } = await sharp(maskPng).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(maskPng)
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const inside = Array.from(data).reduce((count, value) => count + (value === 255 ? 1 : 0), 0);
   expect(inside).toBe(4 * 5);
   expect(data[3 * 24 + 2]).toBe(255);
   const niiBytes = readFileSync(masks.find((file) => file.endsWith('.nii'))!);
-  const buffer = niiBytes.buffer.slice(niiBytes.byteOffset, niiBytes.byteOffset + niiBytes.byteLength);
+  const buffer = niiBytes.buffer.slice(
+    niiBytes.byteOffset,
+    niiBytes.byteOffset + niiBytes.byteLength,
+  );
   const header = nifti.readHeader(buffer);
   expect(header.dims.slice(0, 4)).toEqual([3, 24, 20, 1]);
   const voxels = new Uint8Array(nifti.readImage(header, buffer));
@@ -57,5 +100,13 @@ it('round-trips import -> label -> annotate -> results -> export of report, maps
   const entries = exportAudit(library, auditFile);
   const auditLines = readFileSync(auditFile, 'utf8').trim().split('\n');
   expect(auditLines).toHaveLength(entries + 1);
-  expect(auditLines.slice(1).map((line) => line.split(',')[3])).toEqual(['import', 'set-label', 'add-annotation', 'register-model', 'create-run', 'save-result', 'finish-run']);
+  expect(auditLines.slice(1).map((line) => line.split(',')[3])).toEqual([
+    'import',
+    'set-label',
+    'add-annotation',
+    'register-model',
+    'create-run',
+    'save-result',
+    'finish-run',
+  ]);
 });

@@ -21,8 +21,18 @@ it('rejects each of 30+ bad files with its name and reason and imports the rest'
   // Good files among the bad: source.png (written by the corpus) and three more.
   await writePng(join(corpus, 'good-16.png'), 20, 10, gradient16(20, 10, 1));
   await writePng(join(corpus, 'good-8.png'), 20, 10, gradient8(20, 10, 2));
-  writeFileSync(join(corpus, 'good.dcm'), dicomBytes({ width: 8, height: 8, pixels: Uint16Array.from({ length: 64 }, (_, i) => i) }));
-  writeFileSync(join(corpus, 'good.nii'), niftiBytes({ dims: [4, 4, 3], datatype: 'uint8', values: Uint8Array.from({ length: 48 }, (_, i) => i) }));
+  writeFileSync(
+    join(corpus, 'good.dcm'),
+    dicomBytes({ width: 8, height: 8, pixels: Uint16Array.from({ length: 64 }, (_, i) => i) }),
+  );
+  writeFileSync(
+    join(corpus, 'good.nii'),
+    niftiBytes({
+      dims: [4, 4, 3],
+      datatype: 'uint8',
+      values: Uint8Array.from({ length: 48 }, (_, i) => i),
+    }),
+  );
   writeFileSync(join(corpus, 'README.txt'), 'not imported: skipped');
 
   library = Library.open(join(dir, 'library'));

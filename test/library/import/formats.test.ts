@@ -3,7 +3,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Library } from '../../../src-main/library/library.ts';
 import { importPaths } from '../../../src-main/library/import/importPaths.ts';
-import { gradient16, gradient8, jpegBytes, tempDir, writeJpeg, writePng, writeTiff } from '../fixtures/rasters.ts';
+import {
+  gradient16,
+  gradient8,
+  jpegBytes,
+  tempDir,
+  writeJpeg,
+  writePng,
+  writeTiff,
+} from '../fixtures/rasters.ts';
 import { dicomBytes, rleEncode, syntax } from '../fixtures/dicom.ts';
 import { niftiBytes } from '../fixtures/nifti.ts';
 
@@ -33,7 +41,9 @@ describe('import of raster images', () => {
   it('keeps an 8-bit PNG exactly', async () => {
     const { library, dir } = openLibrary();
     const source = gradient8(40, 30, 1);
-    const summary = await importPaths(library, [await writePng(join(dir, 'a.png'), 40, 30, source)]);
+    const summary = await importPaths(library, [
+      await writePng(join(dir, 'a.png'), 40, 30, source),
+    ]);
     expect(summary).toMatchObject({ imported: 1, failed: [], studies: 1, images: 1 });
     const { pixels } = await onlyImage(library);
     expect(pixels.bitDepth).toBe(8);
@@ -106,7 +116,10 @@ describe('import of DICOM', () => {
   it('reads RLE Lossless pixels exactly', async () => {
     const { library, dir } = openLibrary();
     const path = join(dir, 'rle.dcm');
-    writeFileSync(path, dicomBytes({ transferSyntax: syntax.rle, width, height, fragments: [rleEncode(values, 2)] }));
+    writeFileSync(
+      path,
+      dicomBytes({ transferSyntax: syntax.rle, width, height, fragments: [rleEncode(values, 2)] }),
+    );
     const summary = await importPaths(library, [path]);
     expect(summary.failed).toEqual([]);
     const { pixels } = await onlyImage(library);
@@ -119,7 +132,13 @@ describe('import of DICOM', () => {
     const path = join(dir, 'jpeg.dcm');
     writeFileSync(
       path,
-      dicomBytes({ transferSyntax: syntax.jpegBaseline, width: 16, height: 16, bitsAllocated: 8, fragments: [new Uint8Array(await jpegBytes(16, 16, source))] }),
+      dicomBytes({
+        transferSyntax: syntax.jpegBaseline,
+        width: 16,
+        height: 16,
+        bitsAllocated: 8,
+        fragments: [new Uint8Array(await jpegBytes(16, 16, source))],
+      }),
     );
     const summary = await importPaths(library, [path]);
     expect(summary.failed).toEqual([]);
@@ -135,11 +154,24 @@ describe('import of DICOM', () => {
     const path = join(dir, 'signed.dcm');
     writeFileSync(
       path,
-      dicomBytes({ width, height, pixels: signed, signed: true, rescaleSlope: 2, rescaleIntercept: -10, windowCenter: 40, windowWidth: 400, pixelSpacing: [0.5, 0.7] }),
+      dicomBytes({
+        width,
+        height,
+        pixels: signed,
+        signed: true,
+        rescaleSlope: 2,
+        rescaleIntercept: -10,
+        windowCenter: 40,
+        windowWidth: 400,
+        pixelSpacing: [0.5, 0.7],
+      }),
     );
     await importPaths(library, [path]);
     const { study, pixels } = await onlyImage(library);
-    const real = Array.from(pixels.pixels, (stored) => stored * pixels.valueSlope + pixels.valueIntercept);
+    const real = Array.from(
+      pixels.pixels,
+      (stored) => stored * pixels.valueSlope + pixels.valueIntercept,
+    );
     expect(real).toEqual(Array.from(signed, (value) => value * 2 - 10));
     const image = study.images[0];
     expect([image.windowCenter, image.windowWidth]).toEqual([40, 400]);
@@ -160,7 +192,14 @@ describe('import of DICOM', () => {
       const pixels = Uint16Array.from(values, (value) => value + n * 1000);
       writeFileSync(
         join(dir, `s${n}.dcm`),
-        dicomBytes({ width, height, pixels, studyUid: file.study, seriesUid: file.series, instanceNumber: file.instance }),
+        dicomBytes({
+          width,
+          height,
+          pixels,
+          studyUid: file.study,
+          seriesUid: file.series,
+          instanceNumber: file.instance,
+        }),
       );
     });
     const summary = await importPaths(library, [dir]);
@@ -169,7 +208,9 @@ describe('import of DICOM', () => {
     const counts = page.studies.map((study) => study.imageCount).sort();
     expect(counts).toEqual([1, 3]);
     const big = library.getStudy(page.studies.find((study) => study.imageCount === 3)!.id);
-    expect(new Set(big.images.map((image) => image.seriesUid))).toEqual(new Set(['1.9.1.1', '1.9.1.2']));
+    expect(new Set(big.images.map((image) => image.seriesUid))).toEqual(
+      new Set(['1.9.1.1', '1.9.1.2']),
+    );
   });
 
   it('reads every frame of a multi-frame file as a slice', async () => {
@@ -204,7 +245,8 @@ describe('import of NIfTI', () => {
     expect(slice.pixelSpacing?.map((v) => Math.round(v * 10) / 10)).toEqual([0.9, 0.8]);
     expect(slice.orientation).toMatchObject({ plane: 'axial', sliceAxis: 2, rowsFlipped: true });
     const pixels = await library.getImagePixels(slice.id);
-    const real = (x: number, y: number) => pixels.pixels[y * 6 + x] * pixels.valueSlope + pixels.valueIntercept;
+    const real = (x: number, y: number) =>
+      pixels.pixels[y * 6 + x] * pixels.valueSlope + pixels.valueIntercept;
     // Rows are flipped so anterior is up: image row 0 is voxel y = 4.
     expect(real(1, 0)).toBe(voxel(1, 4, 2));
     expect(real(3, 4)).toBe(voxel(3, 0, 2));
@@ -215,7 +257,9 @@ describe('import of NIfTI', () => {
     const floats = Float32Array.from(values, (value) => value / 4);
     const path = join(dir, 'head.nii.gz');
     writeFileSync(path, niftiBytes({ dims, datatype: 'float32', values: floats, gzip: true }));
-    const summary = await importPaths(library, [path], { nifti: { plane: 'coronal', slices: [1, 3] } });
+    const summary = await importPaths(library, [path], {
+      nifti: { plane: 'coronal', slices: [1, 3] },
+    });
     expect(summary).toMatchObject({ imported: 1, images: 2, failed: [] });
     const [listed] = library.listStudies({ offset: 0, limit: 1 }).studies;
     const study = library.getStudy(listed.id);

@@ -30,14 +30,20 @@ function importAndKill(libraryDir: string, folder: string, after: number): Promi
     let errors = '';
     process_.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const done = [...output.matchAll(/import (\d+)\//g)].map((match) => Number(match[1])).at(-1) ?? 0;
+      const done =
+        [...output.matchAll(/import (\d+)\//g)].map((match) => Number(match[1])).at(-1) ?? 0;
       if (done >= after && !process_.killed) process_.kill('SIGKILL');
     });
     process_.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
     process_.on('error', reject);
     process_.on('exit', (_code, signal) => {
       if (signal === 'SIGKILL') resolve(output);
-      else reject(new Error(`the child was not killed (it ended by itself): ${output.slice(-300)} ${errors}`));
+      else
+        reject(
+          new Error(
+            `the child was not killed (it ended by itself): ${output.slice(-300)} ${errors}`,
+          ),
+        );
     });
   });
 }
@@ -47,7 +53,8 @@ it('leaves a sound database and no half study after kill -9 during an import, an
   const folder = join(dir, 'images');
   mkdirSync(folder);
   const count = 150;
-  for (let i = 0; i < count; i++) await writePng(join(folder, `slice-${String(i).padStart(3, '0')}.png`), 96, 96, noise(96, i));
+  for (let i = 0; i < count; i++)
+    await writePng(join(folder, `slice-${String(i).padStart(3, '0')}.png`), 96, 96, noise(96, i));
   const libraryDir = join(dir, 'library');
 
   const output = await importAndKill(libraryDir, folder, 20);
@@ -60,9 +67,22 @@ it('leaves a sound database and no half study after kill -9 during an import, an
   expect(studies).toBeGreaterThanOrEqual(20);
   expect(studies).toBeLessThan(count);
   // Whole studies only: each has its image, its label row and its audit entry.
-  const withoutImages = db.prepare('SELECT COUNT(*) FROM studies s WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.study_id = s.id)').pluck().get();
-  const withoutLabel = db.prepare('SELECT COUNT(*) FROM studies s WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.study_id = s.id)').pluck().get();
-  const audited = db.prepare(`SELECT COUNT(*) FROM audit_log WHERE action = 'import'`).pluck().get();
+  const withoutImages = db
+    .prepare(
+      'SELECT COUNT(*) FROM studies s WHERE NOT EXISTS (SELECT 1 FROM images i WHERE i.study_id = s.id)',
+    )
+    .pluck()
+    .get();
+  const withoutLabel = db
+    .prepare(
+      'SELECT COUNT(*) FROM studies s WHERE NOT EXISTS (SELECT 1 FROM labels l WHERE l.study_id = s.id)',
+    )
+    .pluck()
+    .get();
+  const audited = db
+    .prepare(`SELECT COUNT(*) FROM audit_log WHERE action = 'import'`)
+    .pluck()
+    .get();
   expect([withoutImages, withoutLabel, audited]).toEqual([0, 0, studies]);
   expect(db.pragma('foreign_key_check')).toEqual([]);
 

@@ -20,8 +20,12 @@ async function writeBrainMidLike(root: string): Promise<string> {
     { x: 2, y: 3, width: 5, height: 4 },
     { x: 20, y: 20, width: 10, height: 8 },
   ]);
-  await writeBoxMask(join(root, 'fastMRI', 'pos', 'file_brain_1_edema_1.png'), 40, 40, [{ x: 10, y: 12, width: 6, height: 6 }]);
-  await writeBoxMask(join(root, 'fastMRI', 'pos', 'file_brain_1_healthy.png'), 40, 40, [{ x: 0, y: 0, width: 40, height: 2 }]);
+  await writeBoxMask(join(root, 'fastMRI', 'pos', 'file_brain_1_edema_1.png'), 40, 40, [
+    { x: 10, y: 12, width: 6, height: 6 },
+  ]);
+  await writeBoxMask(join(root, 'fastMRI', 'pos', 'file_brain_1_healthy.png'), 40, 40, [
+    { x: 0, y: 0, width: 40, height: 2 },
+  ]);
   const manifest = [
     'image,source,split,label,findings,finding_masks,brain_mask,healthy_mask',
     'IXI/sub-IXI002_T1w.png,IXI,train,normal,,,,',
@@ -42,14 +46,22 @@ describe('import of dataset manifests', () => {
     const summary = await importPaths(library, [manifest], { onProgress: (p) => progress.push(p) });
     expect(summary).toMatchObject({ imported: 2, studies: 2 });
     expect(summary.failed).toEqual([
-      { path: join(dir, 'brain-mid', 'fastMRI', 'png', 'missing.png'), reason: expect.stringMatching(/ENOENT/) },
+      {
+        path: join(dir, 'brain-mid', 'fastMRI', 'png', 'missing.png'),
+        reason: expect.stringMatching(/ENOENT/),
+      },
     ]);
     expect(progress.at(-1)).toMatchObject({ phase: 'import', done: 3, total: 3, etaSeconds: 0 });
 
     const { studies } = library.listStudies({ offset: 0, limit: 10, finding: 'mass' });
     expect(studies).toHaveLength(1);
     const study = library.getStudy(studies[0].id);
-    expect(study).toMatchObject({ source: 'fastMRI', split: 'test', verdict: 'pathological', status: 'done' });
+    expect(study).toMatchObject({
+      source: 'fastMRI',
+      split: 'test',
+      verdict: 'pathological',
+      status: 'done',
+    });
     expect(study.label.findings).toEqual(['edema', 'mass']);
     expect(study.label.author).toBe('dataset:manifest.csv');
     const boxes = study.annotations.map((a) => [a.finding, a.box]);
@@ -67,10 +79,20 @@ describe('import of dataset manifests', () => {
     const dir = tempDir();
     await writePng(join(dir, 'a.png'), 10, 10, gradient8(10, 10, 1));
     await writePng(join(dir, 'b.png'), 10, 10, gradient8(10, 10, 2));
-    writeFileSync(join(dir, 'list.csv'), 'file_name,subject,exam_date,diagnosis,tags\na.png,P1,2024-02-01,pathological,mass|edema\nb.png,P2,2024-02-02,normal,\n');
+    writeFileSync(
+      join(dir, 'list.csv'),
+      'file_name,subject,exam_date,diagnosis,tags\na.png,P1,2024-02-01,pathological,mass|edema\nb.png,P2,2024-02-02,normal,\n',
+    );
     library = Library.open(join(dir, 'library'));
     const summary = await importPaths(library, [join(dir, 'list.csv')], {
-      csvMapping: { image: 'file_name', patient: 'subject', date: 'exam_date', label: 'diagnosis', findings: 'tags', findingsSeparator: '|' },
+      csvMapping: {
+        image: 'file_name',
+        patient: 'subject',
+        date: 'exam_date',
+        label: 'diagnosis',
+        findings: 'tags',
+        findingsSeparator: '|',
+      },
     });
     expect(summary).toMatchObject({ imported: 2, failed: [] });
     const page = library.listStudies({ offset: 0, limit: 10, sort: 'patient', order: 'desc' });
@@ -84,7 +106,9 @@ describe('import of dataset manifests', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'list.csv'), 'image\na.png\n');
     library = Library.open(join(dir, 'library'));
-    const summary = await importPaths(library, [join(dir, 'list.csv')], { csvMapping: { image: 'image', patient: 'subject' } });
+    const summary = await importPaths(library, [join(dir, 'list.csv')], {
+      csvMapping: { image: 'image', patient: 'subject' },
+    });
     expect(summary.failed[0].reason).toMatch(/patient -> "subject"/);
   });
 

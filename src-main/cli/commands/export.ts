@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import {
+  Library,
+  defaultLibraryDir,
+  exportAudit,
+  exportMasks,
+  exportRun,
+} from '../../library/index.ts';
+import { integer } from '../options.ts';
+import type { CommandStreams } from './import.ts';
+
+/**
+ * `anomap export [--library DIR] --out DIR [--run ID] [--masks] [--audit]`: a run's CSV and JSON
+ * report with its 16-bit reconstructions and anomaly maps, annotation masks (PNG and NIfTI) and
+ * the audit log.
+ */
+export function registerExportCommand(
+  program: Command,
+  streams: Pick<CommandStreams, 'stdout'> = { stdout: process.stdout },
+): void {
+  program
+    .command('export')
+    .description('export a run report, annotation masks or the audit log from the library')
+    .requiredOption('--out <dir>', 'folder to write into')
+    .option('--library <dir>', 'library folder', defaultLibraryDir())
+    .option('--run <id>', 'run whose report, reconstructions and maps to export', integer)
+    .option('--masks', 'export a mask per finding of every annotated image')
+    .option('--audit', 'export the audit log as audit.csv')
+    .action(
+      async (options: {
+        out: string;
+        library: string;
+        run?: number;
+        masks?: boolean;
+        audit?: boolean;
+      }) => {
+        if (options.run === undefined && !options.masks && !options.audit) {
+          throw new Error('say what to export: --run ID, --masks and/or --audit');
+        }
+        mkdirSync(options.out, { recursive: true });
+        const library = Library.open(options.library);
+        try {
+          if (options.run !== undefined) {
+            const report = exportRun(library, options.run, options.out);
+            streams.stdout.write(
+              `run ${options.run}: ${report.csv}, ${report.json}, ${report.images.length} images\n`,
+            );
+          }
+          if (options.masks) {
+            const imageIds = library.db
+              .prepare('SELECT DISTINCT image_id FROM annotations ORDER BY image_id')
+              .pluck()
+              .all() as number[];
+            let files = 0;
+            for (const imageId of imageIds)
+              files += (await exportMasks(library, imageId, join(options.out, 'masks'))).length;
+            streams.stdout.write(
+              `masks: ${files} files for ${imageIds.length} images in ${join(options.out, 'masks')}\n`,
+            );
+          }
+          if (options.audit) {
+            const file = join(options.out, 'audit.csv');
+            streams.stdout.write(`audit: ${exportAudit(library, file)} entries in ${file}\n`);
+          }
+        } finally {
+          library.close();
+        }
+      },
+    );
+}
