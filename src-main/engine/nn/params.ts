@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { gaussian, mulberry32 } from '../random.ts';
+
+export { gaussian, mulberry32 };
 
 /**
  * The named trainable weights of one network. Layers look weights up by name, so a network is
@@ -44,22 +47,4 @@ export class ParamStore {
     for (const v of this.variables.values()) v.dispose();
     this.variables.clear();
   }
-}
-
-/** A small seeded generator so that initial weights and sampled noise are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Box-Muller transform of a uniform generator. */
-export function gaussian(random: () => number): number {
-  const u = Math.max(random(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }

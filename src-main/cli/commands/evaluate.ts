@@ -1,0 +1,179 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import {
+  evaluate,
+  initBackend,
+  loadModels,
+  type EvaluationReport,
+  type ReconstructionSettings,
+  type VariantMetrics,
+} from '../../engine/index.ts';
+import { grayscaleRgb, heatmapRgb, outlineMask, writeGrid } from '../images.ts';
+import { integer, number } from '../options.ts';
+import { defaultModelsDir } from '../paths.ts';
+import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
+
+export function registerEvaluateCommand(program: Command): void {
+  program
+    .command('evaluate')
+    .description('metrics of the preset and of its unguided ablation on a labelled split')
+    .requiredOption('--manifest <csv>', 'dataset manifest (brain-mid manifest.csv format)')
+    .requiredOption('--out <dir>', 'folder for metrics.json and the example grid')
+    .option('--split <name>', 'split to evaluate', 'test')
+    .option('--calibration-split <name>', 'healthy split that calibrates the threshold', 'val')
+    .option('--models <dir>', 'models folder', defaultModelsDir())
+    .option('--unguided', 'also run the unguided ablation (s = 0) with the same L and k', true)
+    .option('--no-unguided', 'skip the unguided ablation')
+    .option('--noise-level <L>', 'override L', integer)
+    .option('--stride <k>', 'override k', integer)
+    .option('--scale <s>', 'override s', number)
+    .option('--encoding <how>', 'override the encoding: ddim or noise')
+    .option('--smoothing <sigma>', 'override the map smoothing (pixels)', number)
+    .option('--batch <n>', 'slices reconstructed together', integer, 8)
+    .option('--grid <n>', 'cases in the example grid', integer, 8)
+    .action(async (o) => {
+      const backend = await initBackend();
+      process.stderr.write(`backend: ${backend.name} (${backend.reason})\n`);
+      const models = await loadModels(o.models);
+      const overrides: Partial<ReconstructionSettings> = {
+        ...(o.noiseLevel !== undefined && { noiseLevel: o.noiseLevel }),
+        ...(o.stride !== undefined && { stride: o.stride }),
+        ...(o.scale !== undefined && { guidanceScale: o.scale }),
+        ...(o.encoding !== undefined && { encoding: o.encoding }),
+      };
+      const controller = cancelOnInterrupt();
+      const report = await evaluate(
+        models,
+        {
+          manifestPath: o.manifest,
+          split: o.split,
+          calibrationSplit: o.calibrationSplit,
+          unguided: o.unguided,
+          overrides,
+          smoothingSigma: o.smoothing,
+          batchSize: o.batch,
+        },
+        { signal: controller.signal, onProgress: progressBar() },
+      );
+      await mkdir(o.out, { recursive: true });
+      const metrics = metricsJson(report, {
+        models: o.models,
+        backend: backend.name,
+        preset: models.preset,
+        diffusion: models.diffusion.manifest.training,
+        classifier: models.classifier?.manifest.training ?? null,
+      });
+      await writeFile(join(o.out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
+      await writeExampleGrid(join(o.out, 'grid.png'), report, o.grid);
+      process.stdout.write(formatTable(report) + `\nmetrics.json and grid.png in ${o.out}\n`);
+    });
+}
+
+function variantJson(v: VariantMetrics) {
+  return {
+    settings: v.settings,
+    imageAuroc: v.imageAuroc,
+    imageAuprc: v.imageAuprc,
+    pixelAuprc: v.pixelAuprc,
+    bestDice: v.bestDice,
+    courseF1: v.courseF1,
+    courseTp: v.courseTp,
+    courseFp: v.courseFp,
+    threshold: v.threshold,
+    thresholdMethod: v.thresholdMethod,
+    perFinding: v.perFinding,
+    secondsPerSlice: v.secondsPerSlice,
+    roc: v.roc,
+    pr: v.pr,
+  };
+}
+
+export function metricsJson(report: EvaluationReport, context: Record<string, unknown>) {
+  return {
+    split: report.split,
+    cases: { total: report.cases, healthy: report.healthy, pathological: report.pathological },
+    guided: variantJson(report.guided),
+    unguided: report.unguided ? variantJson(report.unguided) : null,
+    classifierAuroc: report.classifierAuroc,
+    scores: report.casesDetail.map((d) => ({
+      image: d.case.case.image,
+      label: d.case.case.label,
+      guided: d.guided.score,
+      unguided: d.unguided?.score ?? null,
+    })),
+    ...context,
+  };
+}
+
+export function formatTable(report: EvaluationReport): string {
+  const rows: [string, (v: VariantMetrics) => string][] = [
+    ['image AUROC', (v) => v.imageAuroc.toFixed(3)],
+    ['image AUPRC', (v) => v.imageAuprc.toFixed(3)],
+    ['pixel AUPRC', (v) => v.pixelAuprc.toFixed(3)],
+    ['best Dice', (v) => v.bestDice.toFixed(3)],
+    ['course TP / FP', (v) => `${v.courseTp} / ${v.courseFp}`],
+    ['course F1', (v) => v.courseF1.toFixed(3)],
+    ['threshold', (v) => v.threshold.toFixed(4)],
+    ['s per slice', (v) => v.secondsPerSlice.toFixed(2)],
+  ];
+  const g = report.guided;
+  const u = report.unguided;
+  const head = `split ${report.split}: ${report.healthy} healthy + ${report.pathological} pathological; L=${g.settings.noiseLevel} k=${g.settings.stride} encoding=${g.settings.encoding}`;
+  const lines = [
+    head,
+    `${'metric'.padEnd(16)}${`guided s=${g.settings.guidanceScale}`.padEnd(16)}${u ? 'unguided s=0' : ''}`,
+  ];
+  for (const [name, f] of rows) lines.push(`${name.padEnd(16)}${f(g).padEnd(16)}${u ? f(u) : ''}`);
+  if (report.classifierAuroc)
+    lines.push(
+      `classifier AUROC ${Object.entries(report.classifierAuroc)
+        .map(([t, a]) => `${t}=${a.toFixed(3)}`)
+        .join(' ')}`,
+    );
+  const names = Object.keys(g.perFinding).sort();
+  if (names.length) {
+    lines.push('per finding (guided / unguided): TP/n FP F1');
+    for (const name of names) {
+      const a = g.perFinding[name];
+      const b = u?.perFinding[name];
+      lines.push(
+        `  ${name.padEnd(26)}${`${a.tp}/${a.n} ${a.fp} ${a.f1.toFixed(2)}`.padEnd(16)}${b ? `${b.tp}/${b.n} ${b.fp} ${b.f1.toFixed(2)}` : ''}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Input, reconstruction, map and input with boxes, for pathological cases first, then healthy ones. */
+async function writeExampleGrid(
+  path: string,
+  report: EvaluationReport,
+  count: number,
+): Promise<void> {
+  const details = [
+    ...report.casesDetail.filter((d) => d.case.findingMask),
+    ...report.casesDetail.filter((d) => !d.case.findingMask),
+  ];
+  const picked = [
+    ...details.slice(0, Math.ceil((count * 3) / 4)),
+    ...details.filter((d) => !d.case.findingMask).slice(0, Math.floor(count / 4)),
+  ];
+  const size = picked[0]?.case.transform.size ?? 64;
+  const max = Math.max(...picked.map((d) => Math.max(...d.guided.anomalyMap)), 1e-6);
+  const rows = picked.map((d) => {
+    const input = grayscaleRgb(d.case.pixels);
+    const row = [
+      input,
+      grayscaleRgb(d.guided.reconstruction),
+      heatmapRgb(d.guided.anomalyMap, max),
+    ];
+    if (d.unguided)
+      row.push(grayscaleRgb(d.unguided.reconstruction), heatmapRgb(d.unguided.anomalyMap, max));
+    row.push(
+      d.case.findingMask ? outlineMask(input, d.case.findingMask, size, [0, 255, 0]) : input,
+    );
+    return row;
+  });
+  if (rows.length) await writeGrid(path, rows, size, 2);
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerEvaluateCommand } from './commands/evaluate.ts';
+import { registerReconstructCommand } from './commands/reconstruct.ts';
+import { registerServeCommand } from './commands/serve.ts';
+import { registerTrainCommand } from './commands/train.ts';
+
+const program = new Command('anomap')
+  .description('Anomap: anomaly maps for brain MRI by classifier-guided DDIM reconstruction')
+  .showHelpAfterError();
+
+registerTrainCommand(program);
+registerReconstructCommand(program);
+registerEvaluateCommand(program);
+registerServeCommand(program);
+
+program.parseAsync(process.argv).catch((error: Error) => {
+  process.stderr.write(`\nanomap: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,22 @@
+/** The engine's public face for the layers above it (jobs, api, CLI): plain data in and out. */
+export { initBackend, backendReport, type BackendReport } from './backend.ts';
+export {
+  loadModels,
+  disposeModels,
+  reconstruct,
+  settingsFor,
+  type LoadedModels,
+  type SliceResult,
+} from './pipeline.ts';
+export {
+  evaluate,
+  type EvaluateOptions,
+  type EvaluationReport,
+  type VariantMetrics,
+} from './evaluate.ts';
+export { trainDiffusion, trainClassifier, type TrainCommonOptions } from './train/index.ts';
+export { preprocessSlice, sliceToImage, type SliceTransform } from './anomaly/preprocess.ts';
+export { readGrayscale, readDatasetManifest } from './train/dataset.ts';
+export { presetSchema, type Preset } from './preset.ts';
+export type { ChainFrame } from './diffusion/reconstruct.ts';
+export * from './types.ts';
