@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerEvaluateCommand } from './commands/evaluate.ts';
+import { registerExportCommand } from './commands/export.ts';
+import { registerImportCommand } from './commands/import.ts';
 import { registerReconstructCommand } from './commands/reconstruct.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerTrainCommand } from './commands/train.ts';
@@ -9,9 +11,11 @@ const program = new Command('anomap')
   .description('Anomap: anomaly maps for brain MRI by classifier-guided DDIM reconstruction')
   .showHelpAfterError();
 
+registerImportCommand(program);
 registerTrainCommand(program);
 registerReconstructCommand(program);
 registerEvaluateCommand(program);
+registerExportCommand(program);
 registerServeCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
