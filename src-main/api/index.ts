@@ -6,3 +6,5 @@ export { readImagePng, readImagePixels, readExportFile, exportsDir } from './fil
 export { openAnomap, packageRoot } from './open.ts';
 export type { OpenAnomapOptions, Anomap } from './open.ts';
 export { contentSecurityPolicy } from './csp.ts';
+export { lookupStatic, readStatic, contentTypeOf } from './static-files.ts';
+export type { StaticLookup } from './static-files.ts';

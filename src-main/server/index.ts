@@ -1,5 +1,5 @@
 export { startServer, HOST } from './server.ts';
 export type { ServerOptions, RunningServer } from './server.ts';
 export { createToken, tokensMatch } from './token.ts';
-export { lookupStatic } from './static-files.ts';
+export { lookupStatic } from '../api/index.ts';
 export { serverUrls } from './urls.ts';

@@ -19,7 +19,7 @@ import {
 import { readJsonBody } from './body.ts';
 import { baseHeaders, sendBytes, sendError, sendJson } from './respond.ts';
 import { serveSocket } from './socket.ts';
-import { contentTypeOf, lookupStatic, readStatic } from './static-files.ts';
+import { contentTypeOf, lookupStatic, readStatic } from '../api/index.ts';
 import { createToken, requestToken, tokenCookieName, tokensMatch } from './token.ts';
 
 /** Browser mode never listens anywhere else: other machines must not reach the library. */
