@@ -1,7 +1,9 @@
 /** The three images of Review, loaded as values ready for window/level and thresholds. */
 import { loadPixels, type Connection } from '../api/client.ts';
 import type { ImageInfo, Result, StudyDetail } from '../api/types.ts';
+import { applyLinear, fitLinear } from '../components/viewer/intensityMatch.ts';
 import { dequantise } from '../components/viewer/quantisation.ts';
+import { resampleNearest } from '../components/viewer/resample.ts';
 import { intensityRange, type IntensityRange } from '../components/viewer/windowLevel.ts';
 
 export interface Layer {
@@ -22,6 +24,36 @@ export async function loadLayer(
   return { width: raw.width, height: raw.height, values, range: intensityRange(values) };
 }
 
+function onGridOf(layer: Layer, input: Layer): Layer {
+  if (layer.width === input.width && layer.height === input.height) return layer;
+  const values = resampleNearest(layer.values, layer, input);
+  return { width: input.width, height: input.height, values, range: layer.range };
+}
+
+/**
+ * Puts the reconstruction and the map on the input's pixel grid, and the reconstruction in the
+ * input's intensity units (fitted where the map is below `healthyBelow`), so one window/level
+ * and one zoom/pan serve all three views.
+ */
+export function alignToInput(
+  input: Layer,
+  reconstruction: Layer,
+  anomalyMap: Layer,
+  healthyBelow: number,
+): { reconstruction: Layer; anomalyMap: Layer } {
+  const map = onGridOf(anomalyMap, input);
+  const rec = onGridOf(reconstruction, input);
+  const fit =
+    fitLinear(rec.values, input.values, (i) => map.values[i] < healthyBelow) ??
+    fitLinear(rec.values, input.values);
+  if (!fit) return { reconstruction: rec, anomalyMap: map };
+  const values = applyLinear(rec.values, fit);
+  return {
+    reconstruction: { ...rec, values, range: intensityRange(values) },
+    anomalyMap: map,
+  };
+}
+
 /** The slice to open first: the one the model found most anomalous, else the first. */
 export function firstSlice(detail: StudyDetail): ImageInfo | undefined {
   const top = detail.results.reduce<Result | null>(
@@ -29,4 +61,12 @@ export function firstSlice(detail: StudyDetail): ImageInfo | undefined {
     null,
   );
   return detail.images.find((i) => i.id === top?.imageId) ?? detail.images[0];
+}
+
+/** Colour range of the map: from 0 (or its minimum) to its maximum, stretched to hold the threshold. */
+export function mapColourRange(map: Layer, threshold: number | null): IntensityRange {
+  return {
+    min: Math.min(0, map.range.min),
+    max: Math.max(map.range.max, threshold ?? map.range.max, Math.min(0, map.range.min) + 1e-6),
+  };
 }

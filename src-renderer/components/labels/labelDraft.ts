@@ -103,7 +103,10 @@ export function applyLabelEdit(draft: LabelDraft, edit: LabelEdit): LabelDraft {
   }
 }
 
-/** Normalises a box dragged from any corner to any other into positive width and height. */
+/**
+ * Normalises a box dragged from any corner to any other into positive width and height, on
+ * whole pixels inside the image (the library stores boxes in pixel units).
+ */
 export function boxFromCorners(
   a: { x: number; y: number },
   b: { x: number; y: number },
@@ -112,11 +115,12 @@ export function boxFromCorners(
 ): Box | null {
   const clampX = (v: number) => Math.max(0, Math.min(imageWidth, v));
   const clampY = (v: number) => Math.max(0, Math.min(imageHeight, v));
-  const x0 = clampX(Math.min(a.x, b.x));
-  const x1 = clampX(Math.max(a.x, b.x));
-  const y0 = clampY(Math.min(a.y, b.y));
-  const y1 = clampY(Math.max(a.y, b.y));
-  // A click without a drag is not a box.
-  if (x1 - x0 < 1 || y1 - y0 < 1) return null;
+  // Whole pixels, growing outwards, so the box covers everything the reader framed.
+  const x0 = clampX(Math.floor(Math.min(a.x, b.x)));
+  const x1 = clampX(Math.ceil(Math.max(a.x, b.x)));
+  const y0 = clampY(Math.floor(Math.min(a.y, b.y)));
+  const y1 = clampY(Math.ceil(Math.max(a.y, b.y)));
+  // A click without a real drag is not a box.
+  if (Math.abs(a.x - b.x) < 1 || Math.abs(a.y - b.y) < 1 || x1 <= x0 || y1 <= y0) return null;
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }

@@ -26,7 +26,8 @@ export function thresholdMask(anomalyMap: ArrayLike<number>, threshold: number):
 /** Colormap index 0..255 of one anomaly value within the overlay range. */
 export function colormapIndex(value: number, rangeMin: number, rangeMax: number): number {
   const span = rangeMax - rangeMin;
-  const t = span > 0 ? (value - rangeMin) / span : 1;
+  // A flat map (nothing anomalous anywhere) shows the bottom colour.
+  const t = span > 0 ? (value - rangeMin) / span : 0;
   if (!(t > 0)) return 0;
   if (t >= 1) return LUT_SIZE - 1;
   return Math.min(LUT_SIZE - 1, Math.floor(t * LUT_SIZE));

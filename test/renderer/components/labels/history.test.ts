@@ -130,6 +130,13 @@ describe('box drawing and annotation sync', () => {
       height: 34,
     });
     expect(boxFromCorners({ x: 5, y: 5 }, { x: 5.4, y: 20 }, 64, 64)).toBeNull();
+    // Whole pixels, grown outwards to cover what was framed.
+    expect(boxFromCorners({ x: 22.6, y: 18.8 }, { x: 31.2, y: 27.1 }, 64, 64)).toEqual({
+      x: 22,
+      y: 18,
+      width: 10,
+      height: 10,
+    });
   });
 
   it('plans adds, updates and deletes that bring the library in line with the draft', () => {

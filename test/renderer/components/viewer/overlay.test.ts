@@ -56,7 +56,7 @@ describe('overlay thresholding and colormaps', () => {
     expect(colormapIndex(-5, 0, 1)).toBe(0);
     expect(colormapIndex(0.5, 0, 1)).toBe(128);
     expect(colormapIndex(1, 0, 1)).toBe(LUT_SIZE - 1);
-    expect(colormapIndex(3, 2, 2)).toBe(LUT_SIZE - 1);
+    expect(colormapIndex(3, 2, 2)).toBe(0);
   });
 
   it("uses matplotlib's viridis and inferno end colours and hot from black-red to white", () => {

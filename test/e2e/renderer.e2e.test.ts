@@ -1,0 +1,230 @@
+/**
+ * The review workstation end to end in browser mode: the renderer is built, `anomap serve`
+ * runs over a library of generated slices with one finished run, and headless Chromium walks
+ * the views: filter the library, open Review, give a one-key verdict (auto-advance), draw a
+ * finding box and undo it, open the help, and look at Run, Evaluate, Train and Settings. Each step is checked
+ * through the api, and a screenshot of each view is kept in test-results/renderer/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { cases, seedLibrary, writeSlices } from '../renderer/e2e/fixtures.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const shots = join(root, 'test-results', 'renderer');
+let dir: string;
+let child: ChildProcess;
+let url: string;
+let browser: Browser;
+let page: Page;
+let runId: number;
+
+/** `anomap serve --port 0` through its commander command, as the CLI runs it. */
+function startServe(libraryDir: string, rendererDir: string): Promise<string> {
+  const program = `
+    import { Command } from 'commander';
+    import { registerServeCommand } from './src-main/cli/commands/serve.ts';
+    const program = new Command('anomap');
+    registerServeCommand(program);
+    await program.parseAsync(['node', 'anomap', 'serve', '--port', '0', '--library', ${JSON.stringify(libraryDir)}, '--renderer', ${JSON.stringify(rendererDir)}]);
+  `;
+  child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((found, fail) => {
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const printed = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+      if (printed) found(printed[1]);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.once('exit', (code) => fail(new Error(`serve exited (${code}): ${err}`)));
+  });
+}
+
+/** Calls the api the way any door does, to check what the page did. */
+async function call<T>(method: string, params: object): Promise<T> {
+  const token = new URL(url).searchParams.get('token') ?? '';
+  const response = await fetch(new URL(`/api/call/${method}`, url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-anomap-token': token },
+    body: JSON.stringify(params),
+  });
+  const body = (await response.json()) as T;
+  if (!response.ok) throw new Error(`${method}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+interface StudyRow {
+  id: number;
+  verdict: string | null;
+  status: string;
+}
+
+async function studies(): Promise<StudyRow[]> {
+  return (await call<{ studies: StudyRow[] }>('listStudies', { limit: 100 })).studies;
+}
+
+async function annotationsOf(studyId: number): Promise<unknown[]> {
+  return (await call<{ annotations: unknown[] }>('getStudy', { studyId })).annotations;
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+async function openView(name: string): Promise<void> {
+  await page.click(`nav button[data-view="${name}"]`);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'anomap-renderer-e2e-'));
+  mkdirSync(shots, { recursive: true });
+  const rendererDir = join(dir, 'renderer');
+  await build({
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: rendererDir, emptyOutDir: true },
+  });
+  const libraryDir = join(dir, 'library');
+  runId = await seedLibrary(libraryDir, await writeSlices(dir));
+  url = await startServe(libraryDir, rendererDir);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  await page.waitForSelector('nav button[data-view="library"]');
+  expect(errors).toEqual([]);
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (child && child.exitCode === null) {
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('review workstation in browser mode', () => {
+  it('lists the imported studies with their status counts and filters them', async () => {
+    await page.waitForSelector('tr.study');
+    expect(await page.locator('tr.study').count()).toBe(cases.length);
+    await expect
+      .poll(() => page.locator('.count').first().textContent())
+      .toContain(`${cases.length}`);
+    await page.click('text=Next cases to label');
+    // Most anomalous first: the first row is a study with a lesion, scored by the seeded run.
+    const topScore = async () =>
+      Number(await page.locator('tr.study').first().locator('td.mono').textContent());
+    await expect.poll(topScore).toBeGreaterThan(0.2);
+    await shot('library');
+  });
+
+  it('opens Review with input, reconstruction and anomaly map side by side', async () => {
+    await page.click('text=Review this page');
+    await page.waitForSelector('canvas[aria-label="Input + anomaly overlay"]');
+    expect(await page.locator('canvas').count()).toBe(3);
+    await expect
+      .poll(() => page.locator('section[aria-label="AI result"]').textContent())
+      .toContain('pathological');
+    await shot('review');
+    await page.keyboard.press('o');
+    await page.waitForSelector('canvas[aria-label="Input"]');
+    await page.keyboard.press('o');
+  });
+
+  it('gives a one-key verdict and moves on to the next case', async () => {
+    const first = (await page.locator('.review header .mono').textContent())?.trim();
+    expect(first).toMatch(/^1 \//);
+    const before = await studies();
+    await page.keyboard.press('n');
+    await expect
+      .poll(async () => (await page.locator('.review header .mono').textContent())?.trim())
+      .toMatch(/^2 \//);
+    await expect
+      .poll(async () => (await studies()).filter((s) => s.verdict === 'normal').length)
+      .toBe(before.filter((s) => s.verdict === 'normal').length + 1);
+  });
+
+  it('draws a finding box, saves it, and removes it again with undo', async () => {
+    const studyId = Number(
+      /Study (\d+)/.exec((await page.locator('.review header').textContent()) ?? '')?.[1],
+    );
+    expect(studyId).toBeGreaterThan(0);
+    await page.click('button:text-is("Box")');
+    const canvas = page.locator('canvas').first();
+    const area = await canvas.boundingBox();
+    if (!area) throw new Error('the input canvas is not on screen');
+    await page.mouse.move(area.x + 120, area.y + 100);
+    await page.mouse.down();
+    await page.mouse.move(area.x + 170, area.y + 150, { steps: 5 });
+    await page.mouse.up();
+    await expect.poll(() => page.locator('ul[aria-label="Boxes"] li button').count()).toBe(1);
+    await expect.poll(async () => (await annotationsOf(studyId)).length).toBe(1);
+    await shot('review-box');
+
+    await page.click('button:has-text("Undo")');
+    await expect.poll(() => page.locator('ul[aria-label="Boxes"] li button').count()).toBe(0);
+    await expect.poll(async () => (await annotationsOf(studyId)).length).toBe(0);
+  });
+
+  it('shows every shortcut in the help overlay', async () => {
+    await page.keyboard.press('?');
+    const help = page.locator('[role="dialog"]');
+    await help.waitFor();
+    expect(await help.textContent()).toContain('Verdict: normal, then next case');
+    await shot('help');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+  });
+
+  it('offers presets and custom L, k, s for a reconstruction of the selected studies', async () => {
+    await openView('library');
+    await page.click('text=Select all');
+    await openView('run');
+    await page.waitForSelector('text=Reconstruct');
+    expect(await page.locator('.run').textContent()).toContain(`${cases.length} studies selected`);
+    await page.click('label:has-text("custom")');
+    await page.waitForSelector('text=Noise level L');
+    await shot('run');
+  });
+
+  it('shows the run in Evaluate with its most and least anomalous examples', async () => {
+    await openView('evaluate');
+    await page.waitForSelector(`option[value="${runId}"]`, { state: 'attached' });
+    await expect.poll(() => page.locator('.example').count()).toBe(cases.length);
+    await shot('evaluate');
+  });
+
+  it('shows the training form and the settings with the backend and library', async () => {
+    await openView('train');
+    await page.waitForSelector('text=Start training');
+    await shot('train');
+    await openView('settings');
+    await page.waitForSelector('text=Library location');
+    // The backend is probed in the engine process, which loads TensorFlow.js first.
+    await page.waitForSelector('text=Why:', { timeout: 60_000 });
+    await shot('settings');
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applyLinear,
+  fitLinear,
+} from '../../../../src-renderer/components/viewer/intensityMatch.ts';
+import { resampleNearest } from '../../../../src-renderer/components/viewer/resample.ts';
+import { alignToInput, mapColourRange } from '../../../../src-renderer/views/reviewLayers.ts';
+import { intensityRange } from '../../../../src-renderer/components/viewer/windowLevel.ts';
+
+const layer = (values: number[], width: number, height: number) => ({
+  width,
+  height,
+  values: Float32Array.from(values),
+  range: intensityRange(values),
+});
+
+describe('aligning the reconstruction and map with the input', () => {
+  it('resamples a small map onto a larger grid, each pixel from the one it covers', () => {
+    const map = [1, 2, 3, 4]; // 2 x 2
+    expect(
+      Array.from(resampleNearest(map, { width: 2, height: 2 }, { width: 4, height: 4 })),
+    ).toEqual([1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
+  });
+
+  it('rejects a map whose value count does not match its size', () => {
+    expect(() =>
+      resampleNearest([1, 2, 3], { width: 2, height: 2 }, { width: 4, height: 4 }),
+    ).toThrow(/3 values for a 2 x 2 image/);
+  });
+
+  it('fits the line that brings reconstruction values into input units', () => {
+    const reconstruction = [-1, -0.5, 0, 0.5, 1];
+    const input = reconstruction.map((v) => 30000 + 20000 * v);
+    const fit = fitLinear(reconstruction, input);
+    expect(fit!.slope).toBeCloseTo(20000);
+    expect(fit!.intercept).toBeCloseTo(30000);
+    expect(Array.from(applyLinear([0.25], fit!))).toEqual([35000]);
+    expect(fitLinear([2, 2, 2], [1, 5, 9])).toBeNull();
+  });
+
+  it('fits only where the map says healthy, so a lesion does not bend the line', () => {
+    // Pixel 3 holds a lesion: bright in the input, removed in the reconstruction.
+    const input = layer([10, 20, 30, 90], 2, 2);
+    const reconstruction = layer([1, 2, 3, 4], 2, 2);
+    const map = layer([0, 0, 0, 0.8], 2, 2);
+    const aligned = alignToInput(input, reconstruction, map, 0.5);
+    expect(Array.from(aligned.reconstruction.values).map((v) => Math.round(v))).toEqual([
+      10, 20, 30, 40,
+    ]);
+  });
+
+  it('colours a flat map from zero and keeps the threshold inside the colour range', () => {
+    expect(mapColourRange(layer([0, 0, 0, 0], 2, 2), 0.2)).toEqual({ min: 0, max: 0.2 });
+    expect(mapColourRange(layer([0.1, 0.9, 0, 0], 2, 2), 0.2)).toEqual({ min: 0, max: 0.9 });
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Fixtures for the renderer's end-to-end test, generated on the spot: small synthetic axial
+ * "brain" slices as 16-bit PNGs (an ellipse of tissue in a darker skull ring), some with a
+ * bright round lesion, and a finished run whose reconstructions and anomaly maps are what an
+ * ideal model would give (the lesion removed; the map is |input - reconstruction|).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeGrayPng, importPaths, Library } from '../../../src-main/library/index.ts';
+
+export const SIZE = 64;
+
+export interface FixtureCase {
+  file: string;
+  lesion: { x: number; y: number; r: number } | null;
+}
+
+export const cases: readonly FixtureCase[] = [
+  { file: 'case-01.png', lesion: { x: 40, y: 26, r: 6 } },
+  { file: 'case-02.png', lesion: null },
+  { file: 'case-03.png', lesion: { x: 22, y: 38, r: 5 } },
+  { file: 'case-04.png', lesion: null },
+  { file: 'case-05.png', lesion: { x: 34, y: 40, r: 4 } },
+  { file: 'case-06.png', lesion: null },
+];
+
+/** Tissue intensity at a pixel, with a gentle texture so window/level visibly matters. */
+function healthy(x: number, y: number, seed: number): number {
+  const dx = (x - SIZE / 2) / 26;
+  const dy = (y - SIZE / 2) / 30;
+  const d = dx * dx + dy * dy;
+  if (d > 1.15) return 0;
+  if (d > 0.95) return 9000; // skull ring
+  const texture = Math.sin(x * 0.7 + seed) * Math.cos(y * 0.5 - seed) * 1500;
+  return 20000 + texture + (d < 0.12 ? 6000 : 0); // brighter centre (ventricle-like contrast)
+}
+
+function slice(c: FixtureCase, seed: number, withLesion: boolean): Float32Array {
+  const out = new Float32Array(SIZE * SIZE);
+  for (let y = 0; y < SIZE; y++) {
+    for (let x = 0; x < SIZE; x++) {
+      let v = healthy(x, y, seed);
+      if (withLesion && c.lesion) {
+        const r = Math.hypot(x - c.lesion.x, y - c.lesion.y);
+        if (r < c.lesion.r) v = 52000;
+      }
+      out[y * SIZE + x] = v;
+    }
+  }
+  return out;
+}
+
+/** Writes the PNGs into `dir` and returns their folder. */
+export async function writeSlices(dir: string): Promise<string> {
+  const folder = join(dir, 'slices');
+  mkdirSync(folder, { recursive: true });
+  for (const [i, c] of cases.entries()) {
+    const pixels = Uint16Array.from(slice(c, i, true));
+    const png = await encodeGrayPng({ width: SIZE, height: SIZE, bitDepth: 16, pixels });
+    writeFileSync(join(folder, c.file), png);
+  }
+  return folder;
+}
+
+/** Imports the slices and stores one finished run of ideal results; returns the run id. */
+export async function seedLibrary(libraryDir: string, slicesDir: string): Promise<number> {
+  const library = Library.open(libraryDir);
+  try {
+    const summary = await importPaths(library, [slicesDir]);
+    if (summary.failed.length > 0) {
+      throw new Error(`fixture import failed: ${JSON.stringify(summary.failed)}`);
+    }
+    const run = library.createRun({
+      name: 'e2e ideal model',
+      settings: { imageSize: SIZE, noiseLevel: 250, stride: 25, guidanceScale: 100 },
+      modelIds: [],
+    });
+    const page = library.listStudies({ offset: 0, limit: 100 });
+    for (const summaryRow of page.studies) {
+      const study = library.getStudy(summaryRow.id);
+      const image = study.images[0];
+      const index = cases.findIndex((c) => image.originalPath.endsWith(c.file));
+      const c = cases[index];
+      const input = slice(c, index, true);
+      const reconstruction = slice(c, index, false);
+      const map = input.map((v, i) => Math.abs(v - reconstruction[i]) / 65535);
+      const score = map.reduce((a, b) => Math.max(a, b), 0);
+      await library.saveResult({
+        runId: run.id,
+        imageId: image.id,
+        reconstruction: { width: SIZE, height: SIZE, values: reconstruction.map((v) => v / 65535) },
+        anomalyMap: { width: SIZE, height: SIZE, values: map },
+        score,
+        threshold: 0.2,
+      });
+    }
+    library.finishRun(run.id);
+    return run.id;
+  } finally {
+    library.close();
+  }
+}
