@@ -1,0 +1,136 @@
+/**
+ * Packs the app for real, offline: `electron-builder --linux dir` with a stand-in Electron
+ * (an executable named electron and a version file) and no native rebuild, over a copy of the
+ * project whose built output is stood in for; then reads the asar and the unpacked tree.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { readPackageJson, root } from './config.ts';
+
+const run = promisify(execFile);
+const work = mkdtempSync(join(tmpdir(), 'anomap-pack-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+/** The file list inside an asar archive: a JSON header after two little pickle sizes. */
+function asarFiles(archive: string): string[] {
+  const bytes = readFileSync(archive);
+  const headerLength = bytes.readUInt32LE(12);
+  const header = JSON.parse(bytes.subarray(16, 16 + headerLength).toString('utf8')) as AsarNode;
+  const files: string[] = [];
+  const walk = (node: AsarNode, prefix: string) => {
+    for (const [name, child] of Object.entries(node.files ?? {})) {
+      if (child.files) walk(child, `${prefix}${name}/`);
+      else files.push(`${prefix}${name}`);
+    }
+  };
+  walk(header, '');
+  return files;
+}
+interface AsarNode {
+  files?: Record<string, AsarNode>;
+}
+
+describe('electron-builder --linux dir (offline)', () => {
+  it(
+    'packs main, preload, worker, renderer and models into the asar and unpacks the native modules',
+    { timeout: 300_000 },
+    async () => {
+      const electronDist = join(work, 'electron');
+      write(join(electronDist, 'electron'), '#!/bin/sh\necho stand-in electron\n');
+      chmodSync(join(electronDist, 'electron'), 0o755);
+      write(join(electronDist, 'version'), '41.7.1');
+
+      const project = join(work, 'project');
+      mkdirSync(project);
+      for (const file of ['package.json', 'electron-builder.yml'])
+        copyFileSync(join(root, file), join(project, file));
+      mkdirSync(join(project, 'resources'));
+      copyFileSync(join(root, 'resources', 'icon.png'), join(project, 'resources', 'icon.png'));
+      const { main } = readPackageJson();
+      for (const built of [
+        main,
+        'dist/main/app/preload.cjs',
+        'dist/main/jobs/worker.js',
+        'dist/main/app/main.js.map',
+      ]) {
+        write(join(project, built), '// stand-in for the compiled file\n');
+      }
+      write(
+        join(project, 'dist', 'renderer', 'index.html'),
+        '<!doctype html><title>Anomap</title>',
+      );
+      write(join(project, 'models', 'README.md'), '# models\n');
+      symlinkSync(join(root, 'node_modules'), join(project, 'node_modules'), 'dir');
+
+      const out = join(work, 'out');
+      const builder = join(root, 'node_modules', '.bin', 'electron-builder');
+      await run(
+        builder,
+        [
+          '--linux',
+          'dir',
+          `-c.electronDist=${electronDist}`,
+          '-c.electronVersion=41.7.1',
+          '-c.npmRebuild=false',
+          `-c.directories.output=${out}`,
+        ],
+        {
+          cwd: project,
+          env: { ...process.env, CI: 'true' },
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
+
+      const app = join(out, 'linux-unpacked');
+      expect(existsSync(join(app, 'anomap'))).toBe(true); // the stand-in, renamed after the package
+      const packed = asarFiles(join(app, 'resources', 'app.asar'));
+      for (const file of [
+        'package.json',
+        main,
+        'dist/main/app/preload.cjs',
+        'dist/main/jobs/worker.js',
+        'dist/renderer/index.html',
+      ]) {
+        expect(packed, file).toContain(file);
+      }
+      expect(packed).not.toContain('dist/main/app/main.js.map');
+      expect(packed.some((file) => file.startsWith('node_modules/zod/'))).toBe(true);
+      expect(packed.some((file) => file.startsWith('node_modules/vitest/'))).toBe(false); // dev only
+      const unpacked = join(app, 'resources', 'app.asar.unpacked');
+      expect(existsSync(join(unpacked, 'models', 'README.md'))).toBe(true);
+      expect(
+        existsSync(
+          join(
+            unpacked,
+            'node_modules',
+            'better-sqlite3',
+            'build',
+            'Release',
+            'better_sqlite3.node',
+          ),
+        ),
+      ).toBe(true);
+      expect(existsSync(join(unpacked, 'node_modules', 'sharp', 'package.json'))).toBe(true);
+      expect(existsSync(join(unpacked, 'node_modules', '@rollup'))).toBe(false);
+    },
+  );
+});
