@@ -2,8 +2,9 @@
  * The review workstation end to end in browser mode: the renderer is built, `anomap serve`
  * runs over a library of generated slices with one finished run, and headless Chromium walks
  * the views: filter the library, open Review, give a one-key verdict (auto-advance), draw a
- * finding box and undo it, open the help, and look at Run, Evaluate, Train and Settings. Each step is checked
- * through the api, and a screenshot of each view is kept in test-results/renderer/.
+ * finding box and undo it, open the help, and look at Run, Evaluate, Train and Settings. Each
+ * step is checked through the api, and a screenshot of each view is kept in
+ * test-results/renderer/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -157,20 +158,23 @@ describe('review workstation in browser mode', () => {
   it('gives a one-key verdict and moves on to the next case', async () => {
     const first = (await page.locator('.review header .mono').textContent())?.trim();
     expect(first).toMatch(/^1 \//);
+    const firstStudy = await page.locator('.review').getAttribute('data-study-id');
     const before = await studies();
     await page.keyboard.press('n');
     await expect
       .poll(async () => (await page.locator('.review header .mono').textContent())?.trim())
       .toMatch(/^2 \//);
+    // The next case is on screen once Review has loaded it.
+    await page.waitForSelector(
+      `.review[data-loading="false"]:not([data-study-id="${firstStudy}"])`,
+    );
     await expect
       .poll(async () => (await studies()).filter((s) => s.verdict === 'normal').length)
       .toBe(before.filter((s) => s.verdict === 'normal').length + 1);
   });
 
   it('draws a finding box, saves it, and removes it again with undo', async () => {
-    const studyId = Number(
-      /Study (\d+)/.exec((await page.locator('.review header').textContent()) ?? '')?.[1],
-    );
+    const studyId = Number(await page.locator('.review').getAttribute('data-study-id'));
     expect(studyId).toBeGreaterThan(0);
     await page.click('button:text-is("Box")');
     const canvas = page.locator('canvas').first();
