@@ -10,38 +10,127 @@ import {
   type Verdict,
 } from './types.ts';
 
-const sortColumns: Record<StudySortKey, string> = {
+const sortColumns: Record<Exclude<StudySortKey, 'score'>, string> = {
   created: 's.id',
   date: 's.study_date',
   patient: 's.patient_alias',
   source: 's.source',
   status: 'l.status',
   verdict: 'l.verdict',
-  score: 'r.score',
 };
 
 export const maxPageSize = 1000;
 
+/** Which rows a query reads: every study, only those with a score in the run, or only those without. */
+type Rows = 'all' | 'scored' | 'unscored';
+
+interface Filter {
+  /** Conditions on a study; `{id}` stands for the study id column of the chosen rows. */
+  clauses: string[];
+  params: Record<string, unknown>;
+  needsLabels: boolean;
+  needsStudies: boolean;
+  scoreClauses: string[];
+}
+
 /**
- * One page of studies, filtered and sorted in SQL. The page's ids are chosen first and the
- * per-study details (image count, findings, score) fetched for those ids only, so the cost of
- * a page does not grow with the details of the whole library.
+ * One page of studies, filtered and sorted in SQL. Only the tables a query needs are joined;
+ * sorting by score reads the run's scores in index order (studies without a score come after
+ * them when descending, before them when ascending, as NULLs sort in SQLite). The page's ids
+ * are chosen first and their details (image count, findings, score) fetched for those only.
  */
 export function listStudies(db: SqliteDatabase, query: StudyQuery): StudyPage {
   checkQuery(query);
-  const { where, params, joinScores } = buildFilter(query);
-  const from = `FROM studies s JOIN labels l ON l.study_id = s.id ${joinScores}`;
-  const total = db.prepare(`SELECT COUNT(*) ${from} ${where}`).pluck().get(params) as number;
-  const direction = query.order === 'desc' ? 'DESC' : 'ASC';
-  const column = sortColumns[query.sort ?? 'created'];
-  const ids = db
-    .prepare(
-      `SELECT s.id ${from} ${where} ORDER BY ${column} ${direction}, s.id ${direction}
-       LIMIT @limit OFFSET @offset`,
-    )
-    .pluck()
-    .all({ ...params, limit: query.limit, offset: query.offset }) as number[];
+  const filter = buildFilter(query);
+  const descending = query.order === 'desc';
+  const direction = descending ? 'DESC' : 'ASC';
+  const hasScoreFilter = filter.scoreClauses.length > 0;
+  const count = (rows: Rows) =>
+    db
+      .prepare(`SELECT COUNT(*) ${fromWhere(rows, filter, '')}`)
+      .pluck()
+      .get(filter.params) as number;
+  const pick = (rows: Rows, order: string, offset: number, limit: number, studiesFirst = false) =>
+    limit <= 0
+      ? []
+      : (db
+          .prepare(
+            `SELECT ${idColumn(rows, filter, order)} ${fromWhere(rows, filter, order, studiesFirst)}
+             ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+          )
+          .pluck()
+          .all({ ...filter.params, limit, offset }) as number[]);
+
+  if (query.sort !== 'score') {
+    const rows: Rows = hasScoreFilter ? 'scored' : 'all';
+    const total = count(rows);
+    const order = `${sortColumns[query.sort ?? 'created']} ${direction}, ${rows === 'scored' ? 'r.study_id' : 's.id'} ${direction}`;
+    // With many matches, walking the studies in sort-index order and checking each label finds a
+    // page sooner than sorting every match (SQLite would otherwise start from the label index).
+    const studiesFirst =
+      rows === 'all' && filter.needsLabels && total > manyMatches && /\bs\./.test(order);
+    const ids = pick(rows, order, query.offset, query.limit, studiesFirst);
+    return { total, studies: readStudySummaries(db, ids, query.runId) };
+  }
+  const scoreOrder = `r.score ${direction}, r.study_id ${direction}`;
+  const scoredTotal = count('scored');
+  if (hasScoreFilter) {
+    const ids = pick('scored', scoreOrder, query.offset, query.limit);
+    return { total: scoredTotal, studies: readStudySummaries(db, ids, query.runId) };
+  }
+  const total = count('all');
+  const parts: { rows: Rows; order: string; size: number }[] = [
+    { rows: 'scored', order: scoreOrder, size: scoredTotal },
+    { rows: 'unscored', order: `s.id ${direction}`, size: total - scoredTotal },
+  ];
+  if (!descending) parts.reverse();
+  const [first, second] = parts;
+  const ids = pick(
+    first.rows,
+    first.order,
+    query.offset,
+    Math.min(query.limit, first.size - query.offset),
+  );
+  const secondOffset = Math.max(0, query.offset - first.size);
+  ids.push(...pick(second.rows, second.order, secondOffset, query.limit - ids.length));
   return { total, studies: readStudySummaries(db, ids, query.runId) };
+}
+
+/** Above this many matches a label-filtered page is found by walking the studies in order. */
+const manyMatches = 2000;
+
+/** The table a query starts from, so that only the tables it needs are read. */
+function baseTable(rows: Rows, filter: Filter, order: string): 'r' | 's' | 'l' {
+  if (rows === 'scored') return 'r';
+  const needsStudies = filter.needsStudies || rows === 'unscored' || /\bs\./.test(order);
+  return !needsStudies && filter.needsLabels ? 'l' : 's';
+}
+
+function idColumn(rows: Rows, filter: Filter, order: string): string {
+  return { r: 'r.study_id', s: 's.id', l: 'l.study_id' }[baseTable(rows, filter, order)];
+}
+
+function fromWhere(rows: Rows, filter: Filter, order: string, studiesFirst = false): string {
+  const base = baseTable(rows, filter, order);
+  const id = idColumn(rows, filter, order);
+  const where = filter.clauses.map((clause) => clause.replaceAll('{id}', id));
+  const joins: string[] = [];
+  const needsStudies = filter.needsStudies || /\bs\./.test(order);
+  const needsLabels = filter.needsLabels || /\bl\./.test(order);
+  if (base === 'r') {
+    where.unshift('r.run_id = @runId', ...filter.scoreClauses);
+    if (needsStudies) joins.push(`JOIN studies s ON s.id = ${id}`);
+  }
+  if (rows === 'unscored') {
+    where.unshift(
+      'NOT EXISTS (SELECT 1 FROM run_study_scores r WHERE r.run_id = @runId AND r.study_id = s.id)',
+    );
+  }
+  if (needsLabels && base !== 'l') {
+    joins.push(`${studiesFirst ? 'CROSS JOIN' : 'JOIN'} labels l ON l.study_id = ${id}`);
+  }
+  const table = { r: 'run_study_scores r', s: 'studies s', l: 'labels l' }[base];
+  return `FROM ${table} ${joins.join(' ')} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
 }
 
 function checkQuery(query: StudyQuery): void {
@@ -51,7 +140,7 @@ function checkQuery(query: StudyQuery): void {
   if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > maxPageSize) {
     throw new Error(`limit must be a whole number from 1 to ${maxPageSize}, got ${query.limit}`);
   }
-  if (query.sort !== undefined && !(query.sort in sortColumns)) {
+  if (query.sort !== undefined && query.sort !== 'score' && !(query.sort in sortColumns)) {
     throw new Error(`cannot sort by "${query.sort}"`);
   }
   if (
@@ -71,15 +160,25 @@ function checkQuery(query: StudyQuery): void {
   }
 }
 
-function buildFilter(query: StudyQuery): {
-  where: string;
-  params: Record<string, unknown>;
-  joinScores: string;
-} {
-  const clauses: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (query.search !== undefined && query.search.trim() !== '') {
-    params.search = `%${query.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** FTS5 trigram matching needs at least three characters; shorter text is searched with LIKE. */
+const trigramLength = 3;
+
+function buildFilter(query: StudyQuery): Filter {
+  const filter: Filter = {
+    clauses: [],
+    params: {},
+    needsLabels: false,
+    needsStudies: false,
+    scoreClauses: [],
+  };
+  const { clauses, params } = filter;
+  const search = query.search?.trim() ?? '';
+  if ([...search].length >= trigramLength) {
+    clauses.push('{id} IN (SELECT rowid FROM studies_search WHERE studies_search MATCH @search)');
+    params.search = `"${search.replace(/"/g, '""')}"`;
+  } else if (search !== '') {
+    filter.needsStudies = true;
+    params.search = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     clauses.push(
       `(s.patient_alias LIKE @search ESCAPE '\\' OR s.description LIKE @search ESCAPE '\\'
         OR s.uid LIKE @search ESCAPE '\\' OR s.origin_path LIKE @search ESCAPE '\\')`,
@@ -94,34 +193,33 @@ function buildFilter(query: StudyQuery): {
     clauses.push('l.status = @status');
     params.status = query.status;
   }
+  filter.needsLabels = query.label !== undefined || query.status !== undefined;
   for (const field of ['split', 'source'] as const) {
     if (query[field] !== undefined) {
       clauses.push(`s.${field} = @${field}`);
       params[field] = query[field];
+      filter.needsStudies = true;
     }
   }
   if (query.finding !== undefined) {
     clauses.push(
-      `EXISTS (SELECT 1 FROM label_findings lf JOIN findings f ON f.id = lf.finding_id
-               WHERE lf.study_id = s.id AND f.name = @finding)`,
+      `{id} IN (SELECT lf.study_id FROM label_findings lf
+               WHERE lf.finding_id = (SELECT id FROM findings WHERE name = @finding))`,
     );
     params.finding = query.finding;
   }
-  let joinScores = '';
   if (query.runId !== undefined) {
     params.runId = query.runId;
-    const filtered = query.scoreMin !== undefined || query.scoreMax !== undefined;
-    joinScores = `${filtered ? '' : 'LEFT '}JOIN run_study_scores r ON r.study_id = s.id AND r.run_id = @runId`;
     if (query.scoreMin !== undefined) {
-      clauses.push('r.score >= @scoreMin');
+      filter.scoreClauses.push('r.score >= @scoreMin');
       params.scoreMin = query.scoreMin;
     }
     if (query.scoreMax !== undefined) {
-      clauses.push('r.score <= @scoreMax');
+      filter.scoreClauses.push('r.score <= @scoreMax');
       params.scoreMax = query.scoreMax;
     }
   }
-  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params, joinScores };
+  return filter;
 }
 
 interface SummaryRow {

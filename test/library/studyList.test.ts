@@ -77,6 +77,9 @@ describe('listing studies', () => {
     expect(names({ ...page, search: 'patient-1' })).toEqual(['patient-10', 'patient-11']);
     expect(names({ ...page, search: '100%' })).toEqual(['patient-07']);
     expect(names({ ...page, search: '_up' })).toEqual(['patient-07']);
+    expect(names({ ...page, search: 'FOLLOW' })).toEqual(['patient-07']);
+    expect(names({ ...page, search: '07' })).toEqual(['patient-07']);
+    expect(names({ ...page, search: '%' })).toEqual(['patient-07']);
   });
 
   it('sorts by date, patient and score, and filters by a run score range', () => {
@@ -103,6 +106,67 @@ describe('listing studies', () => {
       .listStudies({ ...page, runId })
       .studies.filter((s) => s.score === null);
     expect(unscored).toHaveLength(6);
+  });
+
+  it('sorts by score with unscored studies after (descending) or before (ascending), across pages', () => {
+    const scores = (query: Partial<Parameters<Library['listStudies']>[0]>) =>
+      library.listStudies({ ...page, runId, sort: 'score', ...query }).studies.map((s) => s.score);
+    const unscored = Array(6).fill(null);
+    expect(scores({ order: 'desc' })).toEqual([1, 0.8, 0.6, 0.4, 0.2, 0, ...unscored]);
+    expect(scores({ order: 'asc' })).toEqual([...unscored, 0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(scores({ order: 'desc', offset: 4, limit: 4 })).toEqual([0.2, 0, null, null]);
+    expect(scores({ order: 'asc', offset: 5, limit: 3 })).toEqual([null, 0, 0.2]);
+    expect(
+      library.listStudies({ ...page, runId, sort: 'score', order: 'desc', offset: 4, limit: 4 })
+        .total,
+    ).toBe(12);
+    expect(scores({ order: 'desc', label: 'pathological' })).toEqual([0.6, 0, null, null]);
+    expect(scores({ order: 'asc', sort: 'date', scoreMin: 0.5 })).toEqual([1, 0.8, 0.6]);
+  });
+
+  it('pages a label filter with thousands of matches in the same order as a full sort', () => {
+    const big = Library.open(join(tempDir(), 'big'));
+    big.db.transaction(() => {
+      for (let i = 0; i < 3000; i++) {
+        big.addStudy({
+          study: {
+            uid: `b${i}`,
+            studyDate: `2020-01-${String(1 + ((i * 7) % 28)).padStart(2, '0')}`,
+          },
+          images: [
+            {
+              hash: i.toString(16).padStart(64, '0'),
+              width: 4,
+              height: 4,
+              bitDepth: 8,
+              valueSlope: 1,
+              valueIntercept: 0,
+              originalPath: `/b/${i}`,
+            },
+          ],
+          label: i % 4 === 0 ? { status: 'done' } : undefined,
+        });
+      }
+    })();
+    const expected = big.db
+      .prepare(
+        `SELECT s.id FROM studies s JOIN labels l ON l.study_id = s.id WHERE l.status = 'not-reviewed' ORDER BY s.study_date DESC, s.id DESC`,
+      )
+      .pluck()
+      .all() as number[];
+    expect(expected).toHaveLength(2250);
+    const query = {
+      status: 'not-reviewed' as const,
+      sort: 'date' as const,
+      order: 'desc' as const,
+      limit: 100,
+    };
+    for (const offset of [0, 1000, 2200]) {
+      const listed = big.listStudies({ ...query, offset });
+      expect(listed.total).toBe(2250);
+      expect(listed.studies.map((s) => s.id)).toEqual(expected.slice(offset, offset + 100));
+    }
+    big.close();
   });
 
   it('refuses malformed queries', () => {

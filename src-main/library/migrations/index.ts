@@ -1,7 +1,8 @@
 import type { Migration } from './migration.ts';
 import { migration0001 } from './0001-initial.ts';
+import { migration0002 } from './0002-study-search.ts';
 
 export type { Migration } from './migration.ts';
 
 /** Every schema step in order. Append only: a new change is a new numbered file. */
-export const migrations: readonly Migration[] = [migration0001];
+export const migrations: readonly Migration[] = [migration0001, migration0002];

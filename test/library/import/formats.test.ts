@@ -14,6 +14,7 @@ import {
 } from '../fixtures/rasters.ts';
 import { dicomBytes, rleEncode, syntax } from '../fixtures/dicom.ts';
 import { niftiBytes } from '../fixtures/nifti.ts';
+import { encodeJpegLossless } from '../fixtures/jpegLossless.ts';
 
 let library: Library | undefined;
 afterEach(() => library?.close());
@@ -119,6 +120,20 @@ describe('import of DICOM', () => {
     writeFileSync(
       path,
       dicomBytes({ transferSyntax: syntax.rle, width, height, fragments: [rleEncode(values, 2)] }),
+    );
+    const summary = await importPaths(library, [path]);
+    expect(summary.failed).toEqual([]);
+    const { pixels } = await onlyImage(library);
+    expect(Array.from(pixels.pixels)).toEqual(Array.from(values));
+  });
+
+  it('reads JPEG Lossless pixels exactly', async () => {
+    const { library, dir } = openLibrary();
+    const path = join(dir, 'lossless.dcm');
+    const fragment = encodeJpegLossless(values, width, height, 16);
+    writeFileSync(
+      path,
+      dicomBytes({ transferSyntax: syntax.jpegLossless, width, height, fragments: [fragment] }),
     );
     const summary = await importPaths(library, [path]);
     expect(summary.failed).toEqual([]);

@@ -226,7 +226,8 @@ async function readFrame(
     case 'rle':
       return decodeRleFrame(compressed, pixelCount, bytesPerSample);
     case 'jpeg-lossless': {
-      const copy = compressed.slice();
+      // A copy with its own ArrayBuffer: the fragment may be a view into the whole file.
+      const copy = Uint8Array.from(compressed);
       const decoded = new JpegLosslessDecoder().decompress(copy.buffer, 0, copy.length);
       return new Uint8Array(decoded);
     }
