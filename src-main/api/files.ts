@@ -2,7 +2,7 @@
  * Bytes a door serves from the library folder: stored images by hash and exported reports by
  * name. Every name is checked against a strict pattern, so no path can leave its folder.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError, ImageHashSchema, encodePixels } from '../contract/index.ts';
 import type { Library } from '../library/index.ts';
@@ -33,14 +33,20 @@ export async function readImagePixels(library: Library, hash: string): Promise<U
   return encodePixels(image);
 }
 
-const EXPORT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
+const EXPORT_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 
-/** An exported report by its file name; names with separators or `..` are refused. */
-export function readExportFile(library: Library, fileName: string): Buffer {
-  if (!EXPORT_NAME.test(fileName) || fileName.includes('..')) {
-    throw new ApiError('bad-request', `not an export file name: ${fileName.slice(0, 80)}`);
-  }
-  const path = join(exportsDir(library), fileName);
-  if (!existsSync(path)) throw new ApiError('not-found', `no export ${fileName}`);
+/**
+ * An exported file by its path inside the exports folder (`run-3/report.csv`): a few segments
+ * of plain names; separators other than `/`, `..` and absolute paths are refused.
+ */
+export function readExportFile(library: Library, name: string): Buffer {
+  const segments = name.split('/');
+  const safe =
+    segments.length <= 3 &&
+    segments.every((segment) => EXPORT_SEGMENT.test(segment) && !segment.includes('..'));
+  if (!safe) throw new ApiError('bad-request', `not an export file name: ${name.slice(0, 80)}`);
+  const path = join(exportsDir(library), ...segments);
+  if (!existsSync(path) || !statSync(path).isFile())
+    throw new ApiError('not-found', `no export ${name}`);
   return readFileSync(path);
 }

@@ -2,9 +2,11 @@
  * The handlers behind the contract: each takes validated params, calls the library or the job
  * runner, and returns the contract's result. Every door calls these and nothing else.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { ApiError, EvaluationSchema, RECONSTRUCTION_PRESETS } from '../contract/index.ts';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { EvaluationSchema, RECONSTRUCTION_PRESETS } from '../contract/index.ts';
 import type {
+  Evaluation,
   EventName,
   EventOf,
   MethodName,
@@ -12,7 +14,9 @@ import type {
   ResultOf,
   StudyDetail,
 } from '../contract/index.ts';
-import { evaluationFile } from '../jobs/index.ts';
+import { evaluationFile, evaluationsDir } from '../jobs/index.ts';
+import { exportRun } from '../library/index.ts';
+import { exportsDir } from './files.ts';
 import type { ApiDeps } from './deps.ts';
 
 export type Handlers = {
@@ -99,14 +103,36 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
 
     getResult: ({ runId, studyId }) =>
       library.listResults(runId).filter((result) => result.studyId === studyId),
-    getEvaluation: ({ runId }) => {
-      library.getRun(runId); // a run that does not exist is not-found, not "not evaluated yet"
-      const file = evaluationFile(library.dir, runId);
-      if (!existsSync(file)) return null;
-      return EvaluationSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+    listEvaluations: () => readEvaluations(library.dir),
+    getEvaluation: ({ evaluationId }) => {
+      const file = evaluationFile(library.dir, evaluationId);
+      return existsSync(file)
+        ? EvaluationSchema.parse(JSON.parse(readFileSync(file, 'utf8')))
+        : null;
     },
-    exportReport: () => {
-      throw new ApiError('conflict', 'exporting a report is not available yet');
+    exportReport: ({ runId }) => {
+      const folder = `run-${runId}`;
+      const written = exportRun(library, runId, join(exportsDir(library), folder));
+      const files = [written.csv, written.json].map((path) => ({
+        path,
+        url: deps.urls.exportFile(`${folder}/${basename(path)}`),
+      }));
+      return { files };
     },
   };
+}
+
+/** Every readable evaluation, newest first; an unreadable file is left out, not fatal. */
+function readEvaluations(libraryDir: string): Evaluation[] {
+  const dir = evaluationsDir(libraryDir);
+  if (!existsSync(dir)) return [];
+  const evaluations: Evaluation[] = [];
+  for (const name of readdirSync(dir).filter((file) => file.endsWith('.json'))) {
+    try {
+      evaluations.push(EvaluationSchema.parse(JSON.parse(readFileSync(join(dir, name), 'utf8'))));
+    } catch {
+      process.stderr.write(`api: skipping unreadable evaluation ${name}\n`);
+    }
+  }
+  return evaluations.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }

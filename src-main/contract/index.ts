@@ -40,6 +40,7 @@ export type LabelChange = z.infer<typeof schemas.LabelChangeSchema>;
 export type QuantisationScale = z.infer<typeof schemas.QuantisationScaleSchema>;
 export type Result = z.infer<typeof schemas.ResultSchema>;
 export type Evaluation = z.infer<typeof schemas.EvaluationSchema>;
+export type VariantMetrics = z.infer<typeof schemas.VariantMetricsSchema>;
 export type ModelInfo = z.infer<typeof schemas.ModelInfoSchema>;
 export type Progress = z.infer<typeof schemas.ProgressSchema>;
 

@@ -13,38 +13,52 @@ import {
 
 export const JobPrioritySchema = z.enum(['low', 'normal', 'high']);
 
+/** Settings of a reconstruction: a named preset, custom settings, or neither (the models' own). */
+const reconstructionChoice = {
+  preset: PresetNameSchema.optional(),
+  settings: ReconstructionSettingsSchema.optional(),
+};
+const notBoth = [
+  (spec: { preset?: unknown; settings?: unknown }) =>
+    spec.preset === undefined || spec.settings === undefined,
+  { message: 'give a preset or custom settings, not both' },
+] as const;
+
 export const ReconstructJobSpecSchema = z
   .object({
     kind: z.literal('reconstruct'),
     studyIds: z.array(StudyIdSchema).min(1).max(100_000),
-    /** A named preset, or custom settings; exactly one of the two. */
-    preset: PresetNameSchema.optional(),
-    settings: ReconstructionSettingsSchema.optional(),
-    /** Also run the unguided ablation (s = 0) with the same L and k. */
+    ...reconstructionChoice,
+    /** Also run the unguided ablation (s = 0) with the same L and k, as a second run. */
     withUnguided: z.boolean().default(false),
-    /** Keep the denoising chain for the chain player. */
-    captureChain: z.boolean().default(false),
   })
-  .refine((spec) => (spec.preset === undefined) !== (spec.settings === undefined), {
-    message: 'give either a preset or custom settings, not both',
-  });
+  .refine(...notBoth);
 
+/** Training reads a dataset manifest (brain-mid manifest.csv format) on this machine. */
 export const TrainJobSpecSchema = z.object({
   kind: z.literal('train'),
   model: z.enum(['diffusion', 'classifier']),
+  manifestPath: z.string().min(1).max(4096),
   imageSize: z.union([z.literal(64), z.literal(128)]).default(64),
   steps: z.number().int().min(1).max(10_000_000),
-  batchSize: z.number().int().min(1).max(1024).default(16),
-  learningRate: z.number().positive().max(1).default(1e-4),
-  /** Continue from the last checkpoint of an interrupted run of the same model. */
+  batchSize: z.number().int().min(1).max(1024).default(8),
+  learningRate: z.number().positive().max(1).default(2e-4),
+  /** Continue from the last checkpoint of an interrupted training of the same model. */
   resume: z.boolean().default(true),
 });
 
-export const EvaluateJobSpecSchema = z.object({
-  kind: z.literal('evaluate'),
-  runId: RunIdSchema,
-  split: z.string().min(1).max(64).optional(),
-});
+/** Evaluates the models on a split of a dataset manifest against its labels (ALGORITHM.md). */
+export const EvaluateJobSpecSchema = z
+  .object({
+    kind: z.literal('evaluate'),
+    manifestPath: z.string().min(1).max(4096),
+    split: z.string().min(1).max(64).default('test'),
+    /** Healthy images that calibrate the threshold (never the evaluated split). */
+    calibrationSplit: z.string().min(1).max(64).default('val'),
+    withUnguided: z.boolean().default(true),
+    ...reconstructionChoice,
+  })
+  .refine(...notBoth);
 
 export const ImportJobSpecSchema = z.object({
   kind: z.literal('import'),

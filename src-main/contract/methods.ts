@@ -177,11 +177,12 @@ export const methods = {
     /** One result per image of the study that the run reconstructed. */
     result: z.array(ResultSchema),
   },
+  listEvaluations: { params: NoParams, result: z.array(EvaluationSchema) },
   getEvaluation: {
-    params: z.object({ runId: RunIdSchema }).strict(),
+    params: z.object({ evaluationId: JobIdSchema }).strict(),
     result: EvaluationSchema.nullable(),
   },
-  /** Writes the CSV and JSON report of a run into the library's export folder. */
+  /** Writes the CSV and JSON report of a run (and its maps as PNG) into the library's exports. */
   exportReport: {
     params: z.object({ runId: RunIdSchema }).strict(),
     result: z.object({ files: z.array(z.object({ path: z.string(), url: z.string() })) }),

@@ -168,29 +168,49 @@ export const StudyDetailSchema = StudySummarySchema.extend({
   results: z.array(ResultSchema),
 });
 
-export const CurvePointSchema = z.tuple([z.number(), z.number()]);
+const DetectionCountsSchema = z.object({
+  tp: z.number(),
+  fp: z.number(),
+  /** Number of findings (cases). */
+  n: z.number(),
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+});
 
+/** The metrics of one variant (guided, or the unguided ablation) on the evaluated split. */
+export const VariantMetricsSchema = z.object({
+  settings: ReconstructionSettingsSchema,
+  imageAuroc: z.number(),
+  imageAuprc: z.number(),
+  pixelAuprc: z.number(),
+  bestDice: z.number(),
+  bestDiceThreshold: z.number(),
+  threshold: z.number(),
+  thresholdMethod: z.string(),
+  /** The course protocol: per-finding detection at the calibrated threshold. */
+  courseF1: z.number(),
+  courseTp: z.number(),
+  courseFp: z.number(),
+  perFinding: z.record(z.string(), DetectionCountsSchema),
+  roc: z.array(z.object({ fpr: z.number(), tpr: z.number() })),
+  pr: z.array(z.object({ recall: z.number(), precision: z.number() })),
+  secondsPerSlice: z.number(),
+});
+
+/** One evaluation (an 'evaluate' job's report), named by the job that made it. */
 export const EvaluationSchema = z.object({
-  runId: RunIdSchema,
-  split: z.string().nullable(),
-  studyCount: z.number().int().nonnegative(),
-  auroc: z.number().nullable(),
-  auprc: z.number().nullable(),
-  dice: z.number().nullable(),
-  roc: z.array(CurvePointSchema),
-  pr: z.array(CurvePointSchema),
-  perFinding: z.array(
-    z.object({
-      finding: FindingSchema,
-      count: z.number().int().nonnegative(),
-      detected: z.number().int().nonnegative(),
-      dice: z.number().nullable(),
-    }),
-  ),
-  /** The unguided ablation (s = 0) beside the guided run, when it was run. */
-  unguided: z
-    .object({ runId: RunIdSchema, auroc: z.number().nullable(), auprc: z.number().nullable() })
-    .nullable(),
+  id: JobIdSchema,
+  createdAt: z.string(),
+  manifestPath: z.string(),
+  split: z.string(),
+  cases: z.number().int().nonnegative(),
+  healthy: z.number().int().nonnegative(),
+  pathological: z.number().int().nonnegative(),
+  guided: VariantMetricsSchema,
+  unguided: VariantMetricsSchema.nullable(),
+  /** The classifier's AUROC at several timesteps t, when measured. */
+  classifierAuroc: z.record(z.string(), z.number()).nullable(),
 });
 
 export const ModelInfoSchema = z.object({

@@ -13,7 +13,16 @@ export function checkpointsDir(libraryDir: string): string {
   return join(libraryDir, 'checkpoints');
 }
 
-/** The evaluation of a run, written by the evaluate job and read by the api. */
-export function evaluationFile(libraryDir: string, runId: number): string {
-  return join(libraryDir, 'evaluations', `run-${runId}.json`);
+/** Evaluations, one JSON file per evaluate job, named by the job's id. */
+export function evaluationsDir(libraryDir: string): string {
+  return join(libraryDir, 'evaluations');
+}
+
+export function evaluationFile(libraryDir: string, evaluationId: string): string {
+  return join(evaluationsDir(libraryDir), `${evaluationId}.json`);
+}
+
+/** Models trained in the app (the shipped ones stay untouched). */
+export function trainedModelsDir(libraryDir: string): string {
+  return join(libraryDir, 'trained-models');
 }

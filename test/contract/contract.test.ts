@@ -19,7 +19,16 @@ import type { ApiClient, MethodName } from '../../src-main/contract/index.ts';
 describe('contract', () => {
   it('fills defaults of a reconstruct job and accepts a preset', () => {
     const spec = JobSpecSchema.parse({ kind: 'reconstruct', studyIds: [1, 2], preset: 'fast' });
-    expect(spec).toMatchObject({ kind: 'reconstruct', withUnguided: false, captureChain: false });
+    expect(spec).toMatchObject({ kind: 'reconstruct', withUnguided: false, preset: 'fast' });
+  });
+
+  it("accepts a reconstruct job with neither preset nor settings (the models' own preset)", () => {
+    expect(JobSpecSchema.safeParse({ kind: 'reconstruct', studyIds: [1] }).success).toBe(true);
+  });
+
+  it('fills the evaluate defaults: test split, calibrated on val, with the unguided ablation', () => {
+    const spec = JobSpecSchema.parse({ kind: 'evaluate', manifestPath: '/d/manifest.csv' });
+    expect(spec).toMatchObject({ split: 'test', calibrationSplit: 'val', withUnguided: true });
   });
 
   it('refuses a reconstruct job with both a preset and custom settings', () => {

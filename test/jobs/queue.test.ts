@@ -36,7 +36,9 @@ describe('job queue', () => {
 
   it('runs an import beside a training job, one job per lane', () => {
     const { runner, engines } = runnerWithFakes();
-    runner.start(spec({ kind: 'train', model: 'classifier', steps: 10 }));
+    runner.start(
+      spec({ kind: 'train', model: 'classifier', manifestPath: '/data/m.csv', steps: 10 }),
+    );
     runner.start(spec({ kind: 'selftest' }));
     const importing = runner.start(spec({ kind: 'import', paths: ['/a'] }));
     expect(engines).toHaveLength(2);

@@ -74,7 +74,13 @@ describe('job runner state across restarts', () => {
     const silent = () => ({ send() {}, onMessage() {}, onExit() {}, kill() {} });
     const first = new JobRunner({ spawnEngine: silent, context, stateFile });
     const train = first.start(
-      spec({ kind: 'train', model: 'diffusion', steps: 100, resume: false }),
+      spec({
+        kind: 'train',
+        model: 'diffusion',
+        manifestPath: '/data/m.csv',
+        steps: 100,
+        resume: false,
+      }),
     );
     const importJob = first.start(spec({ kind: 'import', paths: ['/data'] }));
     await first.close();
