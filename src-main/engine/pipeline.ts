@@ -8,7 +8,10 @@ import {
   anomalyMap as absoluteDifference,
   maskMap,
 } from './anomaly/index.ts';
+import { backendReport } from './backend.ts';
+import type { GuidanceGradient } from './diffusion/ddim.ts';
 import { reconstructBatch, type ChainFrame } from './diffusion/reconstruct.ts';
+import { RemoteGuidance } from './diffusion/remoteGuidance.ts';
 import { linearSchedule, type Schedule } from './diffusion/schedule.ts';
 import { loadModel, type Model } from './models.ts';
 import { classifierLogits, noiseModel } from './nn/unet.ts';
@@ -116,6 +119,11 @@ export interface SliceResult {
 
 export interface ReconstructOptions {
   settings?: Partial<ReconstructionSettings>;
+  /**
+   * Compute the guidance gradient in a second process while this one computes eps_theta.
+   * Default: on single-threaded backends (wasm, cpu) when guiding with a classifier from disk.
+   */
+  parallel?: boolean;
   smoothingSigma?: number;
   batchSize?: number;
   captureFrames?: number;
@@ -147,6 +155,32 @@ export async function reconstruct(
   const size = models.diffusion.config.imageSize;
   for (const s of slices)
     if (s.size !== size) throw new Error(`slice is ${s.size} px but the models expect ${size} px`);
+  const guided = settings.guidanceScale !== 0 && models.classifier !== null;
+  const parallel =
+    options.parallel ??
+    (guided && models.classifier !== null && backendReport()?.name !== 'tensorflow');
+  const remote =
+    guided && parallel ? await RemoteGuidance.start(join(models.dir, 'classifier')) : null;
+  const guidanceGradient = remote
+    ? (x: tf.Tensor4D, t: number) => remote.gradient(x, t)
+    : models.classifier
+      ? healthyGradient(models.classifier)
+      : undefined;
+  try {
+    return await reconstructInBatches(models, slices, settings, guidanceGradient, options, control);
+  } finally {
+    remote?.stop();
+  }
+}
+
+async function reconstructInBatches(
+  models: LoadedModels,
+  slices: Slice[],
+  settings: ReconstructionSettings,
+  guidanceGradient: GuidanceGradient | undefined,
+  options: ReconstructOptions,
+  control: JobControl,
+) {
   const batchSize = options.batchSize ?? 8;
   const sigma = options.smoothingSigma ?? models.preset.smoothingSigma;
   const results: SliceResult[] = [];
@@ -158,7 +192,7 @@ export async function reconstruct(
       {
         schedule: models.schedule,
         predictNoise: noisePredictor(models.diffusion),
-        guidanceGradient: models.classifier ? healthyGradient(models.classifier) : undefined,
+        guidanceGradient,
         slices: batch,
         settings,
         captureFrames: start === 0 ? options.captureFrames : 0,

@@ -3,8 +3,11 @@ import type { Schedule } from './schedule.ts';
 
 /** eps_theta(x_t, t) for a batch at one timestep. */
 export type NoisePredictor = (x: tf.Tensor4D, t: number) => tf.Tensor4D;
-/** grad_{x_t} log p_phi(y = healthy | x_t, t) for a batch at one timestep. */
-export type GuidanceGradient = (x: tf.Tensor4D, t: number) => tf.Tensor4D;
+/**
+ * grad_{x_t} log p_phi(y = healthy | x_t, t) for a batch at one timestep; a promise when another
+ * process computes it while this one computes eps_theta.
+ */
+export type GuidanceGradient = (x: tf.Tensor4D, t: number) => tf.Tensor4D | Promise<tf.Tensor4D>;
 
 /** x_t = sqrt(ab_t) x_0 + sqrt(1 - ab_t) eps  (q_sample). */
 export function qSample(

@@ -89,9 +89,12 @@ export async function reconstructBatch(
     for (let i = timesteps.length - 1; i > 0; i--) {
       await tracker.checkpoint();
       const t = timesteps[i];
-      const eps = predictNoise(x, t);
-      const gradient =
+      const pendingGradient =
         settings.guidanceScale !== 0 && guidanceGradient ? guidanceGradient(x, t) : null;
+      // Let a request to a guidance process leave before eps_theta occupies this thread.
+      if (pendingGradient instanceof Promise) await new Promise((resolve) => setImmediate(resolve));
+      const eps = predictNoise(x, t);
+      const gradient = await pendingGradient;
       if (capture.has(t)) chain.push(await frame('decode', t, x, gradient));
       x = replace(
         x,

@@ -1,10 +1,10 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.ts';
+import { forkEngineProcess, siblingModule } from '../engineProcess.ts';
 import {
   readWeights,
   saveModel,
@@ -304,18 +304,7 @@ class GradientWorker {
   }
 
   static async start(objective: Objective, config: UNetConfig): Promise<GradientWorker> {
-    const script = fileURLToPath(
-      new URL(
-        `./gradientWorker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
-        import.meta.url,
-      ),
-    );
-    const execArgv = import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    const child = fork(script, [], {
-      serialization: 'advanced',
-      execArgv,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    const child = forkEngineProcess(siblingModule('gradientWorker', import.meta.url));
     const worker = new GradientWorker(child);
     await worker.request({ type: 'init', objective, config });
     return worker;
