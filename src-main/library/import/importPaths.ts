@@ -5,7 +5,7 @@ import { ImportError, reasonOf } from './importError.ts';
 import { decodeFile } from './decodeFile.ts';
 import type { DecodedFile } from './decoded.ts';
 import type { NiftiOptions } from './nifti/decodeNifti.ts';
-import { storeSlices, type SliceExtras } from './storeSlices.ts';
+import { isDuplicate, storeSlices } from './storeSlices.ts';
 import { scanPaths } from './scan.ts';
 import { progressReporter, type ImportProgress } from './progress.ts';
 import { readCsvTable } from './manifest/csv.ts';
@@ -100,50 +100,112 @@ export async function importPaths(
 
   const dicomGroups = new Map<string, DicomGroup>();
   const pendingHashes = new Set<string>();
-  const writeStudy = async (
-    decoded: DecodedFile,
-    extras: SliceExtras,
-    label?: NewLabel,
-    labelAuthor?: string,
-  ) => {
-    const images = await storeSlices(library, decoded, extras, pendingHashes);
-    if (images === null) {
+  const write = (prepared: PreparedItem) => {
+    if (isDuplicate(prepared.images, pendingHashes, (hash) => library.hasImageHash(hash))) {
       summary.duplicates++;
       return;
     }
+    for (const image of prepared.images) pendingHashes.add(image.hash);
+    const { decoded, images } = prepared;
+    if (prepared.groupByStudy) {
+      const group = dicomGroups.get(decoded.study.uid) ?? {
+        study: decoded.study,
+        images: [],
+        paths: [],
+      };
+      group.images.push(...images);
+      group.paths.push(decoded.path);
+      dicomGroups.set(decoded.study.uid, group);
+      return;
+    }
+    const { label, labelAuthor } = prepared;
     const added = library.addStudy({ study: decoded.study, images, label, labelAuthor }, actor);
     summary.imported++;
     summary.images += images.length;
     if (added.created) summary.studies++;
   };
 
+  // Decoding and storing run a few items ahead (sharp works on its own threads); the database
+  // writes stay in item order, one transaction per study.
+  const ahead: Promise<Settled>[] = [];
+  let launched = 0;
+  const launch = () => {
+    while (ahead.length < lookAhead && launched < items.length && !control.signal?.aborted) {
+      ahead.push(settle(prepareItem(library, items[launched++], control.nifti ?? {})));
+    }
+  };
   report('import', 0, items.length);
-  for (const [index, item] of items.entries()) {
-    if (control.signal?.aborted) {
+  for (let index = 0; index < items.length; index++) {
+    launch();
+    const next = ahead.shift();
+    if (control.signal?.aborted || !next) {
+      await next;
       summary.cancelled = true;
       break;
     }
+    const item = items[index];
+    const settled = await next;
     try {
-      if (item.kind === 'row') {
-        const row = await readRow(item, control.nifti ?? {});
-        await writeStudy(row.decoded, row.extras, row.label, `dataset:${basename(item.csvPath)}`);
-      } else {
-        const decoded = await decodeFile(item.path, control.nifti);
-        if (decoded.study.source === 'dicom')
-          await addToGroup(library, decoded, dicomGroups, pendingHashes, summary);
-        else await writeStudy(decoded, {});
-      }
+      if (!settled.ok) throw settled.error;
+      write(settled.value);
     } catch (error) {
-      const path =
-        error instanceof ImportError ? error.path : item.kind === 'row' ? item.csvPath : item.path;
-      const where =
-        item.kind === 'row' && !(error instanceof ImportError) ? `line ${item.line}: ` : '';
-      summary.failed.push({ path, reason: where + reasonOf(error) });
+      summary.failed.push(failureOf(item, error));
     }
     report('import', index + 1, items.length);
   }
+  // Let work already started finish, so nothing touches the store after this returns.
+  await Promise.all(ahead);
   if (!summary.cancelled) writeDicomGroups(library, dicomGroups, summary, actor, control, report);
   return summary;
+}
+
+/** Items decoded and stored ahead of the one being written. */
+const lookAhead = 4;
+
+interface PreparedItem {
+  decoded: DecodedFile;
+  images: NewImage[];
+  /** DICOM slices wait for the rest of their study, written once the import has seen every file. */
+  groupByStudy: boolean;
+  label?: NewLabel;
+  labelAuthor?: string;
+}
+
+type Settled = { ok: true; value: PreparedItem } | { ok: false; error: unknown };
+
+function settle(promise: Promise<PreparedItem>): Promise<Settled> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+async function prepareItem(
+  library: Library,
+  item: WorkItem,
+  nifti: NiftiOptions,
+): Promise<PreparedItem> {
+  if (item.kind === 'row') {
+    const row = await readRow(item, nifti);
+    const images = await storeSlices(library.store, row.decoded, row.extras);
+    return {
+      decoded: row.decoded,
+      images,
+      groupByStudy: false,
+      label: row.label,
+      labelAuthor: `dataset:${basename(item.csvPath)}`,
+    };
+  }
+  const decoded = await decodeFile(item.path, nifti);
+  const images = await storeSlices(library.store, decoded);
+  return { decoded, images, groupByStudy: decoded.study.source === 'dicom' };
+}
+
+function failureOf(item: WorkItem, error: unknown): FailedImport {
+  if (error instanceof ImportError) return { path: error.path, reason: error.reason };
+  if (item.kind === 'row')
+    return { path: item.csvPath, reason: `line ${item.line}: ${reasonOf(error)}` };
+  return { path: item.path, reason: reasonOf(error) };
 }
 
 async function manifestItems(
@@ -187,24 +249,6 @@ function readRow(
   return item.mapping === 'brain-mid'
     ? readBrainMidRow(item.csvPath, item.line, item.cells)
     : readGenericRow(item.csvPath, item.line, item.cells, item.mapping, nifti);
-}
-
-async function addToGroup(
-  library: Library,
-  decoded: DecodedFile,
-  groups: Map<string, DicomGroup>,
-  pendingHashes: Set<string>,
-  summary: ImportSummary,
-): Promise<void> {
-  const images = await storeSlices(library, decoded, {}, pendingHashes);
-  if (images === null) {
-    summary.duplicates++;
-    return;
-  }
-  const group = groups.get(decoded.study.uid) ?? { study: decoded.study, images: [], paths: [] };
-  group.images.push(...images);
-  group.paths.push(decoded.path);
-  groups.set(decoded.study.uid, group);
 }
 
 function writeDicomGroups(

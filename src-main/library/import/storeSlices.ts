@@ -1,5 +1,5 @@
-import type { Library } from '../library.ts';
-import { hashPixels, type Pixels } from '../pixels.ts';
+import type { ImageStore } from '../store.ts';
+import type { Pixels } from '../pixels.ts';
 import type { Box, NewImage } from '../types.ts';
 import type { DecodedFile } from './decoded.ts';
 
@@ -11,26 +11,21 @@ export interface SliceExtras {
 }
 
 /**
- * Puts a decoded file's slices into the image store and returns the rows to insert, or null
- * when every slice is already in the library (or in `pending`, this import's unwritten slices):
- * a duplicate is recognised by content, not by name.
+ * Puts a decoded file's slices (and masks) into the image store and returns the rows to
+ * insert. Storing is safe ahead of the database write: files are immutable and named by
+ * content, so one whose study is never written is only unreferenced.
  */
 export async function storeSlices(
-  library: Library,
+  store: ImageStore,
   decoded: DecodedFile,
   extras: SliceExtras = {},
-  pending: Set<string> = new Set(),
-): Promise<NewImage[] | null> {
-  const hashes = decoded.slices.map((slice) => hashPixels(slice.image));
-  const known = (hash: string): boolean => pending.has(hash) || library.hasImageHash(hash);
-  if (hashes.every(known)) return null;
+): Promise<NewImage[]> {
   const images: NewImage[] = [];
   for (const [index, slice] of decoded.slices.entries()) {
     const { pixels, width, height, bitDepth, valueSlope, valueIntercept } = slice.image;
-    const hash = await library.store.put({ pixels, width, height, bitDepth });
-    pending.add(hashes[index]);
+    const first = index === 0;
     images.push({
-      hash,
+      hash: await store.put({ pixels, width, height, bitDepth }),
       width,
       height,
       bitDepth,
@@ -45,12 +40,22 @@ export async function storeSlices(
       windowCenter: slice.windowCenter,
       windowWidth: slice.windowWidth,
       orientation: slice.orientation,
-      boxes: index === 0 ? extras.boxes : undefined,
-      brainMaskHash:
-        index === 0 && extras.brainMask ? await library.store.put(extras.brainMask) : null,
-      healthyMaskHash:
-        index === 0 && extras.healthyMask ? await library.store.put(extras.healthyMask) : null,
+      boxes: first ? extras.boxes : undefined,
+      brainMaskHash: first && extras.brainMask ? await store.put(extras.brainMask) : null,
+      healthyMaskHash: first && extras.healthyMask ? await store.put(extras.healthyMask) : null,
     });
   }
   return images;
+}
+
+/**
+ * A duplicate is recognised by content, not by name: every slice is already in the library
+ * or among this import's slices not yet written (`pending`).
+ */
+export function isDuplicate(
+  images: readonly NewImage[],
+  pending: ReadonlySet<string>,
+  inLibrary: (hash: string) => boolean,
+): boolean {
+  return images.every((image) => pending.has(image.hash) || inLibrary(image.hash));
 }
