@@ -57,6 +57,7 @@ port.onMessage(async (raw) => {
   running.set(jobId, abort);
   try {
     const result = await runJobKind({
+      jobId,
       spec,
       context,
       control: { signal: abort.signal, onProgress: progressReporter(jobId) },

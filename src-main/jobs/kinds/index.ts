@@ -11,7 +11,13 @@ export async function runJobKind(run: JobRun<JobSpec>): Promise<JsonValue> {
   switch (spec.kind) {
     case 'selftest':
       return (await import('./selftest.ts')).runSelftest({ ...run, spec });
-    default:
-      throw new Error(`jobs of kind '${spec.kind}' cannot run yet`);
+    case 'import':
+      return (await import('./import.ts')).runImport({ ...run, spec });
+    case 'reconstruct':
+      return (await import('./reconstruct.ts')).runReconstruct({ ...run, spec });
+    case 'train':
+      return (await import('./train.ts')).runTrain({ ...run, spec });
+    case 'evaluate':
+      return (await import('./evaluate.ts')).runEvaluate({ ...run, spec });
   }
 }

@@ -6,6 +6,7 @@ import type { JsonValue } from '../json.ts';
 import type { EngineContext } from '../protocol.ts';
 
 export interface JobRun<Spec> {
+  jobId: string;
   spec: Spec;
   context: EngineContext;
   control: JobControl & { signal: AbortSignal };

@@ -1,0 +1,60 @@
+/**
+ * Evaluation of the models on a split of a dataset manifest (guided and the unguided ablation),
+ * saved as one JSON file per evaluation in the library folder.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { EvaluationSchema, RECONSTRUCTION_PRESETS } from '../../contract/index.ts';
+import type { EvaluateJobSpec, Evaluation } from '../../contract/index.ts';
+import { evaluationFile } from '../paths.ts';
+import type { JsonValue } from '../json.ts';
+import type { JobRun } from './types.ts';
+
+export async function runEvaluate({
+  jobId,
+  spec,
+  context,
+  control,
+}: JobRun<EvaluateJobSpec>): Promise<JsonValue> {
+  const engine = await import('../../engine/index.ts');
+  await engine.initBackend();
+  const models = await engine.loadModels(context.modelsDir);
+  try {
+    const overrides =
+      spec.settings ?? (spec.preset ? RECONSTRUCTION_PRESETS[spec.preset] : undefined);
+    const report = await engine.evaluate(
+      models,
+      {
+        manifestPath: spec.manifestPath,
+        split: spec.split,
+        calibrationSplit: spec.calibrationSplit,
+        unguided: spec.withUnguided,
+        overrides,
+      },
+      control,
+    );
+    const evaluation: Evaluation = EvaluationSchema.parse({
+      id: jobId,
+      createdAt: new Date().toISOString(),
+      manifestPath: spec.manifestPath,
+      split: report.split,
+      cases: report.cases,
+      healthy: report.healthy,
+      pathological: report.pathological,
+      guided: report.guided,
+      unguided: report.unguided,
+      classifierAuroc: report.classifierAuroc,
+    });
+    const file = evaluationFile(context.libraryDir, jobId);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify(evaluation));
+    renameSync(`${file}.tmp`, file);
+    return {
+      evaluationId: jobId,
+      imageAuroc: evaluation.guided.imageAuroc,
+      unguidedImageAuroc: evaluation.unguided?.imageAuroc ?? null,
+    };
+  } finally {
+    engine.disposeModels(models);
+  }
+}

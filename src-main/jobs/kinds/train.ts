@@ -1,0 +1,44 @@
+/**
+ * Training of the diffusion model or the classifier from a dataset manifest. Checkpoints go to
+ * the library's checkpoints folder, so a training interrupted by a quit or a crash resumes.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrainJobSpec } from '../../contract/index.ts';
+import { trainedModelsDir } from '../paths.ts';
+import type { JsonValue } from '../json.ts';
+import type { JobRun } from './types.ts';
+
+export async function runTrain({
+  spec,
+  context,
+  control,
+}: JobRun<TrainJobSpec>): Promise<JsonValue> {
+  const engine = await import('../../engine/index.ts');
+  const backend = await engine.initBackend();
+  const workDir = join(context.checkpointsDir, spec.model);
+  // The engine resumes whenever its work folder holds a checkpoint; a fresh start clears it.
+  if (!spec.resume) rmSync(workDir, { recursive: true, force: true });
+  const options = {
+    manifestPath: spec.manifestPath,
+    outDir: join(trainedModelsDir(context.libraryDir), spec.model),
+    workDir,
+    config: { imageSize: spec.imageSize },
+    steps: spec.steps,
+    batchSize: spec.batchSize,
+    learningRate: spec.learningRate,
+  };
+  const summary =
+    spec.model === 'diffusion'
+      ? await engine.trainDiffusion(options, control)
+      : await engine.trainClassifier(options, control);
+  return {
+    model: spec.model,
+    outDir: options.outDir,
+    steps: summary.steps,
+    resumedFrom: summary.resumedFrom,
+    finalLoss: summary.finalLoss,
+    wallSeconds: summary.wallSeconds,
+    backend: backend.name,
+  };
+}
