@@ -96,7 +96,12 @@ export async function loadModel(dir: string, expectedKind?: ModelKind): Promise<
     params,
     manifest: rest,
   };
-  assignWeights(params, arrays, expectedShapes(model), weightsPath);
+  try {
+    assignWeights(params, arrays, expectedShapes(model), weightsPath);
+  } catch (error) {
+    params.dispose();
+    throw error;
+  }
   return model;
 }
 
@@ -134,12 +139,12 @@ export function expectedShapes(model: Pick<Model, 'kind' | 'config'>): Map<strin
 export function createModelParams(kind: ModelKind, config: UNetConfig, seed: number): ParamStore {
   validateUNetConfig(config);
   const params = new ParamStore(seed, kind);
+  // Nothing is returned from the tidy: a returned output would outlive it, one tensor per call.
   tf.tidy(() => {
     const x = tf.zeros([1, config.imageSize, config.imageSize, 1]) as tf.Tensor4D;
     const t = tf.zeros([1]) as tf.Tensor1D;
-    return kind === 'diffusion'
-      ? noiseModel(params, config, x, t)
-      : classifierLogits(params, config, x, t);
+    if (kind === 'diffusion') noiseModel(params, config, x, t);
+    else classifierLogits(params, config, x, t);
   });
   return params;
 }

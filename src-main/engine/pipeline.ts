@@ -33,12 +33,29 @@ export interface LoadedModels {
  */
 export async function loadModels(dir: string): Promise<LoadedModels> {
   const diffusion = await loadModel(join(dir, 'diffusion'), 'diffusion');
-  const classifier = existsSync(join(dir, 'classifier'))
-    ? await loadModel(join(dir, 'classifier'), 'classifier')
-    : null;
-  const preset = existsSync(join(dir, 'preset.json'))
-    ? await readPreset(join(dir, 'preset.json'))
-    : fallbackPreset;
+  let classifier: Model | null = null;
+  try {
+    classifier = existsSync(join(dir, 'classifier'))
+      ? await loadModel(join(dir, 'classifier'), 'classifier')
+      : null;
+    const preset = existsSync(join(dir, 'preset.json'))
+      ? await readPreset(join(dir, 'preset.json'))
+      : fallbackPreset;
+    return checkedModels(dir, diffusion, classifier, preset);
+  } catch (error) {
+    // A refused folder must not keep the weights it loaded before the refusal.
+    diffusion.params.dispose();
+    classifier?.params.dispose();
+    throw error;
+  }
+}
+
+function checkedModels(
+  dir: string,
+  diffusion: Model,
+  classifier: Model | null,
+  preset: Preset,
+): LoadedModels {
   const size = diffusion.config.imageSize;
   if (
     classifier &&
