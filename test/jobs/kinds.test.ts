@@ -6,6 +6,8 @@ import sharp from 'sharp';
 import { JobSpecSchema } from '../../src-main/contract/index.ts';
 import { JobRunner, forkEngine } from '../../src-main/jobs/index.ts';
 import { Library } from '../../src-main/library/index.ts';
+import { initBackend } from '../../src-main/engine/index.ts';
+import { writeTinyModels } from '../fixtures/tinyModels.ts';
 import { jobEnd, nextEvent } from './helpers.ts';
 
 let dir: string;
@@ -52,6 +54,46 @@ describe('job kinds in the engine process', () => {
     }
   });
 
+  it('reconstructs the imported study with tiny models: a guided and an unguided run with their results', async () => {
+    await initBackend();
+    const modelsDir = join(dir, 'models');
+    await writeTinyModels(modelsDir);
+    const withModels = new JobRunner({
+      spawnEngine: forkEngine(),
+      context: { libraryDir: join(dir, 'library'), modelsDir, checkpointsDir: join(dir, 'ckpt') },
+    });
+    try {
+      const progress: number[] = [];
+      withModels.on('job.progress', (event) => progress.push(event.done));
+      const job = withModels.start(
+        JobSpecSchema.parse({ kind: 'reconstruct', studyIds: [1], withUnguided: true }),
+      );
+      const ended = await jobEnd(withModels, job.id);
+      expect(ended.status, ended.error ?? '').toBe('finished');
+      expect(progress.at(-1)).toBe(1);
+      const { runId, unguidedRunId } = ended.result as { runId: number; unguidedRunId: number };
+      const library = Library.open(join(dir, 'library'));
+      try {
+        const [guided, unguided] = [library.getRun(runId), library.getRun(unguidedRunId)];
+        expect(guided).toMatchObject({
+          status: 'done',
+          settings: { noiseLevel: 20, stride: 10, guidanceScale: 5, imageSize: 32 },
+        });
+        expect(unguided.settings).toMatchObject({ guidanceScale: 0, noiseLevel: 20 });
+        expect(guided.modelIds).toHaveLength(2);
+        const [result] = library.listResults(runId);
+        expect(result).toMatchObject({ studyId: 1 });
+        expect(Number.isFinite(result.score)).toBe(true);
+        const map = await library.getResultImage(result.id, 'anomalyMap');
+        expect([map.width, map.height]).toEqual([32, 32]); // back in the image's own geometry
+      } finally {
+        library.close();
+      }
+    } finally {
+      await withModels.close();
+    }
+  });
+
   it('fails a reconstruction without models with the reason, leaving the library sound', async () => {
     const job = runner.start(JobSpecSchema.parse({ kind: 'reconstruct', studyIds: [1] }));
     const ended = await jobEnd(runner, job.id);
@@ -60,7 +102,7 @@ describe('job kinds in the engine process', () => {
     const library = Library.open(join(dir, 'library'));
     try {
       expect(library.integrityCheck()).toBe('ok');
-      expect(library.listRuns()).toEqual([]);
+      expect(library.listRuns().every((run) => run.status === 'done')).toBe(true);
     } finally {
       library.close();
     }
