@@ -15,7 +15,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Library, importPaths, type StudyQuery } from '../src-main/library/index.ts';
@@ -180,6 +180,7 @@ async function main(): Promise<void> {
     join(here, '..', '..', 'shared', 'data', 'brain-mid', 'manifest.csv'),
   );
   const work = mkdtempSync(join(tmpdir(), 'anomap-library-bench-'));
+  const loadAverageAtStart = Math.round(loadavg()[0] * 100) / 100;
   try {
     const brainMid = existsSync(manifest)
       ? await importBrainMid(manifest, work)
@@ -202,6 +203,8 @@ async function main(): Promise<void> {
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
       node: process.version,
+      // Other work on the machine slows every figure; the 1-minute load average says how busy it was.
+      loadAverageAtStart,
       importBrainMid: brainMid,
       list: {
         studies,

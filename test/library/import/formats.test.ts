@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { join } from 'node:path';
 import { Library } from '../../../src-main/library/library.ts';
 import { importPaths } from '../../../src-main/library/import/importPaths.ts';
@@ -79,6 +80,21 @@ describe('import of raster images', () => {
     expect(error).toBeLessThan(4);
   });
 
+  it('turns a colour PNG with alpha into one grayscale channel', async () => {
+    const { library, dir } = openLibrary();
+    const rgba = new Uint8Array(6 * 4 * 4).map((_, i) => (i % 4 === 3 ? 255 : 90));
+    const path = join(dir, 'colour.png');
+    await sharp(rgba, { raw: { width: 6, height: 4, channels: 4 } })
+      .png()
+      .toFile(path);
+    await importPaths(library, [path]);
+    const { pixels } = await onlyImage(library);
+    expect([pixels.width, pixels.height, pixels.bitDepth, pixels.pixels.length]).toEqual([
+      6, 4, 8, 24,
+    ]);
+    expect(new Set(pixels.pixels)).toEqual(new Set([90]));
+  });
+
   it('recognises the same pixels under another name as a duplicate', async () => {
     const { library, dir } = openLibrary();
     const source = gradient8(20, 20, 5);
@@ -113,6 +129,25 @@ describe('import of DICOM', () => {
       expect(Array.from(pixels.pixels)).toEqual(Array.from(values));
     });
   }
+
+  it('reads a bare DICOM data set without the Part-10 preamble', async () => {
+    const { library, dir } = openLibrary();
+    const path = join(dir, 'bare.dcm');
+    writeFileSync(
+      path,
+      dicomBytes({
+        transferSyntax: syntax.implicitLittle,
+        width,
+        height,
+        pixels: values,
+        withPreamble: false,
+      }),
+    );
+    const summary = await importPaths(library, [path]);
+    expect(summary.failed).toEqual([]);
+    const { pixels } = await onlyImage(library);
+    expect(Array.from(pixels.pixels)).toEqual(Array.from(values));
+  });
 
   it('reads RLE Lossless pixels exactly', async () => {
     const { library, dir } = openLibrary();
