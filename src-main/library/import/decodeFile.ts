@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { ImportError } from './importError.ts';
+import { ImportError, readFileForImport } from './importError.ts';
 import { describeContent, sniffFormat } from './sniff.ts';
 import { decodeRaster } from './decodeRaster.ts';
 import { decodeDicom } from './dicom/decodeDicom.ts';
@@ -11,15 +10,7 @@ const dicomExtensions = new Set(['.dcm', '.dicom', '.ima', '']);
 
 /** Decodes any supported image file by its content; the name only helps explain failures. */
 export async function decodeFile(path: string, nifti: NiftiOptions = {}): Promise<DecodedFile> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new ImportError(
-      path,
-      `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
+  const bytes = await readFileForImport(path);
   if (bytes.length === 0) throw new ImportError(path, 'the file is empty (0 bytes)');
   const format = sniffFormat(bytes);
   switch (format) {

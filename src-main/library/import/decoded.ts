@@ -1,18 +1,17 @@
 import type { Pixels, ValueScale } from '../pixels.ts';
-import type { Orientation, StudyFields } from '../types.ts';
+import type { NewImage, StudyFields } from '../types.ts';
 
-/** One slice decoded from a file, before it is stored. */
-export interface DecodedSlice {
-  image: Pixels & ValueScale;
-  sliceIndex: number;
-  seriesUid?: string | null;
-  seriesDescription?: string | null;
-  pixelSpacing?: [number, number] | null;
-  sliceThickness?: number | null;
-  windowCenter?: number | null;
-  windowWidth?: number | null;
-  orientation?: Orientation | null;
-}
+/** One slice decoded from a file, before it is stored: the pixels and what the file says of them. */
+export type DecodedSlice = { image: Pixels & ValueScale; sliceIndex: number } & Pick<
+  NewImage,
+  | 'seriesUid'
+  | 'seriesDescription'
+  | 'pixelSpacing'
+  | 'sliceThickness'
+  | 'windowCenter'
+  | 'windowWidth'
+  | 'orientation'
+>;
 
 /** What one file holds: the study it belongs to and its slices. */
 export interface DecodedFile {

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+
 /** A file that could not be imported, and why, in words a user can act on. */
 export class ImportError extends Error {
   constructor(
@@ -23,4 +25,14 @@ export function errorText(error: unknown): string {
     text = String(error.exception);
   else text = String(error);
   return text.split('\n')[0].trim().replace(/:$/, '');
+}
+
+/** Reads a whole file, or fails with an ImportError naming it and the OS error code. */
+export async function readFileForImport(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ImportError(path, `cannot read the file: ${code ?? errorText(error)}`);
+  }
 }

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { ImportError } from '../importError.ts';
+import { ImportError, readFileForImport } from '../importError.ts';
 import { decodeFile } from '../decodeFile.ts';
 import { decodeRasterPixels } from '../decodeRaster.ts';
 import { maskBoxes } from './maskBoxes.ts';
@@ -31,15 +30,7 @@ function list(cell: string | undefined): string[] {
 }
 
 async function readMask(path: string, image: { width: number; height: number }): Promise<Pixels> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new ImportError(
-      path,
-      `cannot read the mask: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-    );
-  }
+  const bytes = await readFileForImport(path);
   const mask = await decodeRasterPixels(path, bytes);
   if (mask.width !== image.width || mask.height !== image.height) {
     throw new ImportError(
