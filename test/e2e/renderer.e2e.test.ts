@@ -2,9 +2,9 @@
  * The review workstation end to end in browser mode: the renderer is built, `anomap serve`
  * runs over a library of generated slices with one finished run, and headless Chromium walks
  * the views: filter the library, open Review, give a one-key verdict (auto-advance), draw a
- * finding box and undo it, open the help, and look at Run, Evaluate, Train and Settings. Each
- * step is checked through the api, and a screenshot of each view is kept in
- * test-results/renderer/.
+ * finding box and undo it, open the help, read an evaluation and export the run's report, and
+ * look at Run, Train and Settings. Each step is checked through the api, and a screenshot of
+ * each view is kept in test-results/renderer/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { cases, seedLibrary, writeSlices } from '../renderer/e2e/fixtures.ts';
+import { cases, seedLibrary, writeEvaluation, writeSlices } from '../renderer/e2e/fixtures.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const shots = join(root, 'test-results', 'renderer');
@@ -96,6 +96,7 @@ beforeAll(async () => {
   });
   const libraryDir = join(dir, 'library');
   runId = await seedLibrary(libraryDir, await writeSlices(dir));
+  writeEvaluation(libraryDir, 'e2e-evaluation');
   url = await startServe(libraryDir, rendererDir);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -214,11 +215,19 @@ describe('review workstation in browser mode', () => {
     await shot('run');
   });
 
-  it('shows the run in Evaluate with its most and least anomalous examples', async () => {
+  it('reads an evaluation in Evaluate and exports the run report', async () => {
     await openView('evaluate');
+    await page.waitForSelector('text=Guided vs unguided');
+    expect(await page.locator('.evaluate').textContent()).toContain(
+      'nonspecific white matter lesion',
+    );
     await page.waitForSelector(`option[value="${runId}"]`, { state: 'attached' });
     await expect.poll(() => page.locator('.example').count()).toBe(cases.length);
     await shot('evaluate');
+    await page.click('text=Export report');
+    await page.waitForSelector('text=Report written');
+    const files = await page.locator('.exported a').allTextContents();
+    expect(files.some((f) => f.endsWith('.csv'))).toBe(true);
   });
 
   it('shows the training form and the settings with the backend and library', async () => {

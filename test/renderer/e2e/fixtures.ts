@@ -6,6 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Evaluation, VariantMetrics } from '../../../src-main/contract/index.ts';
+import { evaluationFile, evaluationsDir } from '../../../src-main/jobs/index.ts';
 import { encodeGrayPng, importPaths, Library } from '../../../src-main/library/index.ts';
 
 export const SIZE = 64;
@@ -99,4 +101,53 @@ export async function seedLibrary(libraryDir: string, slicesDir: string): Promis
   } finally {
     library.close();
   }
+}
+
+/**
+ * An evaluation report as an 'evaluate' job leaves it, for the fixture cases (every lesion
+ * scores above every healthy slice, so the curves are perfect); Evaluate reads it like any other.
+ */
+export function writeEvaluation(libraryDir: string, id: string): void {
+  const sick = cases.filter((c) => c.lesion).length;
+  const variant = (guidanceScale: number, auroc: number): VariantMetrics => ({
+    settings: { noiseLevel: 250, stride: 25, guidanceScale, encoding: 'ddim' },
+    imageAuroc: auroc,
+    imageAuprc: auroc,
+    pixelAuprc: auroc * 0.8,
+    bestDice: auroc * 0.7,
+    bestDiceThreshold: 0.2,
+    threshold: 0.2,
+    thresholdMethod: '99th percentile of healthy validation pixels',
+    courseF1: auroc * 0.9,
+    courseTp: sick,
+    courseFp: 0,
+    perFinding: {
+      mass: { tp: 2, fp: 0, n: 2, precision: 1, recall: 1, f1: 1 },
+      nonspecific_white_matter_lesion: { tp: 1, fp: 1, n: 1, precision: 0.5, recall: 1, f1: 0.667 },
+    },
+    roc: [
+      { fpr: 0, tpr: 0 },
+      { fpr: 0, tpr: auroc },
+      { fpr: 1, tpr: 1 },
+    ],
+    pr: [
+      { recall: 0, precision: 1 },
+      { recall: 1, precision: auroc },
+    ],
+    secondsPerSlice: 1.5,
+  });
+  const evaluation: Evaluation = {
+    id,
+    createdAt: new Date(0).toISOString(),
+    manifestPath: '/fixtures/manifest.csv',
+    split: 'test',
+    cases: cases.length,
+    healthy: cases.length - sick,
+    pathological: sick,
+    guided: variant(100, 1),
+    unguided: variant(0, 0.75),
+    classifierAuroc: { '0': 0.9, '250': 0.8 },
+  };
+  mkdirSync(evaluationsDir(libraryDir), { recursive: true });
+  writeFileSync(evaluationFile(libraryDir, id), JSON.stringify(evaluation));
 }
