@@ -6,7 +6,6 @@ import {
   PresetNameSchema,
   ProgressSchema,
   ReconstructionSettingsSchema,
-  RunIdSchema,
   StudyIdSchema,
   JobIdSchema,
 } from './schemas.ts';

@@ -26,10 +26,11 @@ export interface WsApiClient extends ApiClient {
   close(): void;
 }
 
-function socketUrl(baseUrl: string, token: string): string {
+function socketUrl(baseUrl: string, token: string | null): string {
   const url = new URL(routes.socket, baseUrl);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set('token', token);
+  // Without a token in the page's address, the cookie set when the page loaded is sent.
+  if (token) url.searchParams.set('token', token);
   return url.toString();
 }
 
@@ -42,7 +43,7 @@ export function connectWsClient(options: WsClientOptions = {}): WsApiClient {
   const here = typeof location === 'undefined' ? undefined : location.href;
   const baseUrl = options.baseUrl ?? here;
   const token = options.token ?? (here ? tokenFromLocation(here) : null);
-  if (!baseUrl || !token) throw new Error('connectWsClient: need the server address and its token');
+  if (!baseUrl) throw new Error('connectWsClient: need the address of the Anomap server');
 
   const Socket = options.WebSocketImpl ?? WebSocket;
   const socket = new Socket(socketUrl(baseUrl, token));
