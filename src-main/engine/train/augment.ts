@@ -1,3 +1,5 @@
+import { estimateBrainMask } from '../anomaly/brainMask.ts';
+import { erode } from '../anomaly/morphology.ts';
 import { gaussian } from '../nn/params.ts';
 
 /**
@@ -32,15 +34,18 @@ export function augmentSlice(
 /**
  * A synthetic lesion pasted into a healthy slice (an extra source of positives for the
  * classifier): a soft-edged ellipse inside the brain, brighter or darker than the tissue around.
+ * `brain` keeps it there: brightness alone also admits the scalp, whose fat is the brightest
+ * tissue of a T1 slice, and a lesion on the scalp teaches the classifier the wrong place.
  * Returns null when the slice has too little brain to place one.
  */
 export function pasteSyntheticLesion(
   pixels: Float32Array,
   size: number,
   random: () => number,
+  brain: Uint8Array = lesionRegion(pixels, size),
 ): Float32Array | null {
   const inside: number[] = [];
-  for (let i = 0; i < pixels.length; i++) if (pixels[i] > -0.3) inside.push(i);
+  for (let i = 0; i < pixels.length; i++) if (brain[i] && pixels[i] > -0.3) inside.push(i);
   if (inside.length < 50) return null;
   const centre = inside[Math.floor(random() * inside.length)];
   const cx = centre % size;
@@ -63,11 +68,20 @@ export function pasteSyntheticLesion(
       const u = ((x - cx) * cos + (y - cy) * sin) / rx;
       const v = (-(x - cx) * sin + (y - cy) * cos) / ry;
       const r2 = u * u + v * v;
-      if (r2 >= 1.5 || pixels[y * size + x] <= -0.5) continue;
+      if (r2 >= 1.5 || !brain[y * size + x] || pixels[y * size + x] <= -0.5) continue;
       const weight = r2 < 1 ? 1 : (1.5 - r2) / 0.5;
       const value = pixels[y * size + x] + weight * (contrast + texture * gaussian(random));
       out[y * size + x] = Math.max(-1, Math.min(1, value));
     }
   }
   return out;
+}
+
+/**
+ * Where synthetic lesions may go: the estimated brain mask, eroded by another size / 12 pixels.
+ * That mask's edge sits just inside the scalp (right for anomaly maps), so its rim still holds
+ * the skull and the inner scalp, which a lesion must not touch.
+ */
+export function lesionRegion(pixels: Float32Array, size: number): Uint8Array {
+  return erode(estimateBrainMask(pixels, size), size, Math.max(1, Math.round(size / 12)));
 }

@@ -1,4 +1,4 @@
-import { augmentSlice, pasteSyntheticLesion } from './augment.ts';
+import { augmentSlice, lesionRegion, pasteSyntheticLesion } from './augment.ts';
 import type { PreparedCase } from './dataset.ts';
 
 /** One training batch before noising: slices (S x S each) and, for the classifier, labels. */
@@ -52,6 +52,13 @@ export function classifierSampler(
     throw new Error('no healthy images for the classifier');
   if (pathological.length === 0 && sampling.syntheticShare <= 0)
     throw new Error('no pathological images for the classifier and synthetic lesions are off');
+  // Where each healthy slice may receive a synthetic lesion, estimated once per slice.
+  const brains = new WeakMap<PreparedCase, Uint8Array>();
+  const brainOf = (c: PreparedCase) => {
+    let brain = brains.get(c);
+    if (!brain) brains.set(c, (brain = lesionRegion(c.pixels, size)));
+    return brain;
+  };
   const healthyDraw = (random: () => number) =>
     healthyOther.length > 0 && (healthyFastMri.length === 0 || random() < sampling.ixiShare)
       ? pick(healthyOther, random)
@@ -63,12 +70,10 @@ export function classifierSampler(
       const label = i % 2;
       let slice: Float32Array | null = null;
       if (label === 0) slice = healthyDraw(random).pixels;
-      else if (pathological.length === 0 || random() < sampling.syntheticShare)
-        slice = pasteSyntheticLesion(
-          pick(healthyFastMri.length ? healthyFastMri : healthyOther, random).pixels,
-          size,
-          random,
-        );
+      else if (pathological.length === 0 || random() < sampling.syntheticShare) {
+        const base = pick(healthyFastMri.length ? healthyFastMri : healthyOther, random);
+        slice = pasteSyntheticLesion(base.pixels, size, random, brainOf(base));
+      }
       slice ??= pick(pathological.length ? pathological : healthyFastMri, random).pixels;
       slices.push(augmentSlice(slice, size, random));
       labels.push(label);
