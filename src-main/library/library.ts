@@ -104,7 +104,11 @@ export class Library {
   }
 
   close(): void {
-    if (this.context.db.open) this.context.db.close();
+    const { db } = this.context;
+    if (!db.open) return;
+    // Keeps the query planner's statistics fresh, as SQLite recommends on closing.
+    db.pragma('optimize');
+    db.close();
   }
 
   listStudies(query: StudyQuery): StudyPage {
