@@ -3,44 +3,17 @@
  * printed address, and a job started over the page's WebSocket reports progress and finishes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { startServeProcess } from '../server/serveProcess.ts';
+import type { ServeProcess } from '../server/serveProcess.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const root = resolve(import.meta.dirname, '../..');
 let dir: string;
-let child: ChildProcess;
+let serve: ServeProcess;
 let url: string;
-
-/** Starts `anomap serve --port 0` through its commander command, as the CLI would. */
-function startServe(libraryDir: string, rendererDir: string): Promise<string> {
-  const program = `
-    import { Command } from 'commander';
-    import { registerServeCommand } from './src-main/cli/commands/serve.ts';
-    const program = new Command('anomap');
-    registerServeCommand(program);
-    await program.parseAsync(['node', 'anomap', 'serve', '--port', '0', '--library', ${JSON.stringify(libraryDir)}, '--renderer', ${JSON.stringify(rendererDir)}]);
-  `;
-  child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolveUrl, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const printed = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-      if (printed) resolveUrl(printed[1]);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${err}`)));
-  });
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'anomap-e2e-'));
@@ -50,15 +23,12 @@ beforeAll(async () => {
     join(rendererDir, 'index.html'),
     '<!doctype html><title>Anomap e2e</title><p>renderer stand-in</p>',
   );
-  url = await startServe(join(dir, 'library'), rendererDir);
+  serve = await startServeProcess(join(dir, 'library'), rendererDir);
+  url = serve.url;
 });
 
 afterAll(async () => {
-  if (child.exitCode === null) {
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await serve.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
