@@ -13,7 +13,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { cases, seedLibrary, writeEvaluation, writeSlices } from '../renderer/e2e/fixtures.ts';
+import {
+  cases,
+  extraCases,
+  seedLibrary,
+  writeEvaluation,
+  writeSlices,
+} from '../renderer/e2e/fixtures.ts';
+import { writeTinyModels } from '../fixtures/tinyModels.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const shots = join(root, 'test-results', 'renderer');
@@ -23,15 +30,16 @@ let url: string;
 let browser: Browser;
 let page: Page;
 let runId: number;
+let extraDir: string;
 
 /** `anomap serve --port 0` through its commander command, as the CLI runs it. */
-function startServe(libraryDir: string, rendererDir: string): Promise<string> {
+function startServe(libraryDir: string, rendererDir: string, modelsDir: string): Promise<string> {
   const program = `
     import { Command } from 'commander';
     import { registerServeCommand } from './src-main/cli/commands/serve.ts';
     const program = new Command('anomap');
     registerServeCommand(program);
-    await program.parseAsync(['node', 'anomap', 'serve', '--port', '0', '--library', ${JSON.stringify(libraryDir)}, '--renderer', ${JSON.stringify(rendererDir)}]);
+    await program.parseAsync(['node', 'anomap', 'serve', '--port', '0', '--library', ${JSON.stringify(libraryDir)}, '--renderer', ${JSON.stringify(rendererDir)}, '--models', ${JSON.stringify(modelsDir)}]);
   `;
   child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
     cwd: root,
@@ -97,7 +105,10 @@ beforeAll(async () => {
   const libraryDir = join(dir, 'library');
   runId = await seedLibrary(libraryDir, await writeSlices(dir));
   writeEvaluation(libraryDir, 'e2e-evaluation');
-  url = await startServe(libraryDir, rendererDir);
+  extraDir = await writeSlices(dir, 'extra', extraCases, 100);
+  const modelsDir = join(dir, 'models');
+  await writeTinyModels(modelsDir);
+  url = await startServe(libraryDir, rendererDir, modelsDir);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -239,5 +250,32 @@ describe('review workstation in browser mode', () => {
     // The backend is probed in the engine process, which loads TensorFlow.js first.
     await page.waitForSelector('text=Why:', { timeout: 60_000 });
     await shot('settings');
+  });
+
+  it('imports slices from the Library with a progress bar and says what failed and why', async () => {
+    await openView('library');
+    const missing = join(dir, 'no-such-slice.png');
+    await page.fill('textarea[aria-label="Paths to import"]', `${extraDir}\n${missing}`);
+    await page.click('button:text-is("Import")');
+    await page.waitForSelector('p.summary', { timeout: 60_000 });
+    expect(await page.locator('p.summary').textContent()).toContain(
+      `Imported ${extraCases.length}`,
+    );
+    expect(await page.locator('details').textContent()).toContain('no-such-slice.png');
+    await shot('library-import');
+  });
+
+  it('reconstructs the imported studies with tiny models and opens the results in Review', async () => {
+    await page.fill('input[aria-label="Search"]', 'extra');
+    await expect.poll(() => page.locator('tr.study').count()).toBe(extraCases.length);
+    await page.click('text=Select all');
+    await openView('run');
+    await page.click('label:has-text("the models\' own")');
+    await page.click(`button:has-text("Reconstruct ${extraCases.length} studies")`);
+    await page.waitForSelector('text=Open results in Review', { timeout: 120_000 });
+    await shot('run-finished');
+    await page.click('text=Open results in Review');
+    await page.waitForSelector('canvas[aria-label="Anomaly map"]');
+    await shot('review-tiny-model');
   });
 });

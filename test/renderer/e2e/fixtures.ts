@@ -52,17 +52,28 @@ function slice(c: FixtureCase, seed: number, withLesion: boolean): Float32Array 
   return out;
 }
 
-/** Writes the PNGs into `dir` and returns their folder. */
-export async function writeSlices(dir: string): Promise<string> {
-  const folder = join(dir, 'slices');
+/** Writes the PNGs of `list` into `dir/name` and returns that folder. */
+export async function writeSlices(
+  dir: string,
+  name = 'slices',
+  list: readonly FixtureCase[] = cases,
+  seed = 0,
+): Promise<string> {
+  const folder = join(dir, name);
   mkdirSync(folder, { recursive: true });
-  for (const [i, c] of cases.entries()) {
-    const pixels = Uint16Array.from(slice(c, i, true));
+  for (const [i, c] of list.entries()) {
+    const pixels = Uint16Array.from(slice(c, seed + i, true));
     const png = await encodeGrayPng({ width: SIZE, height: SIZE, bitDepth: 16, pixels });
     writeFileSync(join(folder, c.file), png);
   }
   return folder;
 }
+
+/** Two more slices, imported through the Library view and reconstructed from Run. */
+export const extraCases: readonly FixtureCase[] = [
+  { file: 'extra-01.png', lesion: { x: 30, y: 22, r: 5 } },
+  { file: 'extra-02.png', lesion: null },
+];
 
 /** Imports the slices and stores one finished run of ideal results; returns the run id. */
 export async function seedLibrary(libraryDir: string, slicesDir: string): Promise<number> {
