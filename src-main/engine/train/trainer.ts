@@ -90,17 +90,28 @@ export async function train(
   copyWeights(params, ema);
   const adam = new Adam(options.learningRate);
   const key = optionsKey(options);
-  const resumed = await loadCheckpoint(options.workDir, { params, ema, adam });
+  // A run that fails or is cancelled releases its weights: the app trains in a long-lived process.
+  const release = (error: unknown): never => {
+    params.dispose();
+    ema.dispose();
+    adam.dispose();
+    throw error;
+  };
+  const resumed = await loadCheckpoint(options.workDir, { params, ema, adam }).catch(release);
   if (resumed && resumed.optionsKey !== key)
-    throw new Error(
-      `${options.workDir}: its checkpoint was made with other training options; use a new folder`,
+    release(
+      new Error(
+        `${options.workDir}: its checkpoint was made with other training options; use a new folder`,
+      ),
     );
   let step = resumed?.step ?? 0;
   const losses = resumed?.losses ?? [];
   const wallBefore = resumed?.wallSeconds ?? 0;
   const started = performance.now();
   const worker =
-    options.processes === 2 ? await GradientWorker.start(options.objective, options.config) : null;
+    options.processes === 2
+      ? await GradientWorker.start(options.objective, options.config).catch(release)
+      : null;
   const tracker = new ProgressTracker(
     control,
     `train ${options.objective}`,
@@ -158,6 +169,8 @@ export async function train(
       );
       if (step % options.checkpointEvery === 0 || step === options.steps) await checkpoint();
     }
+  } catch (error) {
+    release(error);
   } finally {
     worker?.stop();
   }

@@ -153,7 +153,12 @@ describe('upsample2x', () => {
 });
 
 /** Self-attention written with tf.matMul (batched), reading the same weights. */
-function referenceAttention(p: ParamStore, name: string, x: tf.Tensor4D, groups: number) {
+function referenceAttention(
+  p: ParamStore,
+  name: string,
+  x: tf.Tensor4D,
+  groups: number,
+): tf.Tensor4D {
   const [batch, height, width, channels] = x.shape;
   const w = (n: string) => p.variables.get(`${name}.${n}`)!;
   const tokens = tf.reshape(groupNorm(p, `${name}.norm`, x, groups), [
@@ -169,7 +174,7 @@ function referenceAttention(p: ParamStore, name: string, x: tf.Tensor4D, groups:
   const weights = tf.softmax(tf.div(tf.matMul(q, k, false, true), Math.sqrt(channels)));
   const attended = tf.reshape(tf.matMul(weights, v), [batch * height * width, channels]);
   const out = tf.add(tf.matMul(attended, w('out.w')), w('out.b'));
-  return tf.add(x, tf.reshape(out, x.shape));
+  return tf.add(x, tf.reshape(out, x.shape)) as tf.Tensor4D;
 }
 
 describe('attention', () => {
