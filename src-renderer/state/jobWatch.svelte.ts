@@ -3,6 +3,7 @@
  * Used by Library (import), Run (reconstruct), Train and Evaluate.
  */
 import type { ApiClient, Job, Progress } from '../api/types.ts';
+import { metricsOf, type ProgressStep } from '../components/charts/lossCurve.ts';
 
 type Spec = Parameters<ApiClient['startJob']>[0]['spec'];
 
@@ -12,7 +13,7 @@ export interface JobWatch {
   readonly error: string | null;
   readonly running: boolean;
   /** Phases seen so far with their latest message, e.g. a training loss. */
-  readonly history: readonly Progress[];
+  readonly history: readonly ProgressStep[];
   start(spec: Spec): Promise<Job | null>;
   follow(job: Job): void;
   cancel(): Promise<void>;
@@ -23,7 +24,7 @@ export function createJobWatch(api: ApiClient, onEnd?: (job: Job) => void): JobW
   let job = $state<Job | null>(null);
   let progress = $state<Progress | null>(null);
   let error = $state<string | null>(null);
-  let history = $state<Progress[]>([]);
+  let history = $state<ProgressStep[]>([]);
   const running = $derived(job !== null && (job.status === 'queued' || job.status === 'running'));
 
   const ended = (next: Job) => {
@@ -35,7 +36,14 @@ export function createJobWatch(api: ApiClient, onEnd?: (job: Job) => void): JobW
   const unsubscribe = [
     api.on('job.progress', (p) => {
       if (p.jobId !== job?.id) return;
-      const step = { phase: p.phase, done: p.done, total: p.total, etaSeconds: p.etaSeconds };
+      const metrics = metricsOf(p);
+      const step: ProgressStep = {
+        phase: p.phase,
+        done: p.done,
+        total: p.total,
+        etaSeconds: p.etaSeconds,
+        ...(metrics && { metrics }),
+      };
       progress = step;
       history = [...history.slice(-4999), step];
       if (job.status === 'queued') job = { ...job, status: 'running' };

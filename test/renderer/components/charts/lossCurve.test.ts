@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { lossCurve, lossFromPhase } from '../../../../src-renderer/components/charts/lossCurve.ts';
+import {
+  lossCurve,
+  lossFromPhase,
+  metricsOf,
+} from '../../../../src-renderer/components/charts/lossCurve.ts';
 import { aiVerdict, describeSettings } from '../../../../src-renderer/components/ai/aiVerdict.ts';
 import { dequantise } from '../../../../src-renderer/components/viewer/quantisation.ts';
 
@@ -8,6 +12,24 @@ describe('training loss curve', () => {
     expect(lossFromPhase('diffusion loss=0.0123')).toBeCloseTo(0.0123);
     expect(lossFromPhase('classifier loss: 1.5e-3')).toBeCloseTo(0.0015);
     expect(lossFromPhase('loading data')).toBeNull();
+  });
+
+  it("plots the engine's metrics when the progress event carries them", () => {
+    const step = (done: number, metrics: object) => ({
+      phase: 'train diffusion',
+      done,
+      total: 10,
+      etaSeconds: 1,
+      ...(metricsOf({ metrics }) && { metrics: metricsOf({ metrics }) }),
+    });
+    expect(
+      lossCurve([step(1, { step: 101, loss: 0.3 }), step(2, { step: 102, loss: 0.2 })]),
+    ).toEqual([
+      [101, 0.3],
+      [102, 0.2],
+    ]);
+    expect(metricsOf({ metrics: { loss: 'high' } })).toBeUndefined();
+    expect(metricsOf({})).toBeUndefined();
   });
 
   it('keeps one point per step, ordered by step', () => {
