@@ -16,6 +16,7 @@ import {
 import { dicomBytes, rleEncode, syntax } from '../fixtures/dicom.ts';
 import { niftiBytes } from '../fixtures/nifti.ts';
 import { encodeJpegLossless } from '../fixtures/jpegLossless.ts';
+import { encodeJpeg2000 } from '../fixtures/jpeg2000.ts';
 
 let library: Library | undefined;
 afterEach(() => library?.close());
@@ -169,6 +170,20 @@ describe('import of DICOM', () => {
     writeFileSync(
       path,
       dicomBytes({ transferSyntax: syntax.jpegLossless, width, height, fragments: [fragment] }),
+    );
+    const summary = await importPaths(library, [path]);
+    expect(summary.failed).toEqual([]);
+    const { pixels } = await onlyImage(library);
+    expect(Array.from(pixels.pixels)).toEqual(Array.from(values));
+  });
+
+  it('reads JPEG 2000 Lossless pixels exactly', async () => {
+    const { library, dir } = openLibrary();
+    const path = join(dir, 'j2k.dcm');
+    const fragment = await encodeJpeg2000(values, width, height);
+    writeFileSync(
+      path,
+      dicomBytes({ transferSyntax: syntax.jpeg2000, width, height, fragments: [fragment] }),
     );
     const summary = await importPaths(library, [path]);
     expect(summary.failed).toEqual([]);

@@ -8,6 +8,7 @@ import { tooLarge } from '../limits.ts';
 import type { DecodedFile, DecodedSlice } from '../decoded.ts';
 import { transferSyntax, type TransferSyntax } from './transferSyntaxes.ts';
 import { decodeRleFrame } from './decodeRle.ts';
+import { decodeJpeg2000Frame } from './decodeJpeg2000.ts';
 import { framePixels, swapBytes16, type SampleFormat } from './framePixels.ts';
 
 type DataSet = dicomParser.DataSet;
@@ -90,7 +91,7 @@ export async function decodeDicom(
   if (syntax.encoding === 'unsupported') {
     throw new ImportError(
       path,
-      `unsupported transfer syntax ${syntax.name} (${syntax.uid}): no decoder for it is installed; convert the file to an uncompressed or JPEG Lossless syntax first`,
+      `unsupported transfer syntax ${syntax.name} (${syntax.uid}): no decoder for it is installed; convert the file to an uncompressed, JPEG Lossless or JPEG 2000 syntax first`,
     );
   }
   const pixelElement = dataSet.elements[tag.pixelData];
@@ -231,6 +232,8 @@ async function readFrame(
       const decoded = new JpegLosslessDecoder().decompress(copy.buffer, 0, copy.length);
       return new Uint8Array(decoded);
     }
+    case 'jpeg-2000':
+      return decodeJpeg2000Frame(compressed, format);
     case 'jpeg-baseline': {
       if (format.bitsAllocated !== 8) throw new Error('JPEG Baseline holds 8-bit pixels only');
       const { data, info } = await sharp(compressed)

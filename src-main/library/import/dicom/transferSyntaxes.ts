@@ -1,6 +1,11 @@
 /** How the pixel data of a transfer syntax is decoded here. */
 export type PixelEncoding =
-  'native-little-endian' | 'native-big-endian' | 'rle' | 'jpeg-baseline' | 'jpeg-lossless';
+  | 'native-little-endian'
+  | 'native-big-endian'
+  | 'rle'
+  | 'jpeg-baseline'
+  | 'jpeg-lossless'
+  | 'jpeg-2000';
 
 export interface TransferSyntax {
   uid: string;
@@ -21,8 +26,8 @@ const known: Record<string, [string, PixelEncoding | 'unsupported']> = {
   '1.2.840.10008.1.2.4.51': ['JPEG Extended (12-bit)', 'unsupported'],
   '1.2.840.10008.1.2.4.80': ['JPEG-LS Lossless', 'unsupported'],
   '1.2.840.10008.1.2.4.81': ['JPEG-LS Near-Lossless', 'unsupported'],
-  '1.2.840.10008.1.2.4.90': ['JPEG 2000 Lossless', 'unsupported'],
-  '1.2.840.10008.1.2.4.91': ['JPEG 2000', 'unsupported'],
+  '1.2.840.10008.1.2.4.90': ['JPEG 2000 Lossless', 'jpeg-2000'],
+  '1.2.840.10008.1.2.4.91': ['JPEG 2000', 'jpeg-2000'],
   '1.2.840.10008.1.2.4.201': ['HTJ2K Lossless', 'unsupported'],
   '1.2.840.10008.1.2.4.202': ['HTJ2K Lossless RPCL', 'unsupported'],
   '1.2.840.10008.1.2.4.203': ['HTJ2K', 'unsupported'],
