@@ -17,6 +17,7 @@ import type {
 import { evaluationFile, evaluationsDir } from '../jobs/index.ts';
 import { exportRun } from '../library/index.ts';
 import { exportsDir } from './files.ts';
+import { readInstalledModels } from './installed-models.ts';
 import type { ApiDeps } from './deps.ts';
 
 export type Handlers = {
@@ -53,6 +54,7 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
       presets: { ...RECONSTRUCTION_PRESETS },
     }),
     listModels: () => library.listModels(),
+    installedModels: () => readInstalledModels(deps.modelsDir),
     listRuns: () => library.listRuns(),
     listFindings: () => library.listFindings().map(({ name, source }) => ({ name, source })),
 

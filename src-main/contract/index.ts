@@ -61,4 +61,5 @@ export type ListStudiesResult = z.infer<typeof methodSchemas.ListStudiesResultSc
 export type BackendInfo = z.infer<typeof methodSchemas.BackendInfoSchema>;
 export type AppSettings = z.infer<typeof methodSchemas.SettingsSchema>;
 export type ImportSummary = z.infer<typeof methodSchemas.ImportSummarySchema>;
+export type InstalledModels = z.infer<typeof methodSchemas.InstalledModelsSchema>;
 export * from './bridge-errors.ts';

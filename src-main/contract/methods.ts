@@ -83,6 +83,24 @@ export const SettingsSchema = z.object({
   presets: z.record(z.string(), ReconstructionSettingsSchema),
 });
 
+/** The models shipped or trained into the models folder, read from their manifests. */
+export const InstalledModelsSchema = z.object({
+  dir: z.string(),
+  /** The model card (models/README.md), as Markdown. */
+  card: z.string().nullable(),
+  /** The operating point chosen for these models (preset.json). */
+  preset: z.record(z.string(), z.unknown()).nullable(),
+  models: z.array(
+    z.object({
+      kind: z.enum(['diffusion', 'classifier']),
+      checksum: z.string(),
+      imageSize: z.number().int().positive(),
+      preprocessing: z.string(),
+      training: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});
+
 export const ImportSummarySchema = z.object({
   imported: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),
@@ -97,7 +115,9 @@ export const methods = {
   },
   backendInfo: { params: NoParams, result: BackendInfoSchema },
   getSettings: { params: NoParams, result: SettingsSchema },
+  /** Models registered in the library (each run names the ones that made it). */
   listModels: { params: NoParams, result: z.array(ModelInfoSchema) },
+  installedModels: { params: NoParams, result: InstalledModelsSchema },
   listRuns: { params: NoParams, result: z.array(RunSchema) },
   listFindings: {
     params: NoParams,

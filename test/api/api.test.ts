@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, decodePixels } from '../../src-main/contract/index.ts';
-import type { Label } from '../../src-main/contract/index.ts';
+import type { InstalledModels, Label } from '../../src-main/contract/index.ts';
+import { writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { initBackend } from '../../src-main/engine/index.ts';
+import { writeTinyModels } from '../fixtures/tinyModels.ts';
 import {
   createApi,
   readExportFile,
@@ -124,6 +128,53 @@ describe('api handlers', () => {
       reason: 'test',
       threads: 1,
     });
+  });
+});
+
+describe('models and reports', () => {
+  it('describes the installed models from their manifests, with the preset and the card', async () => {
+    await initBackend();
+    const modelsDir = join(fixture.dir, 'models');
+    await writeTinyModels(modelsDir);
+    writeFileSync(join(modelsDir, 'README.md'), '# Model card');
+    const withModels = createApi({ ...api.deps, modelsDir });
+    const installed = (await withModels.call('installedModels', {})) as InstalledModels;
+    expect(installed.models.map((model) => [model.kind, model.imageSize])).toEqual([
+      ['diffusion', 32],
+      ['classifier', 32],
+    ]);
+    expect(installed.models[0].checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(installed.card).toBe('# Model card');
+    expect(installed.preset).toMatchObject({ name: 'tiny-test' });
+    const none = (await api.call('installedModels', {})) as InstalledModels;
+    expect(none).toMatchObject({ models: [], card: null, preset: null });
+  });
+
+  it('exports a run report as CSV and JSON served under the exports route', async () => {
+    const { library } = fixture;
+    const run = library.createRun({ settings: { noiseLevel: 20 }, modelIds: [] });
+    const values = new Float32Array(32).fill(0.5);
+    await library.saveResult({
+      runId: run.id,
+      imageId: fixture.imageId,
+      reconstruction: { width: 8, height: 4, values },
+      anomalyMap: { width: 8, height: 4, values },
+      score: 0.7,
+    });
+    library.finishRun(run.id);
+    const { files } = (await api.call('exportReport', { runId: run.id })) as {
+      files: Array<{ path: string; url: string }>;
+    };
+    expect(files.map((file) => file.url)).toEqual([
+      `/e/run-${run.id}/${basename(files[0].path)}`,
+      `/e/run-${run.id}/${basename(files[1].path)}`,
+    ]);
+    const csv = readExportFile(library, `run-${run.id}/${basename(files[0].path)}`).toString();
+    expect(csv).toContain('0.7');
+    const study = (await api.call('getStudy', { studyId: fixture.studyId })) as {
+      results: Array<{ runId: number; score: number }>;
+    };
+    expect(study.results).toMatchObject([{ runId: run.id, score: 0.7 }]);
   });
 });
 
