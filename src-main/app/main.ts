@@ -137,8 +137,14 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (!mainWindow && anomap) mainWindow = createWindow();
   });
-  app.on('will-quit', () => {
-    void anomap?.close();
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed || !anomap) return;
+    // Stop the engine processes (training resumes next launch) and close the database cleanly
+    // before the process ends.
+    event.preventDefault();
+    closed = true;
+    void anomap.close().finally(() => app.exit(0));
   });
   start().catch((error: unknown) => {
     dialog.showErrorBox(

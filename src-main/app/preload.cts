@@ -7,7 +7,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { ApiClient, EventName } from '../contract/index.ts';
 
-
 const IPC_CALL = 'anomap:call';
 const IPC_EVENT = 'anomap:event';
 const METHODS_ARG = '--anomap-methods=';

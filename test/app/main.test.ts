@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,6 +13,7 @@ const electron = vi.hoisted(() => {
     protocols: [] as string[],
     ipcChannels: [] as string[],
     quit: 0,
+    exits: 0,
     appHandlers,
   };
   return state;
@@ -38,7 +39,7 @@ vi.mock('electron', () => {
     app: {
       requestSingleInstanceLock: () => electron.lock,
       quit: () => electron.quit++,
-      exit() {},
+      exit: () => electron.exits++,
       on: (name: string, handler: (...args: unknown[]) => void) =>
         electron.appHandlers.set(name, handler),
       whenReady: () => Promise.resolve(),
@@ -83,7 +84,7 @@ beforeEach(() => {
   vi.resetModules();
 });
 afterEach(async () => {
-  await electron.appHandlers.get('will-quit')?.();
+  await electron.appHandlers.get('will-quit')?.({ preventDefault() {} });
   vi.unstubAllEnvs();
   rmSync(libraryDir, { recursive: true, force: true });
 });
@@ -117,6 +118,16 @@ describe('Electron main process wiring', () => {
       /preload\.cjs$/,
     );
     expect(electron.appHandlers.has('web-contents-created')).toBe(true);
+  });
+
+  it('closes the library and the engine before quitting', async () => {
+    await loadMain();
+    const preventDefault = vi.fn();
+    electron.appHandlers.get('will-quit')?.({ preventDefault });
+    expect(preventDefault).toHaveBeenCalled();
+    await vi.waitFor(() => expect(electron.exits).toBe(1));
+    const jobs = JSON.parse(readFileSync(join(libraryDir, 'jobs.json'), 'utf8'));
+    expect(jobs).toEqual({ version: 1, jobs: [] });
   });
 
   it('quits at once when another instance holds the lock', async () => {
