@@ -23,6 +23,8 @@ export function connectParentPort(): ParentPort {
     };
   }
   if (!process.send) throw new Error('the engine worker must be started by the job runner');
+  // If the door dies (even by SIGKILL) the channel closes: an orphaned engine stops with it.
+  process.once('disconnect', () => process.exit(0));
   return {
     post: (message) => {
       process.send?.(message);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,5 +91,47 @@ describe('job runner state across restarts', () => {
     expect(['queued', 'running']).toContain(resumed.status);
     expect(resumed.spec).toMatchObject({ kind: 'train', resume: true });
     expect(second.get(importJob.id).status).toBe('interrupted');
+  });
+});
+
+describe('engine process lifetime', () => {
+  it('ends the engine process, even mid-job, when the door that forked it dies', async () => {
+    const { spawn } = await import('node:child_process');
+    // The door starts a long job once the engine answers (so the job is surely running), then
+    // says it is ready; the job sends no progress for 10 s, so only the disconnect can end it.
+    const script = `
+      import { forkEngine } from './src-main/jobs/index.ts';
+      const engine = forkEngine()();
+      const context = { libraryDir: '/none', modelsDir: '/none', checkpointsDir: '/none' };
+      const spec = { kind: 'selftest', steps: 100, stepMs: 10000 };
+      engine.onMessage(() => {
+        engine.send({ type: 'run', jobId: 'long', spec, context });
+        setTimeout(() => process.send?.('ready'), 300);
+      });
+      engine.send({ type: 'probe' });
+    `;
+    // The door: a process that forks an engine, then is killed with SIGKILL (no cleanup at all).
+    const door = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    await new Promise((ready) => door.once('message', ready));
+    const { execFileSync } = await import('node:child_process');
+    // The door's children are the engine and tsx's esbuild service; the engine runs worker.ts.
+    const engine = Number(
+      execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(door.pid)], { encoding: 'utf8' })
+        .split('\n')
+        .find((line) => line.includes('worker.ts'))
+        ?.trim()
+        .split(/\s+/)[0],
+    );
+    expect(engine).toBeGreaterThan(0);
+    door.kill('SIGKILL');
+    await vi.waitFor(
+      () => {
+        expect(() => process.kill(engine, 0)).toThrow();
+      },
+      { timeout: 5_000, interval: 100 },
+    );
   });
 });
