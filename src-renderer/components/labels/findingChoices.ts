@@ -9,3 +9,8 @@ export function findingChoices(
   const extra = onStudy.filter((f): f is string => f !== null && f.trim() !== '');
   return [...new Set([...vocabulary, ...extra])];
 }
+
+/** Vocabulary names are stored snake_case (fastMRI+); people read them with spaces. */
+export function readableFinding(finding: string): string {
+  return finding.replaceAll('_', ' ');
+}
