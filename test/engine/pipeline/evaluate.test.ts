@@ -1,0 +1,110 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../src-main/engine/backend.ts';
+import { evaluate, type VariantMetrics } from '../../../src-main/engine/evaluate.ts';
+import { disposeModels, loadModels, type LoadedModels } from '../../../src-main/engine/pipeline.ts';
+import type { Progress } from '../../../src-main/engine/types.ts';
+import {
+  writeSyntheticBrainDataset,
+  type SyntheticDataset,
+} from '../../fixtures/syntheticBrainDataset.ts';
+import { writeTinyModels } from '../../fixtures/tinyModels.ts';
+
+let root: string;
+let models: LoadedModels;
+let dataset: SyntheticDataset;
+
+beforeAll(async () => {
+  await initBackend();
+  root = await mkdtemp(join(tmpdir(), 'anomap-evaluate-'));
+  await writeTinyModels(join(root, 'models'));
+  models = await loadModels(join(root, 'models'));
+  dataset = await writeSyntheticBrainDataset(join(root, 'data'));
+});
+
+afterAll(async () => {
+  disposeModels(models);
+  await rm(root, { recursive: true, force: true });
+});
+
+function expectEveryMetric(v: VariantMetrics) {
+  for (const key of ['imageAuroc', 'imageAuprc', 'pixelAuprc', 'bestDice', 'courseF1'] as const) {
+    expect(v[key], key).toBeGreaterThanOrEqual(0);
+    expect(v[key], key).toBeLessThanOrEqual(1);
+  }
+  expect(Number.isFinite(v.threshold)).toBe(true);
+  expect(v.threshold).toBeGreaterThan(0);
+  expect(v.thresholdMethod).toMatch(/5% of healthy brain pixels of the calibration split/);
+  expect(Number.isInteger(v.courseTp) && Number.isInteger(v.courseFp)).toBe(true);
+  expect(Object.keys(v.perFinding).sort()).toEqual(['edema', 'mass']);
+  expect(v.perFinding.mass.n).toBe(3);
+  expect(v.perFinding.edema.n).toBe(1);
+  expect(v.roc[0]).toEqual({ fpr: 0, tpr: 0 });
+  expect(v.roc[v.roc.length - 1]).toEqual({ fpr: 1, tpr: 1 });
+  expect(v.pr.length).toBeGreaterThan(1);
+  expect(v.secondsPerSlice).toBeGreaterThan(0);
+}
+
+describe('evaluate', () => {
+  it('returns every metric for the preset and its unguided ablation on the test split', async () => {
+    const seen: Progress[] = [];
+    const report = await evaluate(
+      models,
+      {
+        manifestPath: dataset.manifestPath,
+        split: 'test',
+        calibrationSplit: 'val',
+        unguided: true,
+        classifierTimesteps: [0, 100],
+      },
+      { onProgress: (p) => seen.push(p) },
+    );
+    expect(report).toMatchObject({ split: 'test', cases: 6, healthy: 3, pathological: 3 });
+    expectEveryMetric(report.guided);
+    expectEveryMetric(report.unguided!);
+    expect(report.guided.settings.guidanceScale).toBe(5);
+    expect(report.unguided!.settings).toMatchObject({
+      guidanceScale: 0,
+      noiseLevel: 20,
+      stride: 10,
+    });
+    expect(Object.keys(report.classifierAuroc!)).toEqual(['t0', 't100']);
+    expect(report.casesDetail).toHaveLength(6);
+    expect(report.casesDetail.every((d) => d.unguided !== null)).toBe(true);
+    // The guided and unguided maps differ: the classifier's gradient changes the reconstruction.
+    const [g, u] = [
+      report.casesDetail[0].guided.anomalyMap,
+      report.casesDetail[0].unguided!.anomalyMap,
+    ];
+    expect(g.some((v, i) => Math.abs(v - u[i]) > 1e-6)).toBe(true);
+    // 2 variants x (6 test + 4 calibration images).
+    expect(seen[seen.length - 1]).toMatchObject({ phase: 'evaluate', done: 20, total: 20 });
+  });
+
+  it('skips the ablation when asked and applies overrides', async () => {
+    const report = await evaluate(models, {
+      manifestPath: dataset.manifestPath,
+      split: 'test',
+      calibrationSplit: 'val',
+      unguided: false,
+      overrides: { guidanceScale: 0, stride: 20 },
+    });
+    expect(report.unguided).toBeNull();
+    expect(report.guided.settings).toMatchObject({ guidanceScale: 0, stride: 20 });
+  });
+
+  it('names the manifest and split when a split is empty or has no healthy calibration images', async () => {
+    const base = { manifestPath: dataset.manifestPath, calibrationSplit: 'val', unguided: false };
+    await expect(evaluate(models, { ...base, split: 'nothing' })).rejects.toThrow(
+      /manifest\.csv: no images in split "nothing"/,
+    );
+    await expect(
+      evaluate(models, { ...base, split: 'test', calibrationSplit: 'classifier_train' }),
+    ).rejects.toThrow(/no healthy images in split "classifier_train" to calibrate the threshold/);
+    await expect(evaluate(models, { ...base, split: 'val' })).rejects.toThrow(
+      /split "val" needs healthy and pathological images/,
+    );
+  });
+});

@@ -1,0 +1,198 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../src-main/engine/backend.ts';
+import { reconstructBatch } from '../../../src-main/engine/diffusion/reconstruct.ts';
+import { classifierLogits } from '../../../src-main/engine/nn/unet.ts';
+import {
+  disposeModels,
+  healthyGradient,
+  loadModels,
+  noisePredictor,
+  pathologicalProbability,
+  reconstruct,
+  settingsFor,
+  type LoadedModels,
+} from '../../../src-main/engine/pipeline.ts';
+import { prepareCases, readDatasetManifest } from '../../../src-main/engine/train/dataset.ts';
+import type { Progress, Slice } from '../../../src-main/engine/types.ts';
+import { writeSyntheticBrainDataset } from '../../fixtures/syntheticBrainDataset.ts';
+import { tinyPreset, writeTinyModels } from '../../fixtures/tinyModels.ts';
+
+let root: string;
+let models: LoadedModels;
+let slices: Slice[];
+
+beforeAll(async () => {
+  await initBackend();
+  root = await mkdtemp(join(tmpdir(), 'anomap-pipeline-'));
+  await writeTinyModels(join(root, 'models'));
+  models = await loadModels(join(root, 'models'));
+  const dataset = await writeSyntheticBrainDataset(join(root, 'data'));
+  const cases = (await readDatasetManifest(dataset.manifestPath)).filter((c) => c.split === 'test');
+  slices = (await prepareCases(cases.slice(0, 3), 32)).map((c) => ({ size: 32, pixels: c.pixels }));
+});
+
+afterAll(async () => {
+  disposeModels(models);
+  await rm(root, { recursive: true, force: true });
+});
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  return Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+}
+
+describe('reconstruct', () => {
+  it('leaves the number of tensors unchanged over 20 guided reconstructions', async () => {
+    const inProcess = { parallel: false, captureFrames: 2 };
+    await reconstruct(models, slices.slice(0, 2), inProcess);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) await reconstruct(models, slices.slice(0, 2), inProcess);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('gives bitwise the same result with the gradient computed in a second process', async () => {
+    const here = await reconstruct(models, slices.slice(0, 2), { parallel: false });
+    const before = tf.memory().numTensors;
+    const there = await reconstruct(models, slices.slice(0, 2), { parallel: true });
+    expect(tf.memory().numTensors).toBe(before);
+    there.results.forEach((r, i) =>
+      expect(Array.from(r.reconstruction)).toEqual(Array.from(here.results[i].reconstruction)),
+    );
+  });
+
+  it('with s = 0 equals the unguided reconstruction without a classifier', async () => {
+    const zero = await reconstruct(models, slices, { settings: { guidanceScale: 0 } });
+    const withoutClassifier = await reconstruct({ ...models, classifier: null }, slices, {
+      settings: { guidanceScale: 0 },
+    });
+    const plain = await reconstructBatch({
+      schedule: models.schedule,
+      predictNoise: noisePredictor(models.diffusion),
+      slices,
+      settings: settingsFor(models.preset, { guidanceScale: 0 }),
+    });
+    zero.results.forEach((r, i) => {
+      expect(Array.from(r.reconstruction)).toEqual(
+        Array.from(withoutClassifier.results[i].reconstruction),
+      );
+      expect(Array.from(r.reconstruction)).toEqual(Array.from(plain.reconstructions[i]));
+    });
+    expect(zero.settings.guidanceScale).toBe(0);
+    const guided = await reconstruct(models, slices, {
+      settings: { guidanceScale: 50 },
+      parallel: false,
+    });
+    expect(
+      maxAbsDiff(guided.results[0].reconstruction, zero.results[0].reconstruction),
+    ).toBeGreaterThan(1e-4);
+  });
+
+  it('uses the preset unless told otherwise, and returns maps zero outside the brain', async () => {
+    const { results, settings } = await reconstruct(models, slices.slice(0, 1), {
+      settings: { stride: 5 },
+    });
+    expect(settings).toEqual({
+      noiseLevel: 20,
+      stride: 5,
+      guidanceScale: 5,
+      encoding: 'ddim',
+      seed: 0,
+    });
+    const [r] = results;
+    expect(r.anomalyMap).toHaveLength(32 * 32);
+    expect(r.brainMask.some((v) => v)).toBe(true);
+    r.anomalyMap.forEach((v, i) => {
+      expect(v).toBeGreaterThanOrEqual(0);
+      if (!r.brainMask[i]) expect(v).toBe(0);
+    });
+    expect(r.score).toBeGreaterThan(0);
+    expect(r.score).toBeLessThanOrEqual(Math.max(...r.anomalyMap));
+  });
+
+  it('reports progress over all batches, ending at done = total', async () => {
+    const seen: Progress[] = [];
+    await reconstruct(
+      models,
+      slices,
+      { batchSize: 2, parallel: false },
+      { onProgress: (p) => seen.push(p) },
+    );
+    const last = seen[seen.length - 1];
+    expect(last.done).toBe(last.total);
+    // 3 slices x (2 encoding + 2 decoding steps).
+    expect(last.total).toBe(12);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].done).toBeGreaterThan(seen[i - 1].done);
+  });
+
+  it('refuses slices of another size than the models', async () => {
+    await expect(
+      reconstruct(models, [{ size: 64, pixels: new Float32Array(64 * 64) }]),
+    ).rejects.toThrow(/slice is 64 px but the models expect 32 px/);
+  });
+});
+
+describe('the classifier guidance', () => {
+  it('is the gradient of log p(healthy | x_t, t), checked by finite differences', async () => {
+    const classifier = models.classifier!;
+    const x = tf.tensor4d(slices[0].pixels, [1, 32, 32, 1]);
+    const t = 10;
+    const gradient = await healthyGradient(classifier)(x, t).data();
+    const logHealthy = (input: Float32Array) =>
+      tf.tidy(() => {
+        const logits = classifierLogits(
+          classifier.params,
+          classifier.config,
+          tf.tensor4d(input, [1, 32, 32, 1]),
+          tf.tensor1d([t]),
+        );
+        return tf.logSoftmax(logits).dataSync()[0];
+      });
+    const order = [...gradient.keys()].sort(
+      (a, b) => Math.abs(gradient[b]) - Math.abs(gradient[a]),
+    );
+    for (const i of order.slice(0, 3)) {
+      const h = 0.05;
+      const plus = Float32Array.from(slices[0].pixels);
+      const minus = Float32Array.from(slices[0].pixels);
+      plus[i] += h;
+      minus[i] -= h;
+      const numeric = (logHealthy(plus) - logHealthy(minus)) / (2 * h);
+      expect(Math.abs(numeric - gradient[i])).toBeLessThan(0.05 * Math.abs(gradient[i]) + 1e-4);
+    }
+  });
+
+  it('gives p(pathological) in [0, 1] per slice, the softmax of the logits', () => {
+    const p = pathologicalProbability(models.classifier!, slices, 0);
+    expect(p).toHaveLength(3);
+    const logits = tf.tidy(() =>
+      classifierLogits(
+        models.classifier!.params,
+        models.classifier!.config,
+        tf.tensor4d(slices[1].pixels, [1, 32, 32, 1]),
+        tf.tensor1d([0]),
+      ).dataSync(),
+    );
+    expect(p[1]).toBeCloseTo(1 / (1 + Math.exp(logits[0] - logits[1])), 5);
+    p.forEach((v) => expect(v >= 0 && v <= 1).toBe(true));
+  });
+});
+
+describe('settingsFor', () => {
+  it('takes the preset and overrides only what is given', () => {
+    expect(settingsFor(tinyPreset)).toEqual({
+      noiseLevel: 20,
+      stride: 10,
+      guidanceScale: 5,
+      encoding: 'ddim',
+      seed: 0,
+    });
+    expect(settingsFor(tinyPreset, { encoding: 'noise', seed: 3 })).toMatchObject({
+      encoding: 'noise',
+      seed: 3,
+      noiseLevel: 20,
+    });
+  });
+});
