@@ -55,11 +55,15 @@ export type TrainJobSpec = z.output<typeof jobs.TrainJobSpecSchema>;
 export type EvaluateJobSpec = z.output<typeof jobs.EvaluateJobSpecSchema>;
 export type ImportJobSpec = z.output<typeof jobs.ImportJobSpecSchema>;
 export type SelftestJobSpec = z.output<typeof jobs.SelftestJobSpecSchema>;
+export type ImportSummary = z.infer<typeof jobs.ImportSummarySchema>;
+export type ReconstructResult = z.infer<typeof jobs.ReconstructResultSchema>;
+export type TrainResult = z.infer<typeof jobs.TrainResultSchema>;
+export type EvaluateResult = z.infer<typeof jobs.EvaluateResultSchema>;
+export type SelftestResult = z.infer<typeof jobs.SelftestResultSchema>;
 
 export type ListStudiesParams = z.input<typeof methodSchemas.ListStudiesParamsSchema>;
 export type ListStudiesResult = z.infer<typeof methodSchemas.ListStudiesResultSchema>;
 export type BackendInfo = z.infer<typeof methodSchemas.BackendInfoSchema>;
 export type AppSettings = z.infer<typeof methodSchemas.SettingsSchema>;
-export type ImportSummary = z.infer<typeof methodSchemas.ImportSummarySchema>;
 export type InstalledModels = z.infer<typeof methodSchemas.InstalledModelsSchema>;
 export * from './bridge-errors.ts';

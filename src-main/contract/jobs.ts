@@ -6,6 +6,7 @@ import {
   PresetNameSchema,
   ProgressSchema,
   ReconstructionSettingsSchema,
+  RunIdSchema,
   StudyIdSchema,
   JobIdSchema,
 } from './schemas.ts';
@@ -110,3 +111,38 @@ export const JobSchema = z.object({
   /** What the job produced (a run id, an import summary, ...), as plain JSON. */
   result: z.json().nullable(),
 });
+
+/** What each kind of job hands back in `job.result` once finished. */
+export const ImportSummarySchema = z.object({
+  imported: z.number().int().nonnegative(),
+  /** Images already in the library (same content hash): recognised, not stored twice. */
+  duplicates: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  studies: z.number().int().nonnegative(),
+  images: z.number().int().nonnegative(),
+  failed: z.array(z.object({ path: z.string(), reason: z.string() })),
+});
+
+export const ReconstructResultSchema = z.object({
+  runId: RunIdSchema,
+  /** The unguided ablation's run, when asked for. */
+  unguidedRunId: RunIdSchema.nullable(),
+});
+
+export const TrainResultSchema = z.object({
+  model: z.enum(['diffusion', 'classifier']),
+  outDir: z.string(),
+  steps: z.number().int().nonnegative(),
+  resumedFrom: z.number().int().nonnegative(),
+  finalLoss: z.number(),
+  wallSeconds: z.number().nonnegative(),
+  backend: z.string(),
+});
+
+export const EvaluateResultSchema = z.object({
+  evaluationId: JobIdSchema,
+  imageAuroc: z.number(),
+  unguidedImageAuroc: z.number().nullable(),
+});
+
+export const SelftestResultSchema = z.object({ counted: z.number().int().nonnegative() });

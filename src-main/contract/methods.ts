@@ -101,12 +101,6 @@ export const InstalledModelsSchema = z.object({
   ),
 });
 
-export const ImportSummarySchema = z.object({
-  imported: z.number().int().nonnegative(),
-  skipped: z.number().int().nonnegative(),
-  failed: z.array(z.object({ path: z.string(), reason: z.string() })),
-});
-
 /** The table of methods: params in, result out. */
 export const methods = {
   health: {

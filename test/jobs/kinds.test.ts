@@ -3,7 +3,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { JobSpecSchema } from '../../src-main/contract/index.ts';
+import {
+  ImportSummarySchema,
+  JobSpecSchema,
+  ReconstructResultSchema,
+} from '../../src-main/contract/index.ts';
 import { JobRunner, forkEngine } from '../../src-main/jobs/index.ts';
 import { Library } from '../../src-main/library/index.ts';
 import { initBackend } from '../../src-main/engine/index.ts';
@@ -41,8 +45,9 @@ describe('job kinds in the engine process', () => {
     const job = runner.start(JobSpecSchema.parse({ kind: 'import', paths: [folder] }));
     const ended = await jobEnd(runner, job.id);
     expect(ended.status, ended.error ?? '').toBe('finished');
-    expect(ended.result).toMatchObject({
+    expect(ImportSummarySchema.parse(ended.result)).toMatchObject({
       imported: 1,
+      studies: 1,
       failed: [{ path: join(folder, 'broken.png') }],
     });
     expect(await changed).toMatchObject({ reason: 'import' });
@@ -71,7 +76,8 @@ describe('job kinds in the engine process', () => {
       const ended = await jobEnd(withModels, job.id);
       expect(ended.status, ended.error ?? '').toBe('finished');
       expect(progress.at(-1)).toBe(1);
-      const { runId, unguidedRunId } = ended.result as { runId: number; unguidedRunId: number };
+      const { runId, unguidedRunId } = ReconstructResultSchema.parse(ended.result);
+      if (unguidedRunId === null) throw new Error('the unguided run is missing');
       const library = Library.open(join(dir, 'library'));
       try {
         const [guided, unguided] = [library.getRun(runId), library.getRun(unguidedRunId)];

@@ -5,7 +5,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EvaluationSchema, RECONSTRUCTION_PRESETS } from '../../contract/index.ts';
-import type { EvaluateJobSpec, Evaluation } from '../../contract/index.ts';
+import type { EvaluateJobSpec, EvaluateResult, Evaluation } from '../../contract/index.ts';
 import { evaluationFile } from '../paths.ts';
 import type { JsonValue } from '../json.ts';
 import type { JobRun } from './types.ts';
@@ -49,11 +49,12 @@ export async function runEvaluate({
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(`${file}.tmp`, JSON.stringify(evaluation));
     renameSync(`${file}.tmp`, file);
-    return {
+    const result: EvaluateResult = {
       evaluationId: jobId,
       imageAuroc: evaluation.guided.imageAuroc,
       unguidedImageAuroc: evaluation.unguided?.imageAuroc ?? null,
     };
+    return result;
   } finally {
     engine.disposeModels(models);
   }

@@ -3,7 +3,7 @@
  * decoding thousands of slices never blocks a door.
  */
 import { CancelledError } from '../../engine/types.ts';
-import type { ImportJobSpec } from '../../contract/index.ts';
+import type { ImportJobSpec, ImportSummary } from '../../contract/index.ts';
 import { Library, importPaths } from '../../library/index.ts';
 import type { JobKindRunner } from './types.ts';
 
@@ -22,7 +22,7 @@ export const runImport: JobKindRunner<ImportJobSpec> = async ({
     if (summary.imported > 0) libraryChanged('import');
     // Studies imported before the cancel are whole and stay; the job still ends as cancelled.
     if (summary.cancelled) throw new CancelledError('import');
-    return {
+    const result: ImportSummary = {
       imported: summary.imported,
       duplicates: summary.duplicates,
       skipped: summary.skipped,
@@ -30,6 +30,7 @@ export const runImport: JobKindRunner<ImportJobSpec> = async ({
       images: summary.images,
       failed: summary.failed.map(({ path, reason }) => ({ path, reason })),
     };
+    return result;
   } finally {
     library.close();
   }

@@ -5,7 +5,7 @@
 import { CancelledError } from '../../engine/types.ts';
 import type { ReconstructionSettings } from '../../engine/types.ts';
 import { RECONSTRUCTION_PRESETS } from '../../contract/index.ts';
-import type { ReconstructJobSpec } from '../../contract/index.ts';
+import type { ReconstructJobSpec, ReconstructResult } from '../../contract/index.ts';
 import { Library } from '../../library/index.ts';
 import type { JobRun } from './types.ts';
 import type { JsonValue } from '../json.ts';
@@ -45,7 +45,8 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
           'unguided',
         )
       : null;
-    return { runId: guided, unguidedRunId: unguided };
+    const result: ReconstructResult = { runId: guided, unguidedRunId: unguided };
+    return result;
   } finally {
     library.close();
     engine.disposeModels(models);

@@ -3,7 +3,7 @@
  * the job process, the queue and the doors can be checked without trained models.
  */
 import { CancelledError } from '../../engine/types.ts';
-import type { SelftestJobSpec } from '../../contract/index.ts';
+import type { SelftestJobSpec, SelftestResult } from '../../contract/index.ts';
 import type { JobKindRunner } from './types.ts';
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -36,5 +36,6 @@ export const runSelftest: JobKindRunner<SelftestJobSpec> = async ({ spec, contro
     });
   }
   if (control.signal.aborted) throw new CancelledError('selftest');
-  return { counted: spec.steps };
+  const result: SelftestResult = { counted: spec.steps };
+  return result;
 };

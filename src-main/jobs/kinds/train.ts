@@ -4,7 +4,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainJobSpec } from '../../contract/index.ts';
+import type { TrainJobSpec, TrainResult } from '../../contract/index.ts';
 import { trainedModelsDir } from '../paths.ts';
 import type { JsonValue } from '../json.ts';
 import type { JobRun } from './types.ts';
@@ -32,7 +32,7 @@ export async function runTrain({
     spec.model === 'diffusion'
       ? await engine.trainDiffusion(options, control)
       : await engine.trainClassifier(options, control);
-  return {
+  const result: TrainResult = {
     model: spec.model,
     outDir: options.outDir,
     steps: summary.steps,
@@ -41,4 +41,5 @@ export async function runTrain({
     wallSeconds: summary.wallSeconds,
     backend: backend.name,
   };
+  return result;
 }
