@@ -43,7 +43,9 @@ export async function readPreset(path: string): Promise<Preset> {
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new Error(`${path}: cannot read the preset (${(error as Error).message})`, { cause: error });
+    throw new Error(`${path}: cannot read the preset (${(error as Error).message})`, {
+      cause: error,
+    });
   }
   const parsed = presetSchema.safeParse(raw);
   if (!parsed.success) {

@@ -81,7 +81,9 @@ export async function readGrayscale(path: string) {
       throw new Error(`expected 1 channel after conversion, got ${info.channels}`);
     return { pixels, width: info.width, height: info.height };
   } catch (error) {
-    throw new Error(`${path}: cannot read the image (${(error as Error).message})`, { cause: error });
+    throw new Error(`${path}: cannot read the image (${(error as Error).message})`, {
+      cause: error,
+    });
   }
 }
 
