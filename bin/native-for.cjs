@@ -9,7 +9,9 @@ if (target === 'node') {
     const Database = require('better-sqlite3');
     new Database(':memory:').close();
   } catch (error) {
-    process.stderr.write(`better-sqlite3 does not load under Node (${error.message.split('\n')[0]}); rebuilding it for Node\n`);
+    process.stderr.write(
+      `better-sqlite3 does not load under Node (${error.message.split('\n')[0]}); rebuilding it for Node\n`,
+    );
     execSync('npm rebuild better-sqlite3', { stdio: 'inherit' });
   }
 } else if (target === 'electron') {
