@@ -164,6 +164,18 @@ describe('the classifier guidance', () => {
     }
   });
 
+  it('gives each slice of a batch the gradient it has alone', async () => {
+    const guidance = healthyGradient(models.classifier!);
+    const pair = tf.tensor4d([...slices[0].pixels, ...slices[1].pixels], [2, 32, 32, 1]);
+    const together = await guidance(pair, 10).data();
+    const alone = await guidance(tf.tensor4d(slices[1].pixels, [1, 32, 32, 1]), 10).data();
+    const scale = Math.max(...alone.map(Math.abs));
+    expect(scale).toBeGreaterThan(0);
+    expect(
+      maxAbsDiff(together.slice(1024) as Float32Array, alone as Float32Array) / scale,
+    ).toBeLessThan(1e-4);
+  });
+
   it('gives p(pathological) in [0, 1] per slice, the softmax of the logits', () => {
     const p = pathologicalProbability(models.classifier!, slices, 0);
     expect(p).toHaveLength(3);

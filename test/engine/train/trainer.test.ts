@@ -197,6 +197,28 @@ describe('training the classifier', () => {
     model.params.dispose();
   });
 
+  it("starts from the diffusion model's encoder with initFrom", async () => {
+    const summary = await trainClassifier({
+      ...options('classifier-init', { steps: 0 }),
+      initFrom: join(root, 'whole', 'model'),
+    });
+    const diffusion = await loadModel(join(root, 'whole', 'model'), 'diffusion');
+    const classifier = summary.model.params;
+    let shared = 0;
+    for (const [name, variable] of classifier.variables) {
+      const source = diffusion.params.variables.get(name);
+      if (!source) {
+        expect(name.startsWith('head.'), name).toBe(true);
+        continue;
+      }
+      shared++;
+      expect(Array.from(await variable.data()), name).toEqual(Array.from(await source.data()));
+    }
+    expect(shared).toBeGreaterThan(10);
+    diffusion.params.dispose();
+    classifier.dispose();
+  });
+
   it('says which file is wrong when the manifest has no healthy training images', async () => {
     const path = join(root, 'empty.csv');
     await writeFile(path, 'image,source,split,label\nx.png,IXI,test,normal\n');
