@@ -75,13 +75,17 @@ export async function reconstructBatch(
       }
     } else {
       await tracker.checkpoint();
-      const eps = tf.randomNormal(
-        [batch, size, size, 1],
-        0,
-        1,
-        'float32',
-        settings.seed ?? 0,
-      ) as tf.Tensor4D;
+      // Every slice gets the seed's one noise image, so a slice's result does not depend on
+      // its place in the batch or on the batch size, and re-running it alone reproduces it.
+      const eps = tf.tidy(
+        () =>
+          tf.tile(tf.randomNormal([1, size, size, 1], 0, 1, 'float32', settings.seed ?? 0), [
+            batch,
+            1,
+            1,
+            1,
+          ]) as tf.Tensor4D,
+      );
       x = replace(x, qSample(schedule, x, noiseLevel, eps));
       eps.dispose();
       tracker.step();

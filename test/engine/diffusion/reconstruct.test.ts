@@ -177,6 +177,24 @@ describe('reconstructBatch', () => {
     expect(difference).toBeGreaterThan(1e-2);
   });
 
+  it("gives a slice the same 'noise' encoding alone as in any place of a batch", async () => {
+    const settings: ReconstructionSettings = {
+      noiseLevel: 200,
+      stride: 50,
+      guidanceScale: 0,
+      encoding: 'noise',
+      seed: 5,
+    };
+    const alone = await reconstructBatch({ schedule, predictNoise, slices: [slice(7)], settings });
+    const batched = await reconstructBatch({
+      schedule,
+      predictNoise,
+      slices: [slice(1), slice(2), slice(7)],
+      settings,
+    });
+    expect(Array.from(batched.reconstructions[2])).toEqual(Array.from(alone.reconstructions[0]));
+  });
+
   it('treats each slice of a batch independently of its neighbours', async () => {
     const together = await reconstructBatch({
       schedule,
