@@ -1,12 +1,26 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects: the Node side (engine, library, api, server, CLI, e2e in Chromium) and the
+ * renderer's component tests, which need the Svelte compiler and jsdom (vitest.renderer.config.ts).
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'main',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/renderer/**'],
+          environment: 'node',
+        },
+      },
+      './vitest.renderer.config.ts',
+    ],
   },
 });

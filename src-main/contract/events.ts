@@ -13,6 +13,8 @@ export const events = {
     done: z.number().nonnegative(),
     total: z.number().nonnegative(),
     etaSeconds: z.number().nonnegative().nullable(),
+    /** Live figures of the latest step, e.g. { step, loss } while training (loss curves). */
+    metrics: z.record(z.string(), z.number()).optional(),
   }),
   'job.queued': z.object({ job: JobSchema }),
   'job.started': z.object({ job: JobSchema }),

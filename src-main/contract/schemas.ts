@@ -229,4 +229,6 @@ export const ProgressSchema = z.object({
   done: z.number().nonnegative(),
   total: z.number().nonnegative(),
   etaSeconds: z.number().nonnegative().nullable(),
+  /** Live figures of the latest step, e.g. { step, loss } while training (loss curves). */
+  metrics: z.record(z.string(), z.number()).optional(),
 });

@@ -3,7 +3,7 @@ import type { JobControl } from '../types.ts';
 import { defaultUNetConfig, type UNetConfig } from '../nn/unet.ts';
 import { loadModel, readWeights } from '../models.ts';
 import { PREPROCESSING } from '../preprocessing.ts';
-import { prepareCases, readDatasetManifest, type PreparedCase } from './dataset.ts';
+import { prepareCases, readDatasetManifest, type DatasetCase, type PreparedCase } from './dataset.ts';
 import { classifierSampler, diffusionSampler, type ClassifierSampling } from './samplers.ts';
 import { train, type TrainingSummary } from './trainer.ts';
 
@@ -86,21 +86,13 @@ export async function trainClassifier(
 ): Promise<TrainingSummary & { holdout: ClassifierHoldout }> {
   const config = configOf(options);
   const all = await readDatasetManifest(options.manifestPath);
-  const healthyCases = all.filter((c) => c.split === 'train' && c.label === 'normal');
-  const pathologicalCases = all.filter(
-    (c) => c.split === 'classifier_train' && c.label === 'pathological',
+  const split = classifierSplit(all);
+  const [trainHealthy, trainPathological, heldHealthy, heldPathological] = await Promise.all(
+    [split.train.healthy, split.train.pathological, split.holdout.healthy, split.holdout.pathological].map(
+      (cases) => prepareCases(cases, config.imageSize),
+    ),
   );
-  const [healthy, pathological] = await Promise.all([
-    prepareCases(healthyCases, config.imageSize),
-    prepareCases(pathologicalCases, config.imageSize),
-  ]);
-  const heldOut = (c: PreparedCase, i: number) => c.case.source === 'fastMRI' && i % 5 === 4;
-  const holdout = {
-    healthy: healthy.filter((c) => c.case.source === 'fastMRI').filter((c, i) => heldOut(c, i)),
-    pathological: pathological.filter(heldOut),
-  };
-  const trainHealthy = healthy.filter((c) => !holdout.healthy.includes(c));
-  const trainPathological = pathological.filter((c) => !holdout.pathological.includes(c));
+  const holdout = { healthy: heldHealthy, pathological: heldPathological };
   const sampling: ClassifierSampling = { ixiShare: 0.2, syntheticShare: 0.5, ...options.sampling };
   const initialWeights = options.initFrom
     ? await readWeights((await loadModel(options.initFrom, 'diffusion')).params)
@@ -134,6 +126,27 @@ export async function trainClassifier(
     control,
   );
   return { ...summary, holdout };
+}
+
+/**
+ * The classifier's cases: healthy from the train split, pathological from classifier_train;
+ * every fifth fastMRI case of each class (in manifest order) is held out for validation and for
+ * choosing the preset. No test image is ever among them.
+ */
+export function classifierSplit(all: DatasetCase[]) {
+  const healthy = all.filter((c) => c.split === 'train' && c.label === 'normal');
+  const pathological = all.filter((c) => c.split === 'classifier_train' && c.label === 'pathological');
+  const everyFifthFastMri = (cases: DatasetCase[]) =>
+    new Set(cases.filter((c) => c.source === 'fastMRI').filter((_, i) => i % 5 === 4));
+  const heldHealthy = everyFifthFastMri(healthy);
+  const heldPathological = everyFifthFastMri(pathological);
+  return {
+    train: {
+      healthy: healthy.filter((c) => !heldHealthy.has(c)),
+      pathological: pathological.filter((c) => !heldPathological.has(c)),
+    },
+    holdout: { healthy: [...heldHealthy], pathological: [...heldPathological] },
+  };
 }
 
 function countSources(cases: PreparedCase[]) {
