@@ -5,6 +5,7 @@ import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerReconstructCommand } from './commands/reconstruct.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerSweepCommand } from './commands/sweep.ts';
 import { registerTrainCommand } from './commands/train.ts';
 
 const program = new Command('anomap')
@@ -15,6 +16,7 @@ registerImportCommand(program);
 registerTrainCommand(program);
 registerReconstructCommand(program);
 registerEvaluateCommand(program);
+registerSweepCommand(program);
 registerExportCommand(program);
 registerServeCommand(program);
 

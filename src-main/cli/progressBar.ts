@@ -11,7 +11,7 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr) {
     const width = 24;
     const filled = Math.round(fraction * width);
     const eta = progress.etaSeconds === null ? '--' : formatSeconds(progress.etaSeconds);
-    const line = `${progress.phase} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${progress.done}/${progress.total} ETA ${eta} ${note}`;
+    const line = `${progress.phase} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${Math.floor(progress.done)}/${progress.total} ETA ${eta} ${note}`;
     stream.write(stream.isTTY ? `\r${line}\x1b[K` : `${line}\n`);
     if (progress.done >= progress.total && stream.isTTY) stream.write('\n');
   };

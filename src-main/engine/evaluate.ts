@@ -17,7 +17,12 @@ import {
   type SliceResult,
 } from './pipeline.ts';
 import { ProgressTracker } from './progress.ts';
-import { prepareCases, readDatasetManifest, type PreparedCase } from './train/dataset.ts';
+import {
+  prepareCases,
+  readDatasetManifest,
+  type DatasetCase,
+  type PreparedCase,
+} from './train/dataset.ts';
 import type { JobControl, ReconstructionSettings } from './types.ts';
 
 export interface EvaluateOptions {
@@ -25,6 +30,8 @@ export interface EvaluateOptions {
   split: string;
   /** Healthy images that calibrate the threshold (never the evaluated split). */
   calibrationSplit: string;
+  /** Evaluate these cases instead of the split (e.g. a sweep set); `split` then only names them. */
+  cases?: DatasetCase[];
   /** Also run the unguided ablation (s = 0) with the same L and k. */
   unguided: boolean;
   overrides?: Partial<ReconstructionSettings>;
@@ -71,7 +78,7 @@ export async function evaluate(
 ): Promise<EvaluationReport> {
   const size = models.diffusion.config.imageSize;
   const all = await readDatasetManifest(options.manifestPath);
-  const evaluated = all.filter((c) => c.split === options.split);
+  const evaluated = options.cases ?? all.filter((c) => c.split === options.split);
   const calibration = all.filter(
     (c) => c.split === options.calibrationSplit && c.label === 'normal',
   );
@@ -91,13 +98,19 @@ export async function evaluate(
 
   const variants: Partial<ReconstructionSettings>[] = [{ ...options.overrides }];
   if (options.unguided) variants.push({ ...options.overrides, guidanceScale: 0 });
-  const total = variants.length * (cases.length + calibrationCases.length);
+  const total =
+    variants.length *
+    (cases.length +
+      calibrationCases.filter((c) => !cases.some((e) => e.case.image === c.case.image)).length);
   const tracker = new ProgressTracker(control, 'evaluate', total, 'evaluation');
   const runs: { metrics: VariantMetrics; results: SliceResult[] }[] = [];
+  const byImage = new Map(cases.map((c, i) => [c.case.image, i]));
+  const calibrationOnly = calibrationCases.filter((c) => !byImage.has(c.case.image));
   for (const overrides of variants) {
     const started = performance.now();
-    const run = async (items: PreparedCase[]) =>
-      (
+    const run = async (items: PreparedCase[]) => {
+      let reported = 0;
+      return (
         await reconstruct(
           models,
           items.map((c) => ({ size, pixels: c.pixels })),
@@ -108,13 +121,23 @@ export async function evaluate(
           },
           {
             signal: control.signal,
-            onProgress: (p) => (p.done === p.total ? tracker.step(items.length) : undefined),
+            onProgress: (p) => {
+              const slices = (p.done / p.total) * items.length;
+              tracker.step(slices - reported);
+              reported = slices;
+            },
           },
         )
       ).results;
+    };
     const results = await run(cases);
     const seconds = (performance.now() - started) / 1000 / cases.length;
-    const calibrationResults = await run(calibrationCases);
+    // Healthy images of the calibration split that are also evaluated are not run twice.
+    const extra = await run(calibrationOnly);
+    const calibrationResults = calibrationCases.map((c) => {
+      const i = byImage.get(c.case.image);
+      return i === undefined ? extra[calibrationOnly.indexOf(c)] : results[i];
+    });
     await tracker.checkpoint();
     runs.push({
       metrics: metricsOf(models, overrides, cases, results, calibrationResults, labels, seconds),
