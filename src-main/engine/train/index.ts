@@ -1,9 +1,15 @@
 import { basename } from 'node:path';
+import { initBackend } from '../backend.ts';
 import type { JobControl } from '../types.ts';
 import { defaultUNetConfig, type UNetConfig } from '../nn/unet.ts';
 import { loadModel, readWeights } from '../models.ts';
 import { PREPROCESSING } from '../preprocessing.ts';
-import { prepareCases, readDatasetManifest, type DatasetCase, type PreparedCase } from './dataset.ts';
+import {
+  prepareCases,
+  readDatasetManifest,
+  type DatasetCase,
+  type PreparedCase,
+} from './dataset.ts';
 import { classifierSampler, diffusionSampler, type ClassifierSampling } from './samplers.ts';
 import { train, type TrainingSummary } from './trainer.ts';
 
@@ -88,15 +94,16 @@ export async function trainClassifier(
   const all = await readDatasetManifest(options.manifestPath);
   const split = classifierSplit(all);
   const [trainHealthy, trainPathological, heldHealthy, heldPathological] = await Promise.all(
-    [split.train.healthy, split.train.pathological, split.holdout.healthy, split.holdout.pathological].map(
-      (cases) => prepareCases(cases, config.imageSize),
-    ),
+    [
+      split.train.healthy,
+      split.train.pathological,
+      split.holdout.healthy,
+      split.holdout.pathological,
+    ].map((cases) => prepareCases(cases, config.imageSize)),
   );
   const holdout = { healthy: heldHealthy, pathological: heldPathological };
   const sampling: ClassifierSampling = { ixiShare: 0.2, syntheticShare: 0.5, ...options.sampling };
-  const initialWeights = options.initFrom
-    ? await readWeights((await loadModel(options.initFrom, 'diffusion')).params)
-    : undefined;
+  const initialWeights = options.initFrom ? await encoderWeights(options.initFrom) : undefined;
   const summary = await train(
     {
       objective: 'classifier',
@@ -128,6 +135,17 @@ export async function trainClassifier(
   return { ...summary, holdout };
 }
 
+/** The weights of a trained diffusion model, to start the classifier from its encoder. */
+async function encoderWeights(dir: string) {
+  await initBackend();
+  const model = await loadModel(dir, 'diffusion');
+  try {
+    return await readWeights(model.params);
+  } finally {
+    model.params.dispose();
+  }
+}
+
 /**
  * The classifier's cases: healthy from the train split, pathological from classifier_train;
  * every fifth fastMRI case of each class (in manifest order) is held out for validation and for
@@ -135,7 +153,9 @@ export async function trainClassifier(
  */
 export function classifierSplit(all: DatasetCase[]) {
   const healthy = all.filter((c) => c.split === 'train' && c.label === 'normal');
-  const pathological = all.filter((c) => c.split === 'classifier_train' && c.label === 'pathological');
+  const pathological = all.filter(
+    (c) => c.split === 'classifier_train' && c.label === 'pathological',
+  );
   const everyFifthFastMri = (cases: DatasetCase[]) =>
     new Set(cases.filter((c) => c.source === 'fastMRI').filter((_, i) => i % 5 === 4));
   const heldHealthy = everyFifthFastMri(healthy);
