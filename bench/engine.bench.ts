@@ -8,21 +8,21 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../src-main/engine/backend.ts';
-import { reconstructBatch } from '../src-main/engine/diffusion/reconstruct.ts';
-import { linearSchedule } from '../src-main/engine/diffusion/schedule.ts';
-import { createModelParams, type Model } from '../src-main/engine/models.ts';
+import { createModelParams, saveModel, type Model } from '../src-main/engine/models.ts';
 import { forwardFlops } from '../src-main/engine/nn/flops.ts';
 import { noiseModel, type UNetConfig } from '../src-main/engine/nn/unet.ts';
-import { healthyGradient, noisePredictor } from '../src-main/engine/pipeline.ts';
-import { readPreset, fallbackPreset } from '../src-main/engine/preset.ts';
+import { disposeModels, loadModels, reconstruct } from '../src-main/engine/pipeline.ts';
+import { PREPROCESSING } from '../src-main/engine/preprocessing.ts';
+import { fallbackPreset, readPreset, type Preset } from '../src-main/engine/preset.ts';
 import { Adam } from '../src-main/engine/train/adam.ts';
 import { computeGradients } from '../src-main/engine/train/objectives.ts';
+import { batchGradients, GradientWorker } from '../src-main/engine/train/trainer.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
@@ -63,29 +63,47 @@ function model(kind: 'diffusion' | 'classifier'): Model {
   return { kind, config, params, manifest: {} as Model['manifest'] };
 }
 
+/** Writes random-weight models of the benchmark architecture so the pipeline can load them. */
+async function writeModels(dir: string, preset: Preset): Promise<void> {
+  for (const kind of ['diffusion', 'classifier'] as const) {
+    const m = model(kind);
+    m.manifest = {
+      format: 'anomap-model',
+      formatVersion: 1,
+      kind,
+      architecture: config,
+      preprocessing: { ...PREPROCESSING, imageSize: 64 },
+      schedule: { steps: 1000, betaStart: 1e-4, betaEnd: 0.02 },
+      training: { note: 'random weights for the benchmark' },
+    };
+    await saveModel(join(dir, kind), m);
+    m.params.dispose();
+  }
+  await writeFile(join(dir, 'preset.json'), JSON.stringify({ ...preset, imageSize: 64 }));
+}
+
+/** Seconds per slice of a guided reconstruction through the pipeline (guidance in a second process). */
 async function reconstructionSeconds(
-  unet: Model,
-  classifier: Model,
-  noiseLevel: number,
-  stride: number,
-  scale: number,
-  encoding: 'ddim' | 'noise',
+  modelsDir: string,
+  settings: {
+    noiseLevel: number;
+    stride: number;
+    guidanceScale: number;
+    encoding: 'ddim' | 'noise';
+  },
   slices: number,
+  parallel = true,
 ) {
-  const schedule = linearSchedule();
+  const models = await loadModels(modelsDir);
   const input = Array.from({ length: slices }, () => ({
     size: 64,
     pixels: Float32Array.from({ length: 4096 }, () => Math.random() * 2 - 1),
   }));
   const t0 = performance.now();
-  await reconstructBatch({
-    schedule,
-    predictNoise: noisePredictor(unet),
-    guidanceGradient: healthyGradient(classifier),
-    slices: input,
-    settings: { noiseLevel, stride, guidanceScale: scale, encoding },
-  });
-  return (performance.now() - t0) / 1000 / slices;
+  await reconstruct(models, input, { settings, parallel, batchSize: 8 });
+  const seconds = (performance.now() - t0) / 1000 / slices;
+  disposeModels(models);
+  return seconds;
 }
 
 async function benchBackend(
@@ -96,7 +114,6 @@ async function benchBackend(
   const quick = flag('quick') || name === 'cpu';
   const runs = quick ? 1 : 5;
   const unet = model('diffusion');
-  const classifier = model('classifier');
   const tensorsBefore = tf.memory().numTensors;
   const x1 = tf.randomNormal([1, 64, 64, 1]) as tf.Tensor4D;
   const x8 = tf.randomNormal([BATCH, 64, 64, 1]) as tf.Tensor4D;
@@ -128,13 +145,27 @@ async function benchBackend(
       ),
     );
   }, runs);
+  // The same step with the batch split over this process and a gradient worker (--processes 2).
+  const worker = await GradientWorker.start('diffusion', config);
+  const trainStepTwoProcesses = await timeMs(async () => {
+    const { gradients } = await batchGradients('diffusion', unet.params, config, batch, worker);
+    tf.tidy(() =>
+      adam.apply(
+        unet.params,
+        new Map(
+          [...gradients].map(([n, g]) => [n, tf.tensor(g, unet.params.variables.get(n)!.shape)]),
+        ),
+      ),
+    );
+  }, runs);
+  worker.stop();
   const flops = forwardFlops(config);
   const result: Record<string, unknown> = {
     backend: report.name,
     reason: report.reason,
     threads: report.threads,
     unetForwardMs: { batch1: round(forward1), batch8: round(forward8) },
-    trainStepMs: { batch8: round(trainStep) },
+    trainStepMs: { batch8: round(trainStep), batch8TwoProcesses: round(trainStepTwoProcesses) },
     flopsPerForward: flops,
     achievedGflops: {
       forwardBatch8: round((flops * BATCH) / (forward8 / 1000) / 1e9),
@@ -142,46 +173,31 @@ async function benchBackend(
     },
   };
   if (!quick || flag('reconstruct-cpu')) {
+    const dir = await mkdtemp(join(tmpdir(), 'anomap-bench-'));
+    await writeModels(dir, { ...fallbackPreset, ...preset });
+    const ddim = { ...preset, encoding: 'ddim' as const };
+    const l200 = { noiseLevel: 200, stride: 1, guidanceScale: 3, encoding: 'ddim' as const };
     result.guidedReconstructionSecondsPerSlice = {
-      preset: {
+      note: 'the PyTorch peer always encodes by DDIM inversion: compare the ddim rows with it',
+      presetShipped: {
         ...preset,
         slices: 1,
-        seconds: round(
-          await reconstructionSeconds(
-            unet,
-            classifier,
-            preset.noiseLevel,
-            preset.stride,
-            preset.guidanceScale,
-            preset.encoding,
-            1,
-          ),
-        ),
+        seconds: round(await reconstructionSeconds(dir, preset, 1)),
       },
-      presetBatch8: {
-        ...preset,
+      presetDdim: { ...ddim, slices: 1, seconds: round(await reconstructionSeconds(dir, ddim, 1)) },
+      presetDdimOneProcess: {
+        ...ddim,
+        slices: 1,
+        seconds: round(await reconstructionSeconds(dir, ddim, 1, false)),
+      },
+      presetDdimBatch8: {
+        ...ddim,
         slices: 8,
-        seconds: round(
-          await reconstructionSeconds(
-            unet,
-            classifier,
-            preset.noiseLevel,
-            preset.stride,
-            preset.guidanceScale,
-            preset.encoding,
-            8,
-          ),
-        ),
+        seconds: round(await reconstructionSeconds(dir, ddim, 8)),
       },
-      L200k1: {
-        noiseLevel: 200,
-        stride: 1,
-        guidanceScale: 3,
-        encoding: 'ddim',
-        slices: 1,
-        seconds: round(await reconstructionSeconds(unet, classifier, 200, 1, 3, 'ddim', 1)),
-      },
+      L200k1: { ...l200, slices: 1, seconds: round(await reconstructionSeconds(dir, l200, 1)) },
     };
+    await rm(dir, { recursive: true, force: true });
   } else {
     result.guidedReconstructionSecondsPerSlice = `not measured on ${name}: a single reconstruction takes hours on this backend (pass --reconstruct-cpu to force)`;
   }
@@ -189,7 +205,6 @@ async function benchBackend(
   x8.dispose();
   adam.dispose();
   unet.params.dispose();
-  classifier.params.dispose();
   result.tensors = { before: tensorsBefore, after: tf.memory().numTensors };
   result.peakRssMb = round(process.resourceUsage().maxRSS / 1024);
   return result;
@@ -246,16 +261,10 @@ async function main() {
   };
   if (flag('child-rss')) {
     await initBackend();
-    const unet = model('diffusion');
-    await reconstructionSeconds(
-      unet,
-      model('classifier'),
-      preset.noiseLevel,
-      preset.stride,
-      preset.guidanceScale,
-      preset.encoding,
-      8,
-    );
+    const dir = await mkdtemp(join(tmpdir(), 'anomap-bench-'));
+    await writeModels(dir, { ...fallbackPreset, ...preset });
+    await reconstructionSeconds(dir, preset, 8);
+    await rm(dir, { recursive: true, force: true });
     console.log(JSON.stringify({ peakRssMb: round(process.resourceUsage().maxRSS / 1024) }));
     return;
   }

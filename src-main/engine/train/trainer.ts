@@ -139,14 +139,12 @@ export async function train(
         sample(options.batchSize, random),
         random,
       );
-      const halves = worker ? splitBatch(batch) : [batch];
-      const results = await Promise.all([
-        computeGradients(options.objective, params, options.config, halves[0]),
-        ...(worker ? [worker.gradients(await weightsOf(params), halves[1])] : []),
-      ]);
-      const gradients = averageGradients(
-        results.map((r) => r.gradients),
-        halves.map((h) => h.timesteps.length),
+      const { gradients, loss } = await batchGradients(
+        options.objective,
+        params,
+        options.config,
+        batch,
+        worker,
       );
       tf.tidy(() =>
         adam.apply(
@@ -157,9 +155,6 @@ export async function train(
         ),
       );
       updateEma(ema, params, step, options.emaDecay);
-      const loss =
-        results.reduce((s, r, i) => s + r.loss * halves[i].timesteps.length, 0) /
-        batch.timesteps.length;
       losses.push(loss);
       step += 1;
       tracker.step(1, { step, loss });
@@ -299,7 +294,34 @@ function assignMatching(
   });
 }
 
-class GradientWorker {
+/**
+ * Loss and gradients of a batch, split with a gradient worker when there is one. The worker's
+ * half is sent before this process starts on its own half, so the two run at the same time.
+ */
+export async function batchGradients(
+  objective: Objective,
+  params: ParamStore,
+  config: UNetConfig,
+  batch: NoisedBatch,
+  worker: GradientWorker | null,
+): Promise<{ gradients: Map<string, Float32Array>; loss: number }> {
+  const halves = worker ? splitBatch(batch) : [batch];
+  const remote = worker ? worker.gradients(await weightsOf(params), halves[1]) : null;
+  if (remote) await new Promise((resolve) => setImmediate(resolve));
+  const local = await computeGradients(objective, params, config, halves[0]);
+  const results = remote ? [local, await remote] : [local];
+  const counts = halves.map((h) => h.timesteps.length);
+  const total = counts.reduce((a, b) => a + b, 0);
+  return {
+    gradients: averageGradients(
+      results.map((r) => r.gradients),
+      counts,
+    ),
+    loss: results.reduce((sum, r, i) => sum + r.loss * counts[i], 0) / total,
+  };
+}
+
+export class GradientWorker {
   private pending: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | null = null;
 
   private constructor(private readonly child: ChildProcess) {
