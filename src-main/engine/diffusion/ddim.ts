@@ -3,11 +3,17 @@ import type { Schedule } from './schedule.ts';
 
 /** eps_theta(x_t, t) for a batch at one timestep. */
 export type NoisePredictor = (x: tf.Tensor4D, t: number) => tf.Tensor4D;
+/** A gradient being computed in another process: `sent` once the request has left this one. */
+export interface PendingGradient {
+  sent: Promise<void>;
+  gradient: Promise<tf.Tensor4D>;
+}
+
 /**
- * grad_{x_t} log p_phi(y = healthy | x_t, t) for a batch at one timestep; a promise when another
- * process computes it while this one computes eps_theta.
+ * grad_{x_t} log p_phi(y = healthy | x_t, t) for a batch at one timestep, computed here or, while
+ * this process computes eps_theta, in another one.
  */
-export type GuidanceGradient = (x: tf.Tensor4D, t: number) => tf.Tensor4D | Promise<tf.Tensor4D>;
+export type GuidanceGradient = (x: tf.Tensor4D, t: number) => tf.Tensor4D | PendingGradient;
 
 /** x_t = sqrt(ab_t) x_0 + sqrt(1 - ab_t) eps  (q_sample). */
 export function qSample(

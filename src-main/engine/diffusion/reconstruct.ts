@@ -95,10 +95,11 @@ export async function reconstructBatch(
       const t = timesteps[i];
       const pendingGradient =
         settings.guidanceScale !== 0 && guidanceGradient ? guidanceGradient(x, t) : null;
-      // Let a request to a guidance process leave before eps_theta occupies this thread.
-      if (pendingGradient instanceof Promise) await new Promise((resolve) => setImmediate(resolve));
+      const remote = pendingGradient && 'sent' in pendingGradient ? pendingGradient : null;
+      // A request to a guidance process must have left before eps_theta occupies this thread.
+      if (remote) await remote.sent;
       const eps = predictNoise(x, t);
-      const gradient = await pendingGradient;
+      const gradient = remote ? await remote.gradient : (pendingGradient as tf.Tensor4D | null);
       if (capture.has(t)) chain.push(await frame('decode', t, x, gradient));
       x = replace(
         x,

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { forkEngineProcess, siblingModule } from '../engineProcess.ts';
+import type { PendingGradient } from './ddim.ts';
 import type { GuidanceReply, GuidanceRequest } from './guidanceWorker.ts';
 
 /** The guidance gradient computed in a second process (see guidanceWorker.ts). */
@@ -48,19 +49,22 @@ export class RemoteGuidance {
     if (w) how(w);
   }
 
+  /** Resolves once the last request has left this process (see GradientWorker.sent). */
+  sent: Promise<void> = Promise.resolve();
+
   private send(message: GuidanceRequest): void {
-    this.child.send(message);
+    this.sent = new Promise((done) => this.child.send(message, () => done()));
   }
 
-  /** Sends x_t at once; the returned promise resolves with the gradient tensor. */
-  gradient(x: tf.Tensor4D, t: number): Promise<tf.Tensor4D> {
+  /** Sends x_t at once; `gradient` resolves with the gradient tensor. */
+  gradient(x: tf.Tensor4D, t: number): PendingGradient {
     const id = this.nextId++;
     const shape = x.shape;
     const result = new Promise<Float32Array>((resolve, reject) =>
       this.waiting.set(id, { resolve, reject }),
     );
     this.send({ type: 'gradient', id, x: x.dataSync() as Float32Array, shape, t });
-    return result.then((values) => tf.tensor4d(values, shape));
+    return { sent: this.sent, gradient: result.then((values) => tf.tensor4d(values, shape)) };
   }
 
   stop(): void {

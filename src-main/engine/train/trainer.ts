@@ -307,7 +307,7 @@ export async function batchGradients(
 ): Promise<{ gradients: Map<string, Float32Array>; loss: number }> {
   const halves = worker ? splitBatch(batch) : [batch];
   const remote = worker ? worker.gradients(await weightsOf(params), halves[1]) : null;
-  if (remote) await new Promise((resolve) => setImmediate(resolve));
+  if (worker) await worker.sent;
   const local = await computeGradients(objective, params, config, halves[0]);
   const results = remote ? [local, await remote] : [local];
   const counts = halves.map((h) => h.timesteps.length);
@@ -322,6 +322,12 @@ export async function batchGradients(
 }
 
 export class GradientWorker {
+  /**
+   * Resolves once the last request has been written to the worker's pipe. A large request (the
+   * weights) only leaves while this process's event loop runs, so wait for it before computing.
+   */
+  sent: Promise<void> = Promise.resolve();
+
   private pending: { resolve: (r: WorkerReply) => void; reject: (e: Error) => void } | null = null;
 
   private constructor(private readonly child: ChildProcess) {
@@ -348,7 +354,7 @@ export class GradientWorker {
   private request(message: WorkerRequest): Promise<WorkerReply> {
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
-      this.child.send(message);
+      this.sent = new Promise((done) => this.child.send(message, () => done()));
     });
   }
 
