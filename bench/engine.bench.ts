@@ -136,27 +136,13 @@ async function benchBackend(
   };
   const trainStep = await timeMs(async () => {
     const { gradients } = await computeGradients('diffusion', unet.params, config, batch);
-    tf.tidy(() =>
-      adam.apply(
-        unet.params,
-        new Map(
-          [...gradients].map(([n, g]) => [n, tf.tensor(g, unet.params.variables.get(n)!.shape)]),
-        ),
-      ),
-    );
+    adam.applyArrays(unet.params, gradients);
   }, runs);
   // The same step with the batch split over this process and a gradient worker (--processes 2).
   const worker = await GradientWorker.start('diffusion', config);
   const trainStepTwoProcesses = await timeMs(async () => {
     const { gradients } = await batchGradients('diffusion', unet.params, config, batch, worker);
-    tf.tidy(() =>
-      adam.apply(
-        unet.params,
-        new Map(
-          [...gradients].map(([n, g]) => [n, tf.tensor(g, unet.params.variables.get(n)!.shape)]),
-        ),
-      ),
-    );
+    adam.applyArrays(unet.params, gradients);
   }, runs);
   worker.stop();
   const flops = forwardFlops(config);

@@ -38,6 +38,16 @@ export class Adam {
     });
   }
 
+  /** Applies one update from gradients given as plain arrays (as they come from computeGradients). */
+  applyArrays(params: ParamStore, gradients: Map<string, Float32Array>): void {
+    tf.tidy(() =>
+      this.apply(
+        params,
+        new Map([...gradients].map(([n, g]) => [n, tf.tensor(g, params.variables.get(n)!.shape)])),
+      ),
+    );
+  }
+
   private moment(store: Map<string, tf.Variable>, name: string, shape: number[]): tf.Variable {
     let moment = store.get(name);
     if (!moment) {

@@ -27,6 +27,30 @@ export interface TrainCommonOptions {
   processes?: 1 | 2;
 }
 
+/** The training options both networks share, with their defaults. */
+function commonTrainingOptions(
+  options: TrainCommonOptions,
+  config: UNetConfig,
+  defaultSeed: number,
+  maxTimestep: number,
+) {
+  // The key order matters: a checkpoint's options fingerprint is the JSON of these options.
+  return {
+    config,
+    steps: options.steps,
+    batchSize: options.batchSize ?? 8,
+    learningRate: options.learningRate ?? 2e-4,
+    emaDecay: options.emaDecay ?? 0.999,
+    checkpointEvery: options.checkpointEvery ?? 50,
+    seed: options.seed ?? defaultSeed,
+    maxTimestep,
+    processes: options.processes ?? 1,
+    workDir: options.workDir,
+    outDir: options.outDir,
+    preprocessing: { ...PREPROCESSING, imageSize: config.imageSize },
+  };
+}
+
 function configOf(options: TrainCommonOptions): UNetConfig {
   return { ...defaultUNetConfig, ...options.config };
 }
@@ -47,18 +71,7 @@ export async function trainDiffusion(
   return train(
     {
       objective: 'diffusion',
-      config,
-      steps: options.steps,
-      batchSize: options.batchSize ?? 8,
-      learningRate: options.learningRate ?? 2e-4,
-      emaDecay: options.emaDecay ?? 0.999,
-      checkpointEvery: options.checkpointEvery ?? 50,
-      seed: options.seed ?? 1,
-      maxTimestep: 1000,
-      processes: options.processes ?? 1,
-      workDir: options.workDir,
-      outDir: options.outDir,
-      preprocessing: { ...PREPROCESSING, imageSize: config.imageSize },
+      ...commonTrainingOptions(options, config, 1, 1000),
       trainingData: {
         manifest: basename(options.manifestPath),
         split: 'train',
@@ -107,19 +120,8 @@ export async function trainClassifier(
   const summary = await train(
     {
       objective: 'classifier',
-      config,
-      steps: options.steps,
-      batchSize: options.batchSize ?? 8,
-      learningRate: options.learningRate ?? 2e-4,
-      emaDecay: options.emaDecay ?? 0.999,
-      checkpointEvery: options.checkpointEvery ?? 50,
-      seed: options.seed ?? 2,
-      maxTimestep: options.maxTimestep ?? 500,
-      processes: options.processes ?? 1,
-      workDir: options.workDir,
-      outDir: options.outDir,
+      ...commonTrainingOptions(options, config, 2, options.maxTimestep ?? 500),
       initialWeights,
-      preprocessing: { ...PREPROCESSING, imageSize: config.imageSize },
       trainingData: {
         manifest: basename(options.manifestPath),
         healthy: `train split, ${trainHealthy.length} images (${countSources(trainHealthy).fastMRI} fastMRI), IXI share ${sampling.ixiShare}`,

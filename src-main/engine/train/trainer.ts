@@ -146,14 +146,7 @@ export async function train(
         batch,
         worker,
       );
-      tf.tidy(() =>
-        adam.apply(
-          params,
-          new Map(
-            [...gradients].map(([n, g]) => [n, tf.tensor(g, params.variables.get(n)!.shape)]),
-          ),
-        ),
-      );
+      adam.applyArrays(params, gradients);
       updateEma(ema, params, step, options.emaDecay);
       losses.push(loss);
       step += 1;
