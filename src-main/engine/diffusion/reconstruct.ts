@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { gaussian, mulberry32 } from '../random.ts';
 import type { JobControl, ReconstructionSettings, Slice } from '../types.ts';
 import { ProgressTracker } from '../progress.ts';
 import { ddimTimesteps, type Schedule } from './schedule.ts';
@@ -77,14 +78,11 @@ export async function reconstructBatch(
       await tracker.checkpoint();
       // Every slice gets the seed's one noise image, so a slice's result does not depend on
       // its place in the batch or on the batch size, and re-running it alone reproduces it.
+      // Our own seeded generator: tf.randomNormal treats seed 0 as "no seed" and draws anew.
+      const random = mulberry32(settings.seed ?? 0);
+      const noise = Float32Array.from({ length: size * size }, () => gaussian(random));
       const eps = tf.tidy(
-        () =>
-          tf.tile(tf.randomNormal([1, size, size, 1], 0, 1, 'float32', settings.seed ?? 0), [
-            batch,
-            1,
-            1,
-            1,
-          ]) as tf.Tensor4D,
+        () => tf.tile(tf.tensor4d(noise, [1, size, size, 1]), [batch, 1, 1, 1]) as tf.Tensor4D,
       );
       x = replace(x, qSample(schedule, x, noiseLevel, eps));
       eps.dispose();
