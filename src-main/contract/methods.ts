@@ -38,6 +38,14 @@ export const StudySortFieldSchema = z.enum([
   'verdict',
   /** Anomaly score of the run: highest first is the "next case to look at" order. */
   'score',
+  /**
+   * The run classifier's uncertainty about each study (its p(pathological) at t = 0): 'desc'
+   * puts the most uncertain first, |p - 0.5| ascending, the "next case to label" order that
+   * teaches the classifier most; 'asc' the most confident first. Studies without a probability
+   * (no result in the run, or a run without a classifier) go last either way. Needs runId,
+   * like 'score'.
+   */
+  'uncertainty',
 ]);
 
 export const ListStudiesParamsSchema = z
@@ -50,7 +58,7 @@ export const ListStudiesParamsSchema = z
     source: z.string().max(200).optional(),
     scoreMin: z.number().optional(),
     scoreMax: z.number().optional(),
-    /** Scores (and the score filter and sort) come from this run. */
+    /** Scores and classifier probabilities (and filters or sorts by them) come from this run. */
     runId: RunIdSchema.optional(),
     sort: StudySortFieldSchema.default('created'),
     order: z.enum(['asc', 'desc']).default('asc'),

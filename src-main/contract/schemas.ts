@@ -115,6 +115,11 @@ export const StudySummarySchema = z.object({
   findings: z.array(FindingSchema),
   /** Highest image score of the asked (or latest) run: an AI result, never a label. */
   score: z.number().nullable(),
+  /**
+   * Highest classifier p(pathological | x_0, t = 0) over the study's images in that run; null
+   * without a run, or when the run had no classifier. An AI result, never a label.
+   */
+  classifierProbability: z.number().min(0).max(1).nullable().default(null),
 });
 
 /** Reconstruction settings, in the paper's words (ALGORITHM.md): L, k, s and the encoding. */
@@ -156,6 +161,8 @@ export const ResultSchema = z.object({
   mapScale: QuantisationScaleSchema,
   score: z.number(),
   threshold: z.number().nullable(),
+  /** The classifier's p(pathological | x_0, t = 0) for the image; null when the run had none. */
+  classifierProbability: z.number().min(0).max(1).nullable().default(null),
   createdAt: z.string(),
 });
 

@@ -18,6 +18,7 @@ interface ResultRow {
   map_scale: string;
   score: number;
   threshold: number | null;
+  classifier_probability: number | null;
   created_at: string;
 }
 
@@ -35,6 +36,7 @@ function toResult(row: ResultRow): Result {
     mapScale: JSON.parse(row.map_scale) as QuantisationScale,
     score: row.score,
     threshold: row.threshold,
+    classifierProbability: row.classifier_probability,
     createdAt: row.created_at,
   };
 }
@@ -55,8 +57,10 @@ export function listResults(db: SqliteDatabase, runId: number): Result[] {
 
 /**
  * Saves a model's output for one image: reconstruction and anomaly map go to the image store as
- * 16-bit PNGs with their value scale; the score feeds the study's score for this run. Results
- * live in their own table and never touch the human label.
+ * 16-bit PNGs with their value scale; the score feeds the study's score for this run (the highest
+ * over its images), and the classifier probability, when given, the study's probability for this
+ * run (also the highest over its images: the study is as suspicious as its most suspicious
+ * slice). Results live in their own table and never touch the human label.
  */
 export async function saveResult(
   context: LibraryContext,
@@ -70,6 +74,9 @@ export async function saveResult(
     throw new Error(`run ${run.id} has ended (${run.status}); results cannot be added`);
   if (!Number.isFinite(input.score))
     throw new Error(`score must be a finite number, got ${input.score}`);
+  const probability = input.classifierProbability ?? null;
+  if (probability !== null && !(probability >= 0 && probability <= 1))
+    throw new Error(`classifierProbability must be from 0 to 1, got ${probability}`);
   for (const [what, float] of [
     ['reconstruction', input.reconstruction],
     ['anomaly map', input.anomalyMap],
@@ -86,12 +93,15 @@ export async function saveResult(
         db
           .prepare(
             `INSERT INTO results (run_id, image_id, reconstruction_hash, reconstruction_scale, map_hash,
-               map_scale, score, threshold, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               map_scale, score, threshold, classifier_probability, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (run_id, image_id) DO UPDATE SET
                reconstruction_hash = excluded.reconstruction_hash,
                reconstruction_scale = excluded.reconstruction_scale, map_hash = excluded.map_hash,
                map_scale = excluded.map_scale, score = excluded.score,
-               threshold = excluded.threshold, created_at = excluded.created_at
+               threshold = excluded.threshold,
+               classifier_probability = excluded.classifier_probability,
+               created_at = excluded.created_at
              RETURNING id`,
           )
           .pluck()
@@ -104,14 +114,17 @@ export async function saveResult(
             JSON.stringify(anomalyMap.scale),
             input.score,
             input.threshold ?? null,
+            probability,
             now(),
           ),
       );
       db.prepare(
-        `INSERT INTO run_study_scores (run_id, study_id, score)
-         SELECT r.run_id, i.study_id, MAX(r.score) FROM results r JOIN images i ON i.id = r.image_id
+        `INSERT INTO run_study_scores (run_id, study_id, score, classifier_probability)
+         SELECT r.run_id, i.study_id, MAX(r.score), MAX(r.classifier_probability)
+         FROM results r JOIN images i ON i.id = r.image_id
          WHERE r.run_id = ? AND i.study_id = ?
-         ON CONFLICT (run_id, study_id) DO UPDATE SET score = excluded.score`,
+         ON CONFLICT (run_id, study_id) DO UPDATE SET
+           score = excluded.score, classifier_probability = excluded.classifier_probability`,
       ).run(input.runId, image.studyId);
       const result = readResult(db, id);
       writeAudit(db, {

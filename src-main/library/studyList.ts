@@ -10,7 +10,11 @@ import {
   type Verdict,
 } from './types.ts';
 
-const sortColumns: Record<Exclude<StudySortKey, 'score'>, string> = {
+/** Sorts that read a run's per-study values (run_study_scores) rather than study columns. */
+type RunSortKey = 'score' | 'uncertainty';
+const runSorts: readonly StudySortKey[] = ['score', 'uncertainty'] satisfies RunSortKey[];
+
+const sortColumns: Record<Exclude<StudySortKey, RunSortKey>, string> = {
   created: 's.id',
   date: 's.study_date',
   patient: 's.patient_alias',
@@ -21,8 +25,20 @@ const sortColumns: Record<Exclude<StudySortKey, 'score'>, string> = {
 
 export const maxPageSize = 1000;
 
-/** Which rows a query reads: every study, only those with a score in the run, or only those without. */
+/**
+ * Which rows a query reads: every study, only those with a score in the run, or only those
+ * without. A run condition (`Part.runClause`) narrows what counts as scored, e.g. to the studies
+ * with a classifier probability.
+ */
 type Rows = 'all' | 'scored' | 'unscored';
+
+/** One stretch of a page: the rows it reads, their order and how many there are. */
+interface Part {
+  rows: Rows;
+  order: string;
+  size: number;
+  runClause?: string;
+}
 
 interface Filter {
   /** Conditions on a study; `{id}` stands for the study id column of the chosen rows. */
@@ -36,8 +52,11 @@ interface Filter {
 /**
  * One page of studies, filtered and sorted in SQL. Only the tables a query needs are joined;
  * sorting by score reads the run's scores in index order (studies without a score come after
- * them when descending, before them when ascending, as NULLs sort in SQLite). The page's ids
- * are chosen first and their details (image count, findings, score) fetched for those only.
+ * them when descending, before them when ascending, as NULLs sort in SQLite). Sorting by
+ * uncertainty reads the run's classifier probabilities in index order: 'desc' puts the most
+ * uncertain first (|p - 0.5| ascending), 'asc' the most confident first; studies without a
+ * probability always come last, by id. The page's ids are chosen first and their details
+ * (image count, findings, score, probability) fetched for those only.
  */
 export function listStudies(db: SqliteDatabase, query: StudyQuery): StudyPage {
   checkQuery(query);
@@ -45,22 +64,58 @@ export function listStudies(db: SqliteDatabase, query: StudyQuery): StudyPage {
   const descending = query.order === 'desc';
   const direction = descending ? 'DESC' : 'ASC';
   const hasScoreFilter = filter.scoreClauses.length > 0;
-  const count = (rows: Rows) =>
+  const count = (rows: Rows, runClause?: string) =>
     db
-      .prepare(`SELECT COUNT(*) ${fromWhere(rows, filter, '')}`)
+      .prepare(`SELECT COUNT(*) ${fromWhere(rows, filter, '', false, runClause)}`)
       .pluck()
       .get(filter.params) as number;
-  const pick = (rows: Rows, order: string, offset: number, limit: number, studiesFirst = false) =>
+  const pick = (
+    rows: Rows,
+    order: string,
+    offset: number,
+    limit: number,
+    studiesFirst = false,
+    runClause?: string,
+  ) =>
     limit <= 0
       ? []
       : (db
           .prepare(
-            `SELECT ${idColumn(rows, filter, order)} ${fromWhere(rows, filter, order, studiesFirst)}
+            `SELECT ${idColumn(rows, filter, order)} ${fromWhere(rows, filter, order, studiesFirst, runClause)}
              ORDER BY ${order} LIMIT @limit OFFSET @offset`,
           )
           .pluck()
           .all({ ...filter.params, limit, offset }) as number[]);
+  /** The page out of parts laid end to end. */
+  const pickParts = (parts: Part[]) => {
+    const ids: number[] = [];
+    let before = 0;
+    for (const part of parts) {
+      const offset = Math.max(0, query.offset - before);
+      const limit = Math.min(query.limit - ids.length, part.size - offset);
+      ids.push(...pick(part.rows, part.order, offset, limit, false, part.runClause));
+      before += part.size;
+    }
+    return ids;
+  };
 
+  if (query.sort === 'uncertainty') {
+    // Probabilities first (in the partial index's order when most uncertain first), then the rest.
+    const known = 'r.classifier_probability IS NOT NULL';
+    const uncertain = descending ? 'ASC' : 'DESC';
+    const knownPart: Part = {
+      rows: 'scored',
+      order: `abs(r.classifier_probability - 0.5) ${uncertain}, r.study_id ${uncertain}`,
+      size: count('scored', known),
+      runClause: known,
+    };
+    const total = count(hasScoreFilter ? 'scored' : 'all');
+    const rest: Omit<Part, 'size'> = hasScoreFilter
+      ? { rows: 'scored', order: 'r.study_id ASC', runClause: 'r.classifier_probability IS NULL' }
+      : { rows: 'unscored', order: 's.id ASC', runClause: known };
+    const ids = pickParts([knownPart, { ...rest, size: total - knownPart.size }]);
+    return { total, studies: readStudySummaries(db, ids, query.runId) };
+  }
   if (query.sort !== 'score') {
     const rows: Rows = hasScoreFilter ? 'scored' : 'all';
     const total = count(rows);
@@ -79,20 +134,12 @@ export function listStudies(db: SqliteDatabase, query: StudyQuery): StudyPage {
     return { total: scoredTotal, studies: readStudySummaries(db, ids, query.runId) };
   }
   const total = count('all');
-  const parts: { rows: Rows; order: string; size: number }[] = [
+  const parts: Part[] = [
     { rows: 'scored', order: scoreOrder, size: scoredTotal },
     { rows: 'unscored', order: `s.id ${direction}`, size: total - scoredTotal },
   ];
   if (!descending) parts.reverse();
-  const [first, second] = parts;
-  const ids = pick(
-    first.rows,
-    first.order,
-    query.offset,
-    Math.min(query.limit, first.size - query.offset),
-  );
-  const secondOffset = Math.max(0, query.offset - first.size);
-  ids.push(...pick(second.rows, second.order, secondOffset, query.limit - ids.length));
+  const ids = pickParts(parts);
   return { total, studies: readStudySummaries(db, ids, query.runId) };
 }
 
@@ -110,7 +157,13 @@ function idColumn(rows: Rows, filter: Filter, order: string): string {
   return { r: 'r.study_id', s: 's.id', l: 'l.study_id' }[baseTable(rows, filter, order)];
 }
 
-function fromWhere(rows: Rows, filter: Filter, order: string, studiesFirst = false): string {
+function fromWhere(
+  rows: Rows,
+  filter: Filter,
+  order: string,
+  studiesFirst = false,
+  runClause?: string,
+): string {
   const base = baseTable(rows, filter, order);
   const id = idColumn(rows, filter, order);
   const where = filter.clauses.map((clause) => clause.replaceAll('{id}', id));
@@ -118,12 +171,13 @@ function fromWhere(rows: Rows, filter: Filter, order: string, studiesFirst = fal
   const needsStudies = filter.needsStudies || /\bs\./.test(order);
   const needsLabels = filter.needsLabels || /\bl\./.test(order);
   if (base === 'r') {
-    where.unshift('r.run_id = @runId', ...filter.scoreClauses);
+    where.unshift('r.run_id = @runId', ...filter.scoreClauses, ...(runClause ? [runClause] : []));
     if (needsStudies) joins.push(`JOIN studies s ON s.id = ${id}`);
   }
   if (rows === 'unscored') {
+    const also = runClause ? ` AND ${runClause}` : '';
     where.unshift(
-      'NOT EXISTS (SELECT 1 FROM run_study_scores r WHERE r.run_id = @runId AND r.study_id = s.id)',
+      `NOT EXISTS (SELECT 1 FROM run_study_scores r WHERE r.run_id = @runId AND r.study_id = s.id${also})`,
     );
   }
   if (needsLabels && base !== 'l') {
@@ -140,7 +194,7 @@ function checkQuery(query: StudyQuery): void {
   if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > maxPageSize) {
     throw new Error(`limit must be a whole number from 1 to ${maxPageSize}, got ${query.limit}`);
   }
-  if (query.sort !== undefined && query.sort !== 'score' && !(query.sort in sortColumns)) {
+  if (query.sort !== undefined && !runSorts.includes(query.sort) && !(query.sort in sortColumns)) {
     throw new Error(`cannot sort by "${query.sort}"`);
   }
   if (
@@ -154,9 +208,13 @@ function checkQuery(query: StudyQuery): void {
     throw new Error(`unknown status filter "${query.status}"`);
   }
   const needsRun =
-    query.scoreMin !== undefined || query.scoreMax !== undefined || query.sort === 'score';
+    query.scoreMin !== undefined ||
+    query.scoreMax !== undefined ||
+    (query.sort !== undefined && runSorts.includes(query.sort));
   if (needsRun && query.runId === undefined) {
-    throw new Error('filtering or sorting by score needs a runId');
+    const what =
+      query.sort === 'uncertainty' ? 'sorting by uncertainty' : 'filtering or sorting by score';
+    throw new Error(`${what} needs a runId`);
   }
 }
 
@@ -238,6 +296,7 @@ interface SummaryRow {
   status: ReviewStatus;
   findings: string | null;
   score: number | null;
+  classifier_probability: number | null;
 }
 
 /** Summaries of the given studies, in the order of `ids`. */
@@ -256,9 +315,9 @@ export function readStudySummaries(
               (SELECT group_concat(name, ';') FROM (
                  SELECT f.name FROM label_findings lf JOIN findings f ON f.id = lf.finding_id
                  WHERE lf.study_id = s.id ORDER BY f.name)) AS findings,
-              (SELECT r.score FROM run_study_scores r
-                 WHERE r.study_id = s.id AND r.run_id = @runId) AS score
+              r.score, r.classifier_probability
        FROM studies s JOIN labels l ON l.study_id = s.id
+         LEFT JOIN run_study_scores r ON r.study_id = s.id AND r.run_id = @runId
        WHERE s.id IN (SELECT value FROM json_each(@ids))`,
     )
     .all({ ids: JSON.stringify(ids), runId: runId ?? null }) as SummaryRow[];
@@ -286,5 +345,6 @@ function toSummary(row: SummaryRow): StudySummary {
     status: row.status,
     findings: row.findings ? row.findings.split(';') : [],
     score: row.score,
+    classifierProbability: row.classifier_probability,
   };
 }

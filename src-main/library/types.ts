@@ -97,6 +97,11 @@ export interface StudySummary {
   findings: string[];
   /** Highest image score of the run asked for in the query, else null. */
   score: number | null;
+  /**
+   * Highest classifier p(pathological) over the study's images in that run; null without a run,
+   * or when the run had no classifier.
+   */
+  classifierProbability: number | null;
 }
 
 export interface ImageInfo extends ValueScale {
@@ -139,7 +144,15 @@ export interface StudyDetail extends StudySummary {
 }
 
 export type StudySortKey =
-  'created' | 'date' | 'patient' | 'source' | 'status' | 'verdict' | 'score';
+  | 'created'
+  | 'date'
+  | 'patient'
+  | 'source'
+  | 'status'
+  | 'verdict'
+  | 'score'
+  /** The run's classifier uncertainty: 'desc' lists |p - 0.5| ascending, studies without p last. */
+  | 'uncertainty';
 
 export interface StudyQuery {
   search?: string;
@@ -151,7 +164,10 @@ export interface StudyQuery {
   source?: string;
   scoreMin?: number;
   scoreMax?: number;
-  /** The run whose scores fill `score` and that scoreMin/scoreMax/sort 'score' refer to. */
+  /**
+   * The run whose scores fill `score` and `classifierProbability`, and that scoreMin/scoreMax and
+   * sort 'score' / 'uncertainty' refer to.
+   */
   runId?: number;
   sort?: StudySortKey;
   order?: 'asc' | 'desc';
@@ -224,6 +240,8 @@ export interface NewResult {
   anomalyMap: FloatImage;
   score: number;
   threshold?: number | null;
+  /** The classifier's p(pathological | x_0, t = 0) for the image, when the run had one. */
+  classifierProbability?: number | null;
 }
 
 export interface Result {
@@ -237,6 +255,7 @@ export interface Result {
   mapScale: QuantisationScale;
   score: number;
   threshold: number | null;
+  classifierProbability: number | null;
   createdAt: string;
 }
 

@@ -1,6 +1,8 @@
 /** Navigation state shared by the views (Svelte 5 runes in a module). */
 import type { ViewName } from './session.ts';
 
+export type NextCaseOrder = 'score' | 'uncertainty';
+
 export const navigation = $state({
   view: 'library' as ViewName,
   /** Studies ticked in Library, for Run. */
@@ -10,6 +12,11 @@ export const navigation = $state({
   reviewIndex: 0,
   /** Run whose results Review and Evaluate show; null means the latest. */
   runId: null as number | null,
+  /**
+   * The "next case to label" order, chosen in Library and followed by Review when it is opened
+   * without a queue: highest anomaly score first, or the classifier's most uncertain first.
+   */
+  nextCaseOrder: 'score' as NextCaseOrder,
   helpOpen: false,
 });
 

@@ -85,6 +85,37 @@ describe('api handlers', () => {
     expect(study.results).toEqual([]);
   });
 
+  it('lists studies by classifier uncertainty with their probability, and needs a run for it', async () => {
+    const { library } = fixture;
+    const run = library.createRun({ settings: {}, modelIds: [] });
+    const values = new Float32Array(32).fill(0.5);
+    await library.saveResult({
+      runId: run.id,
+      imageId: fixture.imageId,
+      reconstruction: { width: 8, height: 4, values },
+      anomalyMap: { width: 8, height: 4, values },
+      score: 0.7,
+      classifierProbability: 0.3,
+    });
+    const page = (await api.call('listStudies', {
+      runId: run.id,
+      sort: 'uncertainty',
+      order: 'desc',
+    })) as { studies: Array<{ id: number; score: number; classifierProbability: number }> };
+    expect(page.studies).toMatchObject([
+      { id: fixture.studyId, score: 0.7, classifierProbability: 0.3 },
+    ]);
+    const study = (await api.call('getStudy', { studyId: fixture.studyId, runId: run.id })) as {
+      classifierProbability: number;
+      results: Array<{ classifierProbability: number }>;
+    };
+    expect(study.classifierProbability).toBe(0.3);
+    expect(study.results).toMatchObject([{ classifierProbability: 0.3 }]);
+    const error = await failure(api.call('listStudies', { sort: 'uncertainty' }));
+    expect(error.code).toBe('conflict');
+    expect(error.message).toMatch(/needs a runId/);
+  });
+
   it('saves a label, answers with it and tells the doors the library changed', async () => {
     const changes: unknown[] = [];
     api.on('library.changed', (event) => changes.push(event));

@@ -10,7 +10,13 @@ import {
 } from '../../src-main/contract/index.ts';
 import { JobRunner, forkEngine } from '../../src-main/jobs/index.ts';
 import { Library } from '../../src-main/library/index.ts';
-import { initBackend } from '../../src-main/engine/index.ts';
+import {
+  disposeModels,
+  initBackend,
+  loadModels,
+  preprocessSlice,
+} from '../../src-main/engine/index.ts';
+import { pathologicalProbability } from '../../src-main/engine/pipeline.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
 import { jobEnd, nextEvent } from './helpers.ts';
 
@@ -92,6 +98,30 @@ describe('job kinds in the engine process', () => {
         expect(Number.isFinite(result.score)).toBe(true);
         const map = await library.getResultImage(result.id, 'anomalyMap');
         expect([map.width, map.height]).toEqual([32, 32]); // back in the image's own geometry
+        // The classifier's p(pathological | x_0, t = 0) of the preprocessed input slice.
+        const p = result.classifierProbability;
+        if (p === null) throw new Error('the result has no classifier probability');
+        expect(p).toBeGreaterThanOrEqual(0);
+        expect(p).toBeLessThanOrEqual(1);
+        const models = await loadModels(modelsDir);
+        try {
+          const stored = await library.getImagePixels(result.imageId);
+          const size = models.diffusion.config.imageSize;
+          const slice = preprocessSlice(stored.pixels, stored.width, stored.height, size);
+          const [expected] = pathologicalProbability(
+            models.classifier!,
+            [{ size, pixels: slice.pixels }],
+            0,
+          );
+          expect(p).toBeCloseTo(expected, 4);
+        } finally {
+          disposeModels(models);
+        }
+        // The same input, so the same probability in the unguided run; the study carries it.
+        expect(library.listResults(unguidedRunId)[0].classifierProbability).toBeCloseTo(p, 6);
+        const listed = library.listStudies({ runId, sort: 'uncertainty', offset: 0, limit: 1 });
+        expect(listed.studies[0]).toMatchObject({ id: 1 });
+        expect(listed.studies[0].classifierProbability).toBeCloseTo(p, 6);
       } finally {
         library.close();
       }

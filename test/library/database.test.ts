@@ -98,6 +98,54 @@ describe('library database', () => {
     );
   });
 
+  it('adds the classifier probability to a version-2 library, keeping its results and scores', () => {
+    const dir = tempDir();
+    const path = join(dir, 'library.sqlite');
+    const v2 = openDatabase(path, migrations.slice(0, 2));
+    expect(schemaVersion(v2)).toBe(2);
+    const at = '2025-01-01T00:00:00Z';
+    v2.exec(`
+      INSERT INTO studies (id, uid, created_at) VALUES (1, 'old-1', '${at}'), (2, 'old-2', '${at}');
+      INSERT INTO labels (study_id) VALUES (1), (2);
+      INSERT INTO images (id, study_id, width, height, bit_depth, hash, original_path, created_at)
+        VALUES (1, 1, 4, 4, 8, '${'a'.repeat(64)}', '/old/1.png', '${at}'),
+               (2, 2, 4, 4, 8, '${'b'.repeat(64)}', '/old/2.png', '${at}');
+      INSERT INTO runs (id, settings, status, started_at) VALUES (1, '{}', 'running', '${at}');
+      INSERT INTO results (run_id, image_id, reconstruction_hash, reconstruction_scale, map_hash,
+        map_scale, score, created_at)
+        VALUES (1, 1, '${'c'.repeat(64)}', '{"min":0,"max":1}', '${'d'.repeat(64)}',
+                '{"min":0,"max":1}', 0.7, '${at}');
+      INSERT INTO run_study_scores (run_id, study_id, score) VALUES (1, 1, 0.7);
+    `);
+    v2.close();
+
+    const library = Library.open(dir);
+    try {
+      expect(library.schemaVersion).toBe(migrations.at(-1)!.version);
+      expect(library.integrityCheck()).toBe('ok');
+      const columns = (table: string) =>
+        library.db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
+      expect(columns('results')).toContain('classifier_probability');
+      expect(columns('run_study_scores')).toContain('classifier_probability');
+      // Old results keep their score and have no probability.
+      expect(library.listResults(1)).toMatchObject([
+        { imageId: 1, score: 0.7, classifierProbability: null },
+      ]);
+      const page = library.listStudies({ runId: 1, sort: 'uncertainty', offset: 0, limit: 10 });
+      expect(page.total).toBe(2);
+      expect(page.studies.map((s) => [s.id, s.score, s.classifierProbability])).toEqual([
+        [1, 0.7, null],
+        [2, null, null],
+      ]);
+      // The new column refuses what is not a probability.
+      expect(() =>
+        library.db.prepare('UPDATE results SET classifier_probability = 1.5').run(),
+      ).toThrow(/CHECK/);
+    } finally {
+      library.close();
+    }
+  });
+
   it('opens any folder as a library, creating it', () => {
     const dir = join(tempDir(), 'nested', 'library');
     const library = Library.open(dir);

@@ -7,6 +7,15 @@ import { tempDir } from './fixtures/rasters.ts';
 let library: Library;
 let runId: number;
 const ids: number[] = [];
+/** Classifier p(pathological) of the scored studies by index; study 8 has a score but no p. */
+const probabilities: Record<number, number | null> = {
+  0: 0.95,
+  2: 0.45,
+  4: 0.1,
+  6: 0.62,
+  8: null,
+  10: 0.5,
+};
 
 beforeAll(async () => {
   library = Library.open(join(tempDir(), 'library'));
@@ -43,6 +52,7 @@ beforeAll(async () => {
       reconstruction: { width: 16, height: 16, values },
       anomalyMap: { width: 16, height: 16, values },
       score: i / 10,
+      classifierProbability: probabilities[i],
     });
   }
 });
@@ -124,6 +134,92 @@ describe('listing studies', () => {
     expect(scores({ order: 'asc', sort: 'date', scoreMin: 0.5 })).toEqual([1, 0.8, 0.6]);
   });
 
+  it('sorts by classifier uncertainty, |p - 0.5| ascending first, studies without p last, across pages', () => {
+    const order = (query: Partial<Parameters<Library['listStudies']>[0]>) =>
+      library
+        .listStudies({ ...page, runId, sort: 'uncertainty', ...query })
+        .studies.map((s) => ids.indexOf(s.id));
+    const withoutP = [1, 3, 5, 7, 8, 9, 11];
+    // |p - 0.5|: 10 -> 0, 2 -> 0.05, 6 -> 0.12, 0 -> 0.45, 4 -> 0.4
+    expect(order({ order: 'desc' })).toEqual([10, 2, 6, 4, 0, ...withoutP]);
+    expect(order({ order: 'asc' })).toEqual([0, 4, 6, 2, 10, ...withoutP]);
+    expect(order({ order: 'desc', offset: 4, limit: 3 })).toEqual([0, 1, 3]);
+    expect(order({ order: 'desc', offset: 6, limit: 100 })).toEqual(withoutP.slice(1));
+    expect(order({ order: 'desc', label: 'pathological' })).toEqual([6, 0, 3, 9]);
+    // With a score filter only scored studies match; the one without p still comes last.
+    const filtered = library.listStudies({
+      ...page,
+      runId,
+      sort: 'uncertainty',
+      order: 'desc',
+      scoreMin: 0.3,
+    });
+    expect(filtered.studies.map((s) => ids.indexOf(s.id))).toEqual([10, 6, 4, 8]);
+    expect(filtered.total).toBe(4);
+    expect(library.listStudies({ ...page, runId, sort: 'uncertainty', limit: 2 }).total).toBe(12);
+    const listed = library.listStudies({ ...page, runId, sort: 'uncertainty', order: 'desc' });
+    expect(listed.studies.map((s) => s.classifierProbability)).toEqual([
+      0.5,
+      0.45,
+      0.62,
+      0.1,
+      0.95,
+      ...Array(7).fill(null),
+    ]);
+    // Without a run there is no probability to show.
+    expect(library.listStudies(page).studies.every((s) => s.classifierProbability === null)).toBe(
+      true,
+    );
+  });
+
+  it("keeps a study's highest classifier probability over its images, replaced when a result is", async () => {
+    const other = Library.open(join(tempDir(), 'two-slices'));
+    try {
+      const hashes = await Promise.all(
+        [1, 2].map((seed) => addSliceStudy(other, { uid: `tmp${seed}` }, seed)),
+      );
+      const images = hashes.map(({ imageId }) => other.getImage(imageId));
+      const { studyId, imageIds } = other.addStudy({
+        study: { uid: 'two' },
+        images: images.map((image, i) => ({
+          hash: image.hash,
+          width: image.width,
+          height: image.height,
+          bitDepth: image.bitDepth,
+          valueSlope: 1,
+          valueIntercept: 0,
+          originalPath: `/two/${i}.png`,
+          sliceIndex: i,
+        })),
+      });
+      const run = other.createRun({ settings: {}, modelIds: [] });
+      const values = new Float32Array(256);
+      const save = (imageId: number, classifierProbability: number | null | undefined) =>
+        other.saveResult({
+          runId: run.id,
+          imageId,
+          reconstruction: { width: 16, height: 16, values },
+          anomalyMap: { width: 16, height: 16, values },
+          score: 0.5,
+          classifierProbability,
+        });
+      const first = await save(imageIds[0], 0.2);
+      expect(first.classifierProbability).toBeCloseTo(0.2);
+      await save(imageIds[1], 0.7);
+      const probability = () => other.getStudy(studyId, run.id).classifierProbability;
+      expect(probability()).toBeCloseTo(0.7);
+      await save(imageIds[1], 0.1);
+      expect(probability()).toBeCloseTo(0.2);
+      await save(imageIds[0], undefined);
+      expect(probability()).toBeCloseTo(0.1);
+      expect(other.listResults(run.id).map((r) => r.classifierProbability)).toEqual([null, 0.1]);
+      await expect(save(imageIds[0], 1.5)).rejects.toThrow(/from 0 to 1/);
+      await expect(save(imageIds[0], Number.NaN)).rejects.toThrow(/from 0 to 1/);
+    } finally {
+      other.close();
+    }
+  });
+
   it('pages a label filter with thousands of matches in the same order as a full sort', () => {
     const big = Library.open(join(tempDir(), 'big'));
     big.db.transaction(() => {
@@ -173,6 +269,9 @@ describe('listing studies', () => {
     expect(() => library.listStudies({ offset: -1, limit: 10 })).toThrow(/offset/);
     expect(() => library.listStudies({ offset: 0, limit: 5000 })).toThrow(/limit/);
     expect(() => library.listStudies({ ...page, sort: 'score' })).toThrow(/needs a runId/);
+    expect(() => library.listStudies({ ...page, sort: 'uncertainty' })).toThrow(
+      /sorting by uncertainty needs a runId/,
+    );
     expect(() =>
       library.listStudies({ ...page, sort: 'id; DROP TABLE studies' as 'date' }),
     ).toThrow(/cannot sort/);

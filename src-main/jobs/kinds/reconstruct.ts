@@ -1,6 +1,8 @@
 /**
  * Guided reconstruction of library studies: each slice is preprocessed, reconstructed, turned
- * into an anomaly map, mapped back to the image's geometry and saved as a result of one run.
+ * into an anomaly map, mapped back to the image's geometry and saved as a result of one run,
+ * with the classifier's p(pathological | x_0, t = 0) when the models have a classifier (for the
+ * Library's "classifier most uncertain" order).
  */
 import { CancelledError } from '../../engine/types.ts';
 import type { ReconstructionSettings } from '../../engine/types.ts';
@@ -15,9 +17,12 @@ import { registerModels } from './models.ts';
 const BATCH = 8;
 
 type Engine = typeof import('../../engine/index.ts');
+type Classify = (typeof import('../../engine/pipeline.ts'))['pathologicalProbability'];
 
 export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<JsonValue> {
   const engine: Engine = await import('../../engine/index.ts');
+  // engine/index.ts does not re-export it; pipeline.ts is the module it re-exports the rest from.
+  const { pathologicalProbability } = await import('../../engine/pipeline.ts');
   await engine.initBackend();
   const models = await engine.loadModels(run.context.modelsDir);
   const library = Library.open(run.context.libraryDir);
@@ -27,6 +32,7 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
     const modelIds = registerModels(library, run.context.modelsDir);
     const guided = await reconstructRun(
       engine,
+      pathologicalProbability,
       library,
       models,
       run,
@@ -37,6 +43,7 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
     const unguided = run.spec.withUnguided
       ? await reconstructRun(
           engine,
+          pathologicalProbability,
           library,
           models,
           run,
@@ -55,6 +62,7 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
 
 async function reconstructRun(
   engine: Engine,
+  classify: Classify,
   library: Library,
   models: Awaited<ReturnType<Engine['loadModels']>>,
   { spec, control, libraryChanged }: JobRun<ReconstructJobSpec>,
@@ -81,9 +89,10 @@ async function reconstructRun(
           return engine.preprocessSlice(stored.pixels, stored.width, stored.height, size);
         }),
       );
+      const slices = prepared.map((slice) => ({ size, pixels: slice.pixels }));
       const output = await engine.reconstruct(
         models,
-        prepared.map((slice) => ({ size, pixels: slice.pixels })),
+        slices,
         { settings },
         {
           signal: control.signal,
@@ -100,9 +109,12 @@ async function reconstructRun(
           },
         },
       );
+      // How sure the classifier is that each input slice is pathological (tidied inside).
+      const probabilities = models.classifier ? classify(models.classifier, slices, 0) : null;
       for (const [i, result] of output.results.entries()) {
         const { transform } = prepared[i];
         const image = batch[i];
+        const probability = probabilities?.[i];
         await library.saveResult({
           runId: record.id,
           imageId: image.id,
@@ -118,6 +130,9 @@ async function reconstructRun(
           },
           score: result.score,
           threshold: models.preset.threshold,
+          // A classifier that outputs NaN leaves the study unranked rather than failing the run.
+          classifierProbability:
+            probability !== undefined && Number.isFinite(probability) ? probability : null,
         });
       }
       libraryChanged('results', [...new Set(batch.map((image) => image.studyId))]);

@@ -1,0 +1,112 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import type {
+  ApiClient,
+  ListStudiesParams,
+  Run,
+  StudySummary,
+} from '../../../src-renderer/api/types.ts';
+import type { Connection } from '../../../src-renderer/api/client.ts';
+import { navigation } from '../../../src-renderer/state/navigation.svelte.ts';
+import LibraryHarness from './LibraryHarness.svelte';
+
+const run: Run = {
+  id: 5,
+  name: 'guided',
+  settings: { guidanceScale: 5 },
+  modelIds: [1, 2],
+  status: 'done',
+  error: null,
+  timings: null,
+  startedAt: '2026-01-01T00:00:00Z',
+  finishedAt: '2026-01-01T00:01:00Z',
+};
+
+const study: StudySummary = {
+  id: 7,
+  uid: 'u7',
+  patientAlias: 'P7',
+  studyDate: null,
+  modality: null,
+  source: 'IXI',
+  description: null,
+  split: 'test',
+  createdAt: '2026-01-01T00:00:00Z',
+  imageCount: 1,
+  firstImageId: 1,
+  verdict: null,
+  status: 'not-reviewed',
+  findings: [],
+  score: 0.8125,
+  classifierProbability: 0.4321,
+};
+
+/** An api that answers Library's calls and remembers every study query. */
+function fakeConnection() {
+  const queries: ListStudiesParams[] = [];
+  const api = {
+    listRuns: async () => [run],
+    listStudies: async (params: ListStudiesParams) => {
+      queries.push(params);
+      return { total: 1, studies: [study] };
+    },
+    on: () => () => undefined,
+  } as unknown as ApiClient;
+  const connection: Connection = { api, door: 'browser', authorise: (url) => url };
+  /** The last query for a page of the list (not a status count). */
+  const lastPage = () => queries.filter((q) => q.limit !== 1).at(-1);
+  return { connection, lastPage };
+}
+
+afterEach(() => {
+  navigation.nextCaseOrder = 'score';
+});
+
+describe('library view', () => {
+  it('shows the classifier probability beside the anomaly score', async () => {
+    const { connection } = fakeConnection();
+    render(LibraryHarness, { connection });
+    expect(await screen.findByText('0.43')).toBeTruthy();
+    expect(screen.getByText('0.813')).toBeTruthy();
+    expect(screen.getByRole('columnheader', { name: 'Classifier p' })).toBeTruthy();
+  });
+
+  it('offers both next-case orders: highest anomaly score and classifier most uncertain', async () => {
+    const { connection, lastPage } = fakeConnection();
+    render(LibraryHarness, { connection });
+    // The newest run is picked, so the next cases can be ordered by its results.
+    await waitFor(() => expect(lastPage()?.runId).toBe(run.id));
+    const choice = screen.getByRole('combobox', { name: 'Next case order' }) as HTMLSelectElement;
+    expect([...choice.options].map((o) => o.text)).toEqual([
+      'Next case: highest anomaly score',
+      'Next case: classifier most uncertain',
+    ]);
+    const next = screen.getByRole('button', { name: 'Next cases to label' });
+
+    await fireEvent.click(next);
+    await waitFor(() =>
+      expect(lastPage()).toMatchObject({
+        verdict: 'unlabelled',
+        runId: run.id,
+        sort: 'score',
+        order: 'desc',
+        offset: 0,
+      }),
+    );
+
+    await fireEvent.change(choice, { target: { value: 'uncertainty' } });
+    expect(navigation.nextCaseOrder).toBe('uncertainty'); // Review follows the same order
+    expect(next.title).toMatch(/nearest 0\.5/);
+    await fireEvent.click(next);
+    await waitFor(() =>
+      expect(lastPage()).toMatchObject({
+        verdict: 'unlabelled',
+        runId: run.id,
+        sort: 'uncertainty',
+        order: 'desc',
+      }),
+    );
+    const sort = screen.getByRole('combobox', { name: 'Sort by' }) as HTMLSelectElement;
+    expect(sort.value).toBe('uncertainty');
+  });
+});
