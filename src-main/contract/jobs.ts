@@ -34,11 +34,22 @@ export const ReconstructJobSpecSchema = z
   })
   .refine(...notBoth);
 
-/** Training reads a dataset manifest (brain-mid manifest.csv format) on this machine. */
+/**
+ * A dataset manifest (brain-mid manifest.csv format) on this machine. Left out, the job reads
+ * the library's own labels: the studies labelled normal or pathological, their splits and
+ * their finding boxes.
+ */
+const datasetChoice = { manifestPath: z.string().min(1).max(4096).optional() };
+
+/**
+ * Training of one network. From the library: the diffusion model learns the normal studies, the
+ * classifier normal against pathological ones; studies of the val and test splits are never
+ * trained on.
+ */
 export const TrainJobSpecSchema = z.object({
   kind: z.literal('train'),
   model: z.enum(['diffusion', 'classifier']),
-  manifestPath: z.string().min(1).max(4096),
+  ...datasetChoice,
   imageSize: z.union([z.literal(64), z.literal(128)]).default(64),
   steps: z.number().int().min(1).max(10_000_000),
   batchSize: z.number().int().min(1).max(1024).default(8),
@@ -47,11 +58,11 @@ export const TrainJobSpecSchema = z.object({
   resume: z.boolean().default(true),
 });
 
-/** Evaluates the models on a split of a dataset manifest against its labels (ALGORITHM.md). */
+/** Evaluates the models on a split of the library (or a dataset manifest) against its labels (ALGORITHM.md). */
 export const EvaluateJobSpecSchema = z
   .object({
     kind: z.literal('evaluate'),
-    manifestPath: z.string().min(1).max(4096),
+    ...datasetChoice,
     split: z.string().min(1).max(64).default('test'),
     /** Healthy images that calibrate the threshold (never the evaluated split). */
     calibrationSplit: z.string().min(1).max(64).default('val'),
@@ -137,6 +148,8 @@ export const TrainResultSchema = z.object({
   finalLoss: z.number(),
   wallSeconds: z.number().nonnegative(),
   backend: z.string(),
+  /** Trained on the library's labels rather than a dataset manifest. */
+  fromLibrary: z.boolean(),
 });
 
 export const EvaluateResultSchema = z.object({

@@ -209,7 +209,9 @@ export const VariantMetricsSchema = z.object({
 export const EvaluationSchema = z.object({
   id: JobIdSchema,
   createdAt: z.string(),
+  /** The manifest evaluated: the user's, or the one written from the library's labels. */
   manifestPath: z.string(),
+  fromLibrary: z.boolean().default(false),
   split: z.string(),
   cases: z.number().int().nonnegative(),
   healthy: z.number().int().nonnegative(),

@@ -26,3 +26,8 @@ export function evaluationFile(libraryDir: string, evaluationId: string): string
 export function trainedModelsDir(libraryDir: string): string {
   return join(libraryDir, 'trained-models');
 }
+
+/** Datasets written from the library's labels for training and evaluation jobs. */
+export function datasetsDir(libraryDir: string): string {
+  return join(libraryDir, 'datasets');
+}

@@ -28,4 +28,9 @@ export type { CsvMapping } from './import/manifest/genericCsv.ts';
 export { maskBoxes } from './import/manifest/maskBoxes.ts';
 export { exportRun, type RunExport } from './export/exportRun.ts';
 export { exportMasks } from './export/exportMasks.ts';
+export {
+  exportDataset,
+  type DatasetExport,
+  type DatasetExportOptions,
+} from './export/exportDataset.ts';
 export { exportAudit } from './export/exportAudit.ts';

@@ -2,16 +2,66 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Library } from '../library.ts';
 import type { Pixels } from '../pixels.ts';
+import type { Annotation } from '../types.ts';
 import { encodeGrayPng } from '../store.ts';
 import { niftiOfSlice } from './writeNifti.ts';
 
-function safeName(name: string): string {
+export function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
+/** An empty 8-bit mask on an image's grid. */
+export function emptyMask(image: { width: number; height: number }): Pixels {
+  return {
+    width: image.width,
+    height: image.height,
+    bitDepth: 8,
+    pixels: new Uint8Array(image.width * image.height),
+  };
+}
+
+/** Paints an annotation (a filled box, or a drawn mask) into `mask` as 255; false if it is empty. */
+export async function paintAnnotation(
+  library: Library,
+  annotation: Annotation,
+  mask: Pixels,
+): Promise<boolean> {
+  if (annotation.box) {
+    const { x, y, width, height } = annotation.box;
+    for (let row = y; row < y + height; row++)
+      mask.pixels.fill(255, row * mask.width + x, row * mask.width + x + width);
+    return true;
+  }
+  if (!annotation.maskHash) return false;
+  const drawn = await library.store.get(annotation.maskHash);
+  drawn.pixels.forEach((value, index) => {
+    if (value > 0) mask.pixels[index] = 255;
+  });
+  return true;
+}
+
 /**
- * One mask per finding of an image (boxes filled, mask annotations merged; 255 = finding),
- * written as an 8-bit PNG and a NIfTI. Returns the files written.
+ * One mask per finding of an image, on the image's grid: boxes filled, mask annotations merged
+ * (255 = finding). Annotations without a finding go under 'unspecified'.
+ */
+export async function findingMasksOf(
+  library: Library,
+  imageId: number,
+): Promise<Map<string, Pixels>> {
+  const image = library.getImage(imageId);
+  const byFinding = new Map<string, Pixels>();
+  for (const annotation of library.listAnnotations(imageId)) {
+    const finding = annotation.finding ?? 'unspecified';
+    const mask = byFinding.get(finding) ?? emptyMask(image);
+    byFinding.set(finding, mask);
+    await paintAnnotation(library, annotation, mask);
+  }
+  return byFinding;
+}
+
+/**
+ * One mask per finding of an image, written as an 8-bit PNG and a NIfTI. Returns the files
+ * written.
  */
 export async function exportMasks(
   library: Library,
@@ -19,32 +69,7 @@ export async function exportMasks(
   outDir: string,
 ): Promise<string[]> {
   const image = library.getImage(imageId);
-  const byFinding = new Map<string, Pixels>();
-  const maskOf = (finding: string): Pixels => {
-    const existing = byFinding.get(finding);
-    if (existing) return existing;
-    const mask: Pixels = {
-      width: image.width,
-      height: image.height,
-      bitDepth: 8,
-      pixels: new Uint8Array(image.width * image.height),
-    };
-    byFinding.set(finding, mask);
-    return mask;
-  };
-  for (const annotation of library.listAnnotations(imageId)) {
-    const mask = maskOf(annotation.finding ?? 'unspecified');
-    if (annotation.box) {
-      const { x, y, width, height } = annotation.box;
-      for (let row = y; row < y + height; row++)
-        mask.pixels.fill(255, row * image.width + x, row * image.width + x + width);
-    } else if (annotation.maskHash) {
-      const drawn = await library.store.get(annotation.maskHash);
-      drawn.pixels.forEach((value, index) => {
-        if (value > 0) mask.pixels[index] = 255;
-      });
-    }
-  }
+  const byFinding = await findingMasksOf(library, imageId);
   mkdirSync(outDir, { recursive: true });
   const files: string[] = [];
   for (const [finding, mask] of byFinding) {

@@ -151,6 +151,7 @@ export function writeEvaluation(libraryDir: string, id: string): void {
     id,
     createdAt: new Date(0).toISOString(),
     manifestPath: '/fixtures/manifest.csv',
+    fromLibrary: false,
     split: 'test',
     cases: cases.length,
     healthy: cases.length - sick,

@@ -27,6 +27,7 @@ const evaluation = (unguided: VariantMetrics | null): Evaluation => ({
   id: 'job-1',
   createdAt: '2026-11-25T10:00:00Z',
   manifestPath: '/m.csv',
+  fromLibrary: false,
   split: 'test',
   cases: 10,
   healthy: 6,

@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Component } from 'svelte';
 import type {
   ApiClient,
   ListStudiesParams,
@@ -8,7 +9,8 @@ import type {
 } from '../../../src-renderer/api/types.ts';
 import type { Connection } from '../../../src-renderer/api/client.ts';
 import { navigation } from '../../../src-renderer/state/navigation.svelte.ts';
-import LibraryHarness from './LibraryHarness.svelte';
+import Library from '../../../src-renderer/views/Library.svelte';
+import ViewHarness from './ViewHarness.svelte';
 
 const run: Run = {
   id: 5,
@@ -65,7 +67,7 @@ afterEach(() => {
 describe('library view', () => {
   it('shows the classifier probability beside the anomaly score', async () => {
     const { connection } = fakeConnection();
-    render(LibraryHarness, { connection });
+    render(ViewHarness, { connection, view: Library as Component });
     expect(await screen.findByText('0.43')).toBeTruthy();
     expect(screen.getByText('0.813')).toBeTruthy();
     expect(screen.getByRole('columnheader', { name: 'Classifier p' })).toBeTruthy();
@@ -73,7 +75,7 @@ describe('library view', () => {
 
   it('offers both next-case orders: highest anomaly score and classifier most uncertain', async () => {
     const { connection, lastPage } = fakeConnection();
-    render(LibraryHarness, { connection });
+    render(ViewHarness, { connection, view: Library as Component });
     // The newest run is picked, so the next cases can be ordered by its results.
     await waitFor(() => expect(lastPage()?.runId).toBe(run.id));
     const choice = screen.getByRole('combobox', { name: 'Next case order' }) as HTMLSelectElement;
