@@ -31,6 +31,8 @@ export const ReconstructJobSpecSchema = z
     ...reconstructionChoice,
     /** Also run the unguided ablation (s = 0) with the same L and k, as a second run. */
     withUnguided: z.boolean().default(false),
+    /** Keep each result's denoising chain (noising, denoising, guidance gradients) to play. */
+    keepChain: z.boolean().default(false),
   })
   .refine(...notBoth);
 

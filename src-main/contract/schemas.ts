@@ -150,6 +150,14 @@ export const RunSchema = z.object({
 /** Stored maps are quantised to 16-bit PNG; `value = min + stored / 65535 * (max - min)`. */
 export const QuantisationScaleSchema = z.object({ min: z.number(), max: z.number() });
 
+/** One frame of a result's denoising chain: an 8-bit display image at the model's size. */
+export const ChainFrameSchema = z.object({
+  /** noising (DDIM inversion or q_sample), guided denoising, or the guidance gradient. */
+  phase: z.enum(['noising', 'denoising', 'gradient']),
+  t: z.number().int().nonnegative(),
+  hash: ImageHashSchema,
+});
+
 export const ResultSchema = z.object({
   id: z.number().int().positive(),
   runId: RunIdSchema,
@@ -163,6 +171,8 @@ export const ResultSchema = z.object({
   threshold: z.number().nullable(),
   /** The classifier's p(pathological | x_0, t = 0) for the image; null when the run had none. */
   classifierProbability: z.number().min(0).max(1).nullable().default(null),
+  /** The denoising chain in playing order; empty unless the run kept it. */
+  chain: z.array(ChainFrameSchema).default([]),
   createdAt: z.string(),
 });
 

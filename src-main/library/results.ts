@@ -5,7 +5,7 @@ import { writeAudit } from './audit.ts';
 import { readImage } from './images.ts';
 import { readRun } from './runs.ts';
 import { dequantise, quantiseFloatImage } from './quantise.ts';
-import type { FloatImage, NewResult, QuantisationScale, Result } from './types.ts';
+import type { ChainFrame, FloatImage, NewResult, QuantisationScale, Result } from './types.ts';
 
 interface ResultRow {
   id: number;
@@ -20,9 +20,14 @@ interface ResultRow {
   threshold: number | null;
   classifier_probability: number | null;
   created_at: string;
+  /** JSON array of the chain's frames in order. */
+  chain: string;
 }
 
-const selectResult = `SELECT r.*, i.study_id FROM results r JOIN images i ON i.id = r.image_id`;
+const selectResult = `SELECT r.*, i.study_id,
+    (SELECT json_group_array(json_object('phase', c.phase, 't', c.t, 'hash', c.hash))
+     FROM (SELECT * FROM result_chain_frames WHERE result_id = r.id ORDER BY position) c) AS chain
+  FROM results r JOIN images i ON i.id = r.image_id`;
 
 function toResult(row: ResultRow): Result {
   return {
@@ -37,6 +42,7 @@ function toResult(row: ResultRow): Result {
     score: row.score,
     threshold: row.threshold,
     classifierProbability: row.classifier_probability,
+    chain: JSON.parse(row.chain) as ChainFrame[],
     createdAt: row.created_at,
   };
 }
@@ -87,6 +93,9 @@ export async function saveResult(
   const anomalyMap = quantiseFloatImage(input.anomalyMap);
   const reconstructionHash = await store.put(reconstruction.pixels);
   const mapHash = await store.put(anomalyMap.pixels);
+  const chain: ChainFrame[] = [];
+  for (const frame of input.chain ?? [])
+    chain.push({ phase: frame.phase, t: frame.t, hash: await store.put(frame.image) });
   return db
     .transaction(() => {
       const id = Number(
@@ -126,6 +135,14 @@ export async function saveResult(
          ON CONFLICT (run_id, study_id) DO UPDATE SET
            score = excluded.score, classifier_probability = excluded.classifier_probability`,
       ).run(input.runId, image.studyId);
+      // A result saved again replaces its chain with the new one (or none).
+      db.prepare(`DELETE FROM result_chain_frames WHERE result_id = ?`).run(id);
+      const insertFrame = db.prepare(
+        `INSERT INTO result_chain_frames (result_id, position, phase, t, hash) VALUES (?, ?, ?, ?, ?)`,
+      );
+      chain.forEach((frame, position) =>
+        insertFrame.run(id, position, frame.phase, frame.t, frame.hash),
+      );
       const result = readResult(db, id);
       writeAudit(db, {
         actor,

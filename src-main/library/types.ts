@@ -242,6 +242,17 @@ export interface NewResult {
   threshold?: number | null;
   /** The classifier's p(pathological | x_0, t = 0) for the image, when the run had one. */
   classifierProbability?: number | null;
+  /** Frames of the denoising chain, in playing order, when the run keeps it. */
+  chain?: { phase: ChainPhase; t: number; image: Pixels }[];
+}
+
+export type ChainPhase = 'noising' | 'denoising' | 'gradient';
+
+/** One stored frame of a result's denoising chain (an 8-bit display image at the model's size). */
+export interface ChainFrame {
+  phase: ChainPhase;
+  t: number;
+  hash: string;
 }
 
 export interface Result {
@@ -256,6 +267,8 @@ export interface Result {
   score: number;
   threshold: number | null;
   classifierProbability: number | null;
+  /** The denoising chain, empty unless the run kept it. */
+  chain: ChainFrame[];
   createdAt: string;
 }
 

@@ -77,7 +77,12 @@ describe('job kinds in the engine process', () => {
       const progress: number[] = [];
       withModels.on('job.progress', (event) => progress.push(event.done));
       const job = withModels.start(
-        JobSpecSchema.parse({ kind: 'reconstruct', studyIds: [1], withUnguided: true }),
+        JobSpecSchema.parse({
+          kind: 'reconstruct',
+          studyIds: [1],
+          withUnguided: true,
+          keepChain: true,
+        }),
       );
       const ended = await jobEnd(withModels, job.id);
       expect(ended.status, ended.error ?? '').toBe('finished');
@@ -98,6 +103,19 @@ describe('job kinds in the engine process', () => {
         expect(Number.isFinite(result.score)).toBe(true);
         const map = await library.getResultImage(result.id, 'anomalyMap');
         expect([map.width, map.height]).toEqual([32, 32]); // back in the image's own geometry
+        // The kept chain: noising frames with rising t, then guided denoising with its gradients.
+        const phases = new Set(result.chain.map((f) => f.phase));
+        expect(phases).toEqual(new Set(['noising', 'denoising', 'gradient']));
+        const noising = result.chain.filter((f) => f.phase === 'noising').map((f) => f.t);
+        expect(noising).toEqual([...noising].sort((a, b) => a - b));
+        expect(result.chain.at(-1)).toMatchObject({
+          phase: expect.stringMatching(/denoising|gradient/),
+        });
+        const shown = await library.store.get(result.chain[0].hash);
+        expect(shown).toMatchObject({ width: 32, height: 32, bitDepth: 8 });
+        const unguidedChain = library.listResults(unguidedRunId)[0].chain;
+        expect(unguidedChain.length).toBeGreaterThan(0);
+        expect(unguidedChain.some((f) => f.phase === 'gradient')).toBe(false);
         // The classifier's p(pathological | x_0, t = 0) of the preprocessed input slice.
         const p = result.classifierProbability;
         if (p === null) throw new Error('the result has no classifier probability');

@@ -12,6 +12,7 @@ import { Library } from '../../library/index.ts';
 import type { JobRun } from './types.ts';
 import type { JsonValue } from '../json.ts';
 import { registerModels } from './models.ts';
+import { CHAIN_FRAMES, chainFramesOf } from './chainFrames.ts';
 
 /** Slices reconstructed per engine call: results are saved, and progress told, per batch. */
 const BATCH = 8;
@@ -93,7 +94,7 @@ async function reconstructRun(
       const output = await engine.reconstruct(
         models,
         slices,
-        { settings },
+        { settings, captureFrames: spec.keepChain ? CHAIN_FRAMES : 0 },
         {
           signal: control.signal,
           onProgress: (progress) => {
@@ -133,6 +134,7 @@ async function reconstructRun(
           // A classifier that outputs NaN leaves the study unranked rather than failing the run.
           classifierProbability:
             probability !== undefined && Number.isFinite(probability) ? probability : null,
+          chain: chainFramesOf(output.chain, i, size),
         });
       }
       libraryChanged('results', [...new Set(batch.map((image) => image.studyId))]);
