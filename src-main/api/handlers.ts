@@ -62,10 +62,7 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
     getStudy: ({ studyId, runId }) => {
       const run = runId ?? defaultRunId();
       const study = library.getStudy(studyId, run);
-      const results =
-        run === undefined
-          ? []
-          : library.listResults(run).filter((result) => result.studyId === studyId);
+      const results = run === undefined ? [] : library.listResults(run, studyId);
       const detail: StudyDetail = { ...study, results };
       return detail;
     },
@@ -103,8 +100,7 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
     cancelJob: ({ jobId }) => runner.cancel(jobId),
     listJobs: ({ status }) => runner.list(status),
 
-    getResult: ({ runId, studyId }) =>
-      library.listResults(runId).filter((result) => result.studyId === studyId),
+    getResult: ({ runId, studyId }) => library.listResults(runId, studyId),
     listEvaluations: () => readEvaluations(library.dir),
     getEvaluation: ({ evaluationId }) => {
       const file = evaluationFile(library.dir, evaluationId);

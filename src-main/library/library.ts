@@ -224,8 +224,8 @@ export class Library {
     return saveResult(this.context, result, actor);
   }
 
-  listResults(runId: number): Result[] {
-    return listResults(this.context.db, runId);
+  listResults(runId: number, studyId?: number): Result[] {
+    return listResults(this.context.db, runId, studyId);
   }
 
   getResultImage(resultId: number, which: 'reconstruction' | 'anomalyMap'): Promise<FloatImage> {

@@ -53,11 +53,17 @@ export function readResult(db: SqliteDatabase, id: number): Result {
   return toResult(row);
 }
 
-export function listResults(db: SqliteDatabase, runId: number): Result[] {
+/** The results of a run in saving order; of one study only when `studyId` is given. */
+export function listResults(db: SqliteDatabase, runId: number, studyId?: number): Result[] {
   readRun(db, runId);
-  const rows = db
-    .prepare(`${selectResult} WHERE r.run_id = ? ORDER BY r.id`)
-    .all(runId) as ResultRow[];
+  const rows = (
+    studyId === undefined
+      ? db.prepare(`${selectResult} WHERE r.run_id = ? ORDER BY r.id`).all(runId)
+      : // Through the study's images (index images_study), not a scan of the whole run.
+        db
+          .prepare(`${selectResult} WHERE r.run_id = ? AND i.study_id = ? ORDER BY r.id`)
+          .all(runId, studyId)
+  ) as ResultRow[];
   return rows.map(toResult);
 }
 

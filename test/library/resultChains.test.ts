@@ -96,3 +96,24 @@ describe('display frames of the engine chain', () => {
     expect(frames[2].image).toMatchObject({ width: 2, height: 2, bitDepth: 8 });
   });
 });
+
+describe('results of one study', () => {
+  it("lists only that study's results of the run, through its images", async () => {
+    const { imageId, runId } = await runWithResult();
+    const other = await addSliceStudy(library, { uid: 's2' });
+    for (const [image, score] of [
+      [imageId, 0.1],
+      [other.imageId, 0.9],
+    ] as const)
+      await library.saveResult({
+        runId,
+        imageId: image,
+        reconstruction: flat(0),
+        anomalyMap: flat(0),
+        score,
+      });
+    expect(library.listResults(runId)).toHaveLength(2);
+    expect(library.listResults(runId, other.studyId).map((r) => r.score)).toEqual([0.9]);
+    expect(library.listResults(runId, other.studyId + 100)).toEqual([]);
+  });
+});
