@@ -7,11 +7,11 @@
  * each view is kept in test-results/renderer/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
 import { build } from 'vite';
 import {
   cases,
@@ -21,42 +21,17 @@ import {
   writeSlices,
 } from '../renderer/e2e/fixtures.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
+import { startServeProcess, type ServeProcess } from '../server/serveProcess.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const shots = join(root, 'test-results', 'renderer');
 let dir: string;
-let child: ChildProcess;
+let serve: ServeProcess;
 let url: string;
 let browser: Browser;
 let page: Page;
 let runId: number;
 let extraDir: string;
-
-/** `anomap serve --port 0` through its commander command, as the CLI runs it. */
-function startServe(libraryDir: string, rendererDir: string, modelsDir: string): Promise<string> {
-  const program = `
-    import { Command } from 'commander';
-    import { registerServeCommand } from './src-main/cli/commands/serve.ts';
-    const program = new Command('anomap');
-    registerServeCommand(program);
-    await program.parseAsync(['node', 'anomap', 'serve', '--port', '0', '--library', ${JSON.stringify(libraryDir)}, '--renderer', ${JSON.stringify(rendererDir)}, '--models', ${JSON.stringify(modelsDir)}]);
-  `;
-  child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((found, fail) => {
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const printed = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-      if (printed) found(printed[1]);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.once('exit', (code) => fail(new Error(`serve exited (${code}): ${err}`)));
-  });
-}
 
 /** Calls the api the way any door does, to check what the page did. */
 async function call<T>(method: string, params: object): Promise<T> {
@@ -108,19 +83,9 @@ beforeAll(async () => {
   extraDir = await writeSlices(dir, 'extra', extraCases, 100);
   const modelsDir = join(dir, 'models');
   await writeTinyModels(modelsDir);
-  url = await startServe(libraryDir, rendererDir, modelsDir);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  serve = await startServeProcess(libraryDir, rendererDir, modelsDir);
+  url = serve.url;
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -131,11 +96,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((done) => child.once('exit', done));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await serve?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -6,11 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
 import { startServeProcess } from '../server/serveProcess.ts';
 import type { ServeProcess } from '../server/serveProcess.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 let dir: string;
 let serve: ServeProcess;
 let url: string;
@@ -43,7 +42,7 @@ describe('anomap serve', () => {
   });
 
   it('lets headless Chromium load the page and run a job over its WebSocket with progress', async () => {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const response = await page.goto(url);

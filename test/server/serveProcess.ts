@@ -15,13 +15,18 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export function startServeProcess(libraryDir: string, rendererDir: string): Promise<ServeProcess> {
+export function startServeProcess(
+  libraryDir: string,
+  rendererDir: string,
+  modelsDir?: string,
+): Promise<ServeProcess> {
+  const models = modelsDir ? `, '--models', ${JSON.stringify(modelsDir)}` : '';
   const program = `
     import { Command } from 'commander';
     import { registerServeCommand } from './src-main/cli/commands/serve.ts';
     const program = new Command('anomap');
     registerServeCommand(program);
-    await program.parseAsync(['node', 'anomap', 'serve', '--port', '0', '--library', ${JSON.stringify(libraryDir)}, '--renderer', ${JSON.stringify(rendererDir)}]);
+    await program.parseAsync(['node', 'anomap', 'serve', '--port', '0', '--library', ${JSON.stringify(libraryDir)}, '--renderer', ${JSON.stringify(rendererDir)}${models}]);
   `;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
     cwd: repositoryRoot,

@@ -1,0 +1,138 @@
+/**
+ * The whole loop of a researcher on the real data, in browser mode, driven through the page
+ * only (`npm run walkthrough`; needs ../shared/data/brain-mid and Debian's chromium; minutes):
+ * import brain-mid from the Library view, reconstruct the test studies with the shipped models
+ * keeping the denoising chains, review a case (maps side by side, the chain player), and evaluate the
+ * test split against the library's labels from the Evaluate view. Screenshots go to
+ * out/walkthrough/; the evaluation is printed, to compare with the model card (models/README.md).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { launchChromium } from './chromium.ts';
+import { build } from 'vite';
+import { startServeProcess } from '../server/serveProcess.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const manifest = resolve(process.argv[2] ?? join(root, '../shared/data/brain-mid/manifest.csv'));
+const shots = join(root, 'out', 'walkthrough');
+const minutes = (n: number) => n * 60_000;
+
+function check(condition: boolean, what: string): void {
+  if (!condition) throw new Error(`walkthrough: ${what}`);
+  console.log(`ok  ${what}`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'anomap-walkthrough-'));
+mkdirSync(shots, { recursive: true });
+await build({
+  configFile: join(root, 'vite.config.ts'),
+  logLevel: 'warn',
+  build: { outDir: join(dir, 'renderer'), emptyOutDir: true },
+});
+const serve = await startServeProcess(
+  join(dir, 'library'),
+  join(dir, 'renderer'),
+  join(root, 'models'),
+);
+const browser = await launchChromium();
+const started = Date.now();
+try {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const shot = (name: string) =>
+    page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  const openView = (name: string) => page.click(`nav button[data-view="${name}"]`);
+  await page.goto(serve.url);
+  await page.waitForSelector('nav button[data-view="library"]');
+
+  // 1. Import the dataset manifest from the Library view.
+  await page.fill('textarea[aria-label="Paths to import"]', manifest);
+  await page.click('button:text-is("Import")');
+  await page.waitForSelector('p.summary, .import > p.error', { timeout: minutes(10) });
+  const summary = (await page.locator('p.summary').textContent()) ?? '';
+  check(/Imported \d+/.test(summary), `import: ${summary.trim()}`);
+  await shot('1-library-imported');
+
+  // 2. The test split, all selected, reconstructed with the shipped models and their chains.
+  await page.fill('input[aria-label="Split"]', 'test');
+  await page.waitForSelector('button:has-text("Select all 47 matching")', { timeout: minutes(1) });
+  await page.click('button:has-text("Select all 47 matching")');
+  await openView('run');
+  await page.click('label:has-text("the models\' own")');
+  await page.check('label:has-text("Keep the denoising chain") input');
+  await page.click('button:has-text("Reconstruct 47 studies")');
+  await page.waitForSelector('button:has-text("Open results in Review"), .run > p.error', {
+    timeout: minutes(30),
+  });
+  check((await page.locator('.run > p.error').count()) === 0, 'reconstruction of 47 test studies');
+  await shot('2-run-finished');
+
+  // 3. Review: input, reconstruction and map side by side, and the chain player.
+  await page.click('text=Open results in Review');
+  await page.waitForSelector('canvas[aria-label="Anomaly map"]');
+  await page.waitForSelector('section[aria-label="Denoising chain"] img', { timeout: minutes(1) });
+  check(
+    (await page.locator('section[aria-label="Denoising chain"]').textContent())?.includes('t =') ??
+      false,
+    'the chain player shows the kept chain',
+  );
+  await shot('3-review');
+  await page.click('section[aria-label="Denoising chain"] button:has-text("Play")');
+  await page.waitForTimeout(1500);
+  await shot('3-review-chain-playing');
+
+  // 4. Evaluate the test split against the library's labels (the default data).
+  await openView('evaluate');
+  await page.click('.evaluate button.primary:text-is("Evaluate")');
+  await page.waitForFunction(
+    () => document.querySelector('.evaluate')?.textContent?.includes('library labels'),
+    undefined,
+    { timeout: minutes(40), polling: 2000 },
+  );
+  await page.waitForSelector('text=Guided vs unguided');
+  await shot('4-evaluate');
+  const report = (await page.locator('.evaluate').textContent()) ?? '';
+  check(report.includes('library labels'), 'an evaluation of the library labels is shown');
+  check(errors.length === 0, `no page errors${errors.length ? `: ${errors.join('; ')}` : ''}`);
+
+  const token = new URL(serve.url).searchParams.get('token') ?? '';
+  const response = await fetch(new URL('/api/call/listEvaluations', serve.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-anomap-token': token },
+    body: '{}',
+  });
+  const [evaluation] = (await response.json()) as {
+    fromLibrary: boolean;
+    cases: number;
+    guided: Record<string, number>;
+    unguided: Record<string, number> | null;
+  }[];
+  check(
+    evaluation?.fromLibrary === true && evaluation.cases === 47,
+    'the evaluation covers 47 test studies',
+  );
+  const pick = (v: Record<string, number> | null) =>
+    v && {
+      imageAuroc: v.imageAuroc,
+      imageAuprc: v.imageAuprc,
+      pixelAuprc: v.pixelAuprc,
+      bestDice: v.bestDice,
+      courseF1: v.courseF1,
+    };
+  console.log(
+    JSON.stringify(
+      { guided: pick(evaluation.guided), unguided: pick(evaluation.unguided) },
+      null,
+      2,
+    ),
+  );
+  console.log(
+    `walkthrough finished in ${((Date.now() - started) / 60_000).toFixed(1)} min; screenshots in ${shots}`,
+  );
+} finally {
+  await browser.close();
+  await serve.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
