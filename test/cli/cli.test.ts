@@ -309,6 +309,55 @@ describe('anomap train', () => {
     expect(existsSync(join(`${out}.work`, 'checkpoint', 'state.json'))).toBe(true);
   });
 
+  it("trains from a library's labelled studies, written as a manifest without val or test", async () => {
+    const library = join(root, 'library');
+    const imported = await anomap('import', '--library', library, dataset.manifestPath);
+    expect(imported.code, imported.stderr).toBe(0);
+    const out = join(root, 'trained-from-library');
+    const run = await anomap(
+      'train',
+      'diffusion',
+      '--library',
+      library,
+      '--out',
+      out,
+      '--steps',
+      '1',
+      '--batch',
+      '2',
+      '--size',
+      '32',
+      '--channels',
+      '8,16',
+      '--attention',
+      '0,1',
+    );
+    expect(run.stderr).not.toMatch(/anomap: /);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/trained diffusion: 1 steps/);
+    const written = await readFile(join(library, 'datasets', 'cli-train', 'manifest.csv'), 'utf8');
+    const splits = new Set(
+      written
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(',')[2]),
+    );
+    expect(splits).toEqual(new Set(['train', 'classifier_train']));
+    const both = await anomap(
+      'train',
+      'diffusion',
+      '--library',
+      library,
+      '--manifest',
+      dataset.manifestPath,
+      '--out',
+      join(root, 't4'),
+    );
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/--manifest CSV or as --library DIR \(one of them\)/);
+  });
+
   it('exits with 1 for an unknown model kind or a bad option value', async () => {
     const bad = await anomap(
       'train',

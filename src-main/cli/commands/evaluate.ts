@@ -12,13 +12,15 @@ import {
 import { grayscaleRgb, heatmapRgb, outlineMask, writeGrid } from '../images.ts';
 import { integer, number } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
+import { datasetOptions, manifestOf } from '../dataset.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 
 export function registerEvaluateCommand(program: Command): void {
-  program
-    .command('evaluate')
-    .description('metrics of the preset and of its unguided ablation on a labelled split')
-    .requiredOption('--manifest <csv>', 'dataset manifest (brain-mid manifest.csv format)')
+  datasetOptions(
+    program
+      .command('evaluate')
+      .description('metrics of the preset and of its unguided ablation on a labelled split'),
+  )
     .requiredOption('--out <dir>', 'folder for metrics.json and the example grid')
     .option('--split <name>', 'split to evaluate', 'test')
     .option('--calibration-split <name>', 'healthy split that calibrates the threshold', 'val')
@@ -35,6 +37,7 @@ export function registerEvaluateCommand(program: Command): void {
     .action(async (o) => {
       const backend = await initBackend();
       process.stderr.write(`backend: ${backend.name} (${backend.reason})\n`);
+      const manifestPath = await manifestOf(o, 'evaluate');
       const models = await loadModels(o.models);
       const overrides: Partial<ReconstructionSettings> = {
         ...(o.noiseLevel !== undefined && { noiseLevel: o.noiseLevel }),
@@ -46,7 +49,7 @@ export function registerEvaluateCommand(program: Command): void {
       const report = await evaluate(
         models,
         {
-          manifestPath: o.manifest,
+          manifestPath,
           split: o.split,
           calibrationSplit: o.calibrationSplit,
           unguided: o.unguided,

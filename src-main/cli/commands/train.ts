@@ -3,13 +3,15 @@ import type { Progress } from '../../engine/types.ts';
 import { trainClassifier, trainDiffusion } from '../../engine/train/index.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 import { integer, number, parseChannels, parseFlags } from '../options.ts';
+import { datasetOptions, manifestOf } from '../dataset.ts';
 
 export function registerTrainCommand(program: Command): void {
-  program
-    .command('train')
-    .description('train the diffusion model (healthy images) or the noise-aware classifier')
-    .argument('<which>', 'diffusion | classifier')
-    .requiredOption('--manifest <csv>', 'dataset manifest (brain-mid manifest.csv format)')
+  datasetOptions(
+    program
+      .command('train')
+      .description('train the diffusion model (healthy images) or the noise-aware classifier')
+      .argument('<which>', 'diffusion | classifier'),
+  )
     .requiredOption('--out <dir>', 'folder for the finished model (manifest.json + weights.bin)')
     .option(
       '--work <dir>',
@@ -56,7 +58,7 @@ export function registerTrainCommand(program: Command): void {
       const controller = cancelOnInterrupt();
       const bar = progressBar();
       const common = {
-        manifestPath: o.manifest,
+        manifestPath: await manifestOf(o, 'train'),
         outDir: o.out,
         workDir: o.work ?? `${o.out}.work`,
         steps: o.steps,
