@@ -19,6 +19,7 @@ import {
 } from './annotations.ts';
 import {
   createRun,
+  discardRun,
   failRun,
   finishRun,
   listModels,
@@ -210,6 +211,10 @@ export class Library {
 
   failRun(runId: number, error: string, actor?: string): Run {
     return failRun(this.context, runId, error, actor);
+  }
+
+  discardRun(runId: number, reason: string, actor?: string): void {
+    discardRun(this.context, runId, reason, actor);
   }
 
   getRun(runId: number): Run {

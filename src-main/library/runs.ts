@@ -199,3 +199,32 @@ export function failRun(
 ): Run {
   return endRun(context, id, 'failed', { error }, actor);
 }
+
+/**
+ * Removes a run that was cancelled before it finished, with its results and chains (cascade),
+ * in one transaction: a cancelled job leaves no half-written run. Only a running run can be
+ * discarded; the audit log keeps what it was.
+ */
+export function discardRun(
+  context: LibraryContext,
+  id: number,
+  reason: string,
+  actor = context.actor,
+): void {
+  const { db } = context;
+  db.transaction(() => {
+    const before = readRun(db, id);
+    if (before.status !== 'running')
+      throw new Error(`run ${id} has already ended (${before.status}); it is kept`);
+    const results = db.prepare('SELECT COUNT(*) FROM results WHERE run_id = ?').pluck().get(id);
+    db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+    writeAudit(db, {
+      actor,
+      action: 'discard-run',
+      entity: 'run',
+      entityId: id,
+      before: { ...before, results },
+      after: { reason },
+    });
+  }).immediate();
+}

@@ -142,7 +142,10 @@ async function reconstructRun(
     library.finishRun(record.id, { seconds: (Date.now() - started) / 1000, slices: images.length });
     return record.id;
   } catch (error) {
-    library.failRun(record.id, error instanceof Error ? error.message : String(error));
+    // Cancelled: the run goes, results and all; failed: it stays, marked, with its error.
+    if (error instanceof CancelledError || control.signal.aborted)
+      library.discardRun(record.id, 'cancelled');
+    else library.failRun(record.id, error instanceof Error ? error.message : String(error));
     throw error;
   }
 }

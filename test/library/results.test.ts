@@ -117,3 +117,33 @@ describe('results of one study', () => {
     expect(library.listResults(runId, other.studyId + 100)).toEqual([]);
   });
 });
+
+describe('a cancelled run', () => {
+  it('is removed with its results and chains in one step, and the audit log keeps what it was', async () => {
+    const { imageId, runId } = await runWithResult();
+    await library.saveResult({
+      runId,
+      imageId,
+      reconstruction: flat(0),
+      anomalyMap: flat(0),
+      score: 0.5,
+      chain: [{ phase: 'denoising', t: 0, image: frame(9) }],
+    });
+    library.discardRun(runId, 'cancelled');
+    expect(library.listRuns()).toEqual([]);
+    expect(() => library.listResults(runId)).toThrow(/does not exist/);
+    expect(library.integrityCheck()).toBe('ok');
+    const [entry] = library
+      .auditLog({ entity: 'run', entityId: runId })
+      .filter((e) => e.action === 'discard-run');
+    expect(entry.before).toMatchObject({ id: runId, results: 1 });
+    expect(entry.after).toEqual({ reason: 'cancelled' });
+  });
+
+  it('cannot discard a run that has finished', async () => {
+    const { runId } = await runWithResult();
+    library.finishRun(runId);
+    expect(() => library.discardRun(runId, 'cancelled')).toThrow(/already ended \(done\)/);
+    expect(library.getRun(runId).status).toBe('done');
+  });
+});

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JobSpecSchema } from '../../src-main/contract/index.ts';
+import { JobRunner, forkEngine } from '../../src-main/jobs/index.ts';
+import { Library, importPaths } from '../../src-main/library/index.ts';
+import { writeSyntheticBrainDataset } from '../fixtures/syntheticBrainDataset.ts';
+import { writeTinyModels } from '../fixtures/tinyModels.ts';
+import { jobEnd } from './helpers.ts';
+
+let root: string;
+let runner: JobRunner;
+let studyIds: number[];
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'anomap-cancel-'));
+  const dataset = await writeSyntheticBrainDataset(join(root, 'data'));
+  await writeTinyModels(join(root, 'models'));
+  const library = Library.open(join(root, 'library'));
+  try {
+    await importPaths(library, [dataset.manifestPath]);
+    studyIds = library.listStudies({ offset: 0, limit: 100 }).studies.map((s) => s.id);
+  } finally {
+    library.close();
+  }
+  runner = new JobRunner({
+    spawnEngine: forkEngine(),
+    context: {
+      libraryDir: join(root, 'library'),
+      modelsDir: join(root, 'models'),
+      checkpointsDir: join(root, 'checkpoints'),
+    },
+  });
+});
+afterAll(async () => {
+  await runner.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('a cancelled reconstruction', () => {
+  it('leaves no run and no result behind', async () => {
+    expect(studyIds.length).toBeGreaterThan(16); // more than two batches: the cancel lands mid-run
+    const job = runner.start(JobSpecSchema.parse({ kind: 'reconstruct', studyIds }));
+    const off = runner.on('job.progress', (event) => {
+      if (event.jobId === job.id && event.done > 0) {
+        off();
+        runner.cancel(job.id);
+      }
+    });
+    const ended = await jobEnd(runner, job.id);
+    expect(ended.status, ended.error ?? '').toBe('cancelled');
+    const library = Library.open(join(root, 'library'));
+    try {
+      expect(library.listRuns()).toEqual([]);
+      expect(library.integrityCheck()).toBe('ok');
+      const discarded = library
+        .auditLog({ entity: 'run' })
+        .filter((e) => e.action === 'discard-run');
+      expect(discarded).toHaveLength(1);
+    } finally {
+      library.close();
+    }
+  });
+});
