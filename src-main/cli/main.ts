@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerEvaluateCommand } from './commands/evaluate.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerPruneCommand } from './commands/prune.ts';
 import { registerReconstructCommand } from './commands/reconstruct.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerSweepCommand } from './commands/sweep.ts';
@@ -18,6 +19,7 @@ registerReconstructCommand(program);
 registerEvaluateCommand(program);
 registerSweepCommand(program);
 registerExportCommand(program);
+registerPruneCommand(program);
 registerServeCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {

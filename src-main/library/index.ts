@@ -4,6 +4,7 @@ export { defaultLibraryDir } from './paths.ts';
 export { openDatabase, schemaVersion, type SqliteDatabase } from './database.ts';
 export { migrations, type Migration } from './migrations/index.ts';
 export { ImageStore, encodeGrayPng, decodeGrayPng } from './store.ts';
+export type { PruneReport } from './prune.ts';
 export { hashPixels, type Pixels, type ValueScale } from './pixels.ts';
 export { fastMriPlusFindings, normaliseFindingName } from './vocabulary.ts';
 export type { Finding, FindingSource } from './findings.ts';

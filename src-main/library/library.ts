@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { openDatabase, schemaVersion, type SqliteDatabase } from './database.ts';
 import { ImageStore } from './store.ts';
+import { pruneStore, type PruneReport } from './prune.ts';
 import type { LibraryContext } from './context.ts';
 import { readAudit } from './audit.ts';
 import { findingId, listFindings, type Finding } from './findings.ts';
@@ -211,6 +212,11 @@ export class Library {
 
   failRun(runId: number, error: string, actor?: string): Run {
     return failRun(this.context, runId, error, actor);
+  }
+
+  /** Removes store files no row refers to (older than `minAgeMs`, one hour by default). */
+  pruneStore(options: { minAgeMs?: number; now?: number } = {}): PruneReport {
+    return pruneStore(this.context, options);
   }
 
   discardRun(runId: number, reason: string, actor?: string): void {

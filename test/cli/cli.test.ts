@@ -125,7 +125,15 @@ describe('anomap --help', () => {
   it('lists every command from the real entry point', async () => {
     const run = await anomap('--help');
     expect(run.code).toBe(0);
-    for (const command of ['import', 'train', 'reconstruct', 'evaluate', 'export', 'serve'])
+    for (const command of [
+      'import',
+      'train',
+      'reconstruct',
+      'evaluate',
+      'export',
+      'prune',
+      'serve',
+    ])
       expect(run.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 });
