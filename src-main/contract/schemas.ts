@@ -200,9 +200,13 @@ export const VariantMetricsSchema = z.object({
   settings: ReconstructionSettingsSchema,
   imageAuroc: z.number(),
   imageAuprc: z.number(),
+  /** Over every pixel of the pathological images (ALGORITHM.md). */
   pixelAuprc: z.number(),
   bestDice: z.number(),
   bestDiceThreshold: z.number(),
+  /** Inside the brain only; absent in evaluations made before they were measured. */
+  pixelAuprcBrain: z.number().optional(),
+  bestDiceBrain: z.number().optional(),
   threshold: z.number(),
   thresholdMethod: z.string(),
   /** The course protocol: per-finding detection at the calibrated threshold. */

@@ -44,9 +44,13 @@ export interface VariantMetrics {
   settings: ReconstructionSettings;
   imageAuroc: number;
   imageAuprc: number;
+  /** Over every pixel of the pathological images (ALGORITHM.md): the boxes' share is chance. */
   pixelAuprc: number;
   bestDice: number;
   bestDiceThreshold: number;
+  /** The same inside the brain only (healthy mask + boxes, or the brain mask): a harder chance level. */
+  pixelAuprcBrain: number;
+  bestDiceBrain: number;
   threshold: number;
   thresholdMethod: string;
   courseF1: number;
@@ -195,7 +199,8 @@ function metricsOf(
   const maps = pathological.map(({ r }) => r.anomalyMap);
   const truths = pathological.map(({ c }) => c.findingMask!);
   const regions = pathological.map(({ c, r }) => evaluationRegion(c, r));
-  const dice = bestDice(maps, truths, regions);
+  const everywhere = maps.map((m) => new Uint8Array(m.length).fill(1));
+  const dice = bestDice(maps, truths, everywhere);
   const protocol = courseProtocol(
     pathological.flatMap(({ c, r }) =>
       c.perFinding.map((f) => ({
@@ -219,9 +224,11 @@ function metricsOf(
     settings,
     imageAuroc: auroc(scores, labels),
     imageAuprc: auprc(scores, labels),
-    pixelAuprc: pixelAuprc(maps, truths, regions),
+    pixelAuprc: pixelAuprc(maps, truths, everywhere),
     bestDice: dice.dice,
     bestDiceThreshold: dice.threshold,
+    pixelAuprcBrain: pixelAuprc(maps, truths, regions),
+    bestDiceBrain: bestDice(maps, truths, regions).dice,
     threshold,
     thresholdMethod: `value marking ${models.preset.thresholdFpr * 100}% of healthy brain pixels of the calibration split`,
     courseF1: protocol.overall.f1,

@@ -234,6 +234,7 @@ describe('review workstation in browser mode', () => {
     await page.click('text=Select all');
     await openView('run');
     await page.click('label:has-text("the models\' own")');
+    await page.check('label:has-text("Keep the denoising chain") input');
     await page.click(`button:has-text("Reconstruct ${extraCases.length} studies")`);
     await page.waitForSelector('button:has-text("Open results in Review"), .run > p.error', {
       timeout: 150_000,
@@ -242,6 +243,10 @@ describe('review workstation in browser mode', () => {
     await shot('run-finished');
     await page.click('text=Open results in Review');
     await page.waitForSelector('canvas[aria-label="Anomaly map"]');
+    // The kept chain plays in Review, frame by frame with its phase and t.
+    await page.waitForSelector('section[aria-label="Denoising chain"] img');
+    const chain = await page.locator('section[aria-label="Denoising chain"]').textContent();
+    expect(chain).toMatch(/1 \/ \d+\s*(noising|guided denoising), t = \d+/);
     await shot('review-tiny-model');
   }, 180_000);
 });

@@ -30,7 +30,15 @@ afterAll(async () => {
 });
 
 function expectEveryMetric(v: VariantMetrics) {
-  for (const key of ['imageAuroc', 'imageAuprc', 'pixelAuprc', 'bestDice', 'courseF1'] as const) {
+  for (const key of [
+    'imageAuroc',
+    'imageAuprc',
+    'pixelAuprc',
+    'bestDice',
+    'pixelAuprcBrain',
+    'bestDiceBrain',
+    'courseF1',
+  ] as const) {
     expect(v[key], key).toBeGreaterThanOrEqual(0);
     expect(v[key], key).toBeLessThanOrEqual(1);
   }
