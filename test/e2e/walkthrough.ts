@@ -2,7 +2,8 @@
  * The whole loop of a researcher on the real data, in browser mode, driven through the page
  * only (`npm run walkthrough`; needs ../shared/data/brain-mid and Debian's chromium; minutes):
  * import brain-mid from the Library view, reconstruct the test studies with the shipped models
- * keeping the denoising chains, review a case (maps side by side, the chain player), and evaluate the
+ * keeping the denoising chains, review and label a case (maps side by side, the chain player, a
+ * one-key verdict), and evaluate the
  * test split against the library's labels from the Evaluate view. Screenshots go to
  * out/walkthrough/; the evaluation is printed, to compare with the model card (models/README.md).
  */
@@ -79,6 +80,31 @@ try {
     'the chain player shows the kept chain',
   );
   await shot('3-review');
+  // One-key verdicts: the opposite of the study's label, then (back on it) its label again, so
+  // the evaluation below reads the labels as imported. Each key saves and moves to the next case.
+  const token = new URL(serve.url).searchParams.get('token') ?? '';
+  const call = async <T>(method: string, params: object): Promise<T> => {
+    const response = await fetch(new URL(`/api/call/${method}`, serve.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-anomap-token': token },
+      body: JSON.stringify(params),
+    });
+    return (await response.json()) as T;
+  };
+  const verdictOf = async (studyId: number) =>
+    (await call<{ label: { verdict: string | null } }>('getStudy', { studyId })).label.verdict;
+  const studyId = Number(await page.locator('.review').getAttribute('data-study-id'));
+  const imported = await verdictOf(studyId);
+  const keyOf = (verdict: string | null) => (verdict === 'normal' ? 'n' : 'p');
+  const opposite = imported === 'normal' ? 'pathological' : 'normal';
+  await page.keyboard.press(keyOf(opposite));
+  await page.waitForSelector(`.review[data-loading="false"]:not([data-study-id="${studyId}"])`);
+  check((await verdictOf(studyId)) === opposite, `one key labelled study ${studyId} ${opposite}`);
+  await page.click('button:has-text("Previous")');
+  await page.waitForSelector(`.review[data-loading="false"][data-study-id="${studyId}"]`);
+  await page.keyboard.press(keyOf(imported));
+  await page.waitForSelector(`.review[data-loading="false"]:not([data-study-id="${studyId}"])`);
+  check((await verdictOf(studyId)) === imported, `and back to ${imported}, moving on each time`);
   await page.click('section[aria-label="Denoising chain"] button:has-text("Play")');
   await page.waitForTimeout(1500);
   await shot('3-review-chain-playing');
@@ -97,18 +123,14 @@ try {
   check(report.includes('library labels'), 'an evaluation of the library labels is shown');
   check(errors.length === 0, `no page errors${errors.length ? `: ${errors.join('; ')}` : ''}`);
 
-  const token = new URL(serve.url).searchParams.get('token') ?? '';
-  const response = await fetch(new URL('/api/call/listEvaluations', serve.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-anomap-token': token },
-    body: '{}',
-  });
-  const [evaluation] = (await response.json()) as {
-    fromLibrary: boolean;
-    cases: number;
-    guided: Record<string, number>;
-    unguided: Record<string, number> | null;
-  }[];
+  const [evaluation] = await call<
+    {
+      fromLibrary: boolean;
+      cases: number;
+      guided: Record<string, number>;
+      unguided: Record<string, number> | null;
+    }[]
+  >('listEvaluations', {});
   check(
     evaluation?.fromLibrary === true && evaluation.cases === 47,
     'the evaluation covers 47 test studies',
@@ -119,6 +141,8 @@ try {
       imageAuprc: v.imageAuprc,
       pixelAuprc: v.pixelAuprc,
       bestDice: v.bestDice,
+      pixelAuprcBrain: v.pixelAuprcBrain,
+      bestDiceBrain: v.bestDiceBrain,
       courseF1: v.courseF1,
     };
   console.log(
