@@ -5,6 +5,7 @@ export {
   disposeModels,
   reconstruct,
   settingsFor,
+  pathologicalProbability,
   type LoadedModels,
   type SliceResult,
 } from './pipeline.ts';

@@ -18,12 +18,11 @@ import { CHAIN_FRAMES, chainFramesOf } from './chainFrames.ts';
 const BATCH = 8;
 
 type Engine = typeof import('../../engine/index.ts');
-type Classify = (typeof import('../../engine/pipeline.ts'))['pathologicalProbability'];
+/** p(pathological | x_0, t = 0) per image id: the input is the same for both runs of a job. */
+type Probabilities = Map<number, number | null>;
 
 export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<JsonValue> {
   const engine: Engine = await import('../../engine/index.ts');
-  // engine/index.ts does not re-export it; pipeline.ts is the module it re-exports the rest from.
-  const { pathologicalProbability } = await import('../../engine/pipeline.ts');
   await engine.initBackend();
   const models = await engine.loadModels(run.context.modelsDir);
   const library = Library.open(run.context.libraryDir);
@@ -31,9 +30,10 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
     const overrides =
       run.spec.settings ?? (run.spec.preset ? RECONSTRUCTION_PRESETS[run.spec.preset] : {});
     const modelIds = registerModels(library, run.context.modelsDir);
+    const probabilities: Probabilities = new Map();
     const guided = await reconstructRun(
       engine,
-      pathologicalProbability,
+      probabilities,
       library,
       models,
       run,
@@ -44,7 +44,7 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
     const unguided = run.spec.withUnguided
       ? await reconstructRun(
           engine,
-          pathologicalProbability,
+          probabilities,
           library,
           models,
           run,
@@ -63,7 +63,7 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
 
 async function reconstructRun(
   engine: Engine,
-  classify: Classify,
+  probabilities: Probabilities,
   library: Library,
   models: Awaited<ReturnType<Engine['loadModels']>>,
   { spec, control, libraryChanged }: JobRun<ReconstructJobSpec>,
@@ -110,12 +110,17 @@ async function reconstructRun(
           },
         },
       );
-      // How sure the classifier is that each input slice is pathological (tidied inside).
-      const probabilities = models.classifier ? classify(models.classifier, slices, 0) : null;
+      // How sure the classifier is that each input slice is pathological (tidied inside); a
+      // classifier that outputs NaN leaves the study unranked rather than failing the run.
+      if (models.classifier && batch.some((image) => !probabilities.has(image.id))) {
+        const p = engine.pathologicalProbability(models.classifier, slices, 0);
+        batch.forEach((image, i) =>
+          probabilities.set(image.id, Number.isFinite(p[i]) ? p[i] : null),
+        );
+      }
       for (const [i, result] of output.results.entries()) {
         const { transform } = prepared[i];
         const image = batch[i];
-        const probability = probabilities?.[i];
         await library.saveResult({
           runId: record.id,
           imageId: image.id,
@@ -131,9 +136,7 @@ async function reconstructRun(
           },
           score: result.score,
           threshold: models.preset.threshold,
-          // A classifier that outputs NaN leaves the study unranked rather than failing the run.
-          classifierProbability:
-            probability !== undefined && Number.isFinite(probability) ? probability : null,
+          classifierProbability: probabilities.get(image.id) ?? null,
           chain: chainFramesOf(output.chain, i, size),
         });
       }
