@@ -102,14 +102,12 @@ export async function evaluate(
 
   const variants: Partial<ReconstructionSettings>[] = [{ ...options.overrides }];
   if (options.unguided) variants.push({ ...options.overrides, guidanceScale: 0 });
-  const total =
-    variants.length *
-    (cases.length +
-      calibrationCases.filter((c) => !cases.some((e) => e.case.image === c.case.image)).length);
-  const tracker = new ProgressTracker(control, 'evaluate', total, 'evaluation');
-  const runs: { metrics: VariantMetrics; results: SliceResult[] }[] = [];
+  // Healthy images of the calibration split that are also evaluated are not run twice.
   const byImage = new Map(cases.map((c, i) => [c.case.image, i]));
   const calibrationOnly = calibrationCases.filter((c) => !byImage.has(c.case.image));
+  const total = variants.length * (cases.length + calibrationOnly.length);
+  const tracker = new ProgressTracker(control, 'evaluate', total, 'evaluation');
+  const runs: { metrics: VariantMetrics; results: SliceResult[] }[] = [];
   for (const overrides of variants) {
     const started = performance.now();
     const run = async (items: PreparedCase[]) => {
@@ -136,7 +134,6 @@ export async function evaluate(
     };
     const results = await run(cases);
     const seconds = (performance.now() - started) / 1000 / cases.length;
-    // Healthy images of the calibration split that are also evaluated are not run twice.
     const extra = await run(calibrationOnly);
     const calibrationResults = calibrationCases.map((c) => {
       const i = byImage.get(c.case.image);
