@@ -65,8 +65,8 @@ export async function exportDataset(
   };
   for (const verdict of ['normal', 'pathological'] as const) {
     for (const summary of labelledStudies(library, verdict)) {
-      const split = options.splitOf ? options.splitOf(summary, verdict) : summary.split;
-      if (split === null && options.splitOf) continue;
+      const split = options.splitOf ? options.splitOf(summary, verdict) : (summary.split ?? '');
+      if (split === null) continue;
       const study = library.getStudy(summary.id);
       const annotated = new Set(study.annotations.map((a) => a.imageId));
       const images =
@@ -91,7 +91,7 @@ export async function exportDataset(
           [
             storePath(image.hash),
             cell(summary.source ?? ''),
-            cell(split ?? ''),
+            cell(split),
             verdict,
             findings.join(';'),
             masks.join(';'),

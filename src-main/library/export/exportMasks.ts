@@ -6,7 +6,7 @@ import type { Annotation } from '../types.ts';
 import { encodeGrayPng } from '../store.ts';
 import { niftiOfSlice } from './writeNifti.ts';
 
-export function safeName(name: string): string {
+function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
@@ -44,10 +44,7 @@ export async function paintAnnotation(
  * One mask per finding of an image, on the image's grid: boxes filled, mask annotations merged
  * (255 = finding). Annotations without a finding go under 'unspecified'.
  */
-export async function findingMasksOf(
-  library: Library,
-  imageId: number,
-): Promise<Map<string, Pixels>> {
+async function findingMasksOf(library: Library, imageId: number): Promise<Map<string, Pixels>> {
   const image = library.getImage(imageId);
   const byFinding = new Map<string, Pixels>();
   for (const annotation of library.listAnnotations(imageId)) {
