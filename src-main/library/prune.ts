@@ -1,5 +1,4 @@
-import { readdirSync, statSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync, unlinkSync } from 'node:fs';
 import type { LibraryContext } from './context.ts';
 
 export interface PruneReport {
@@ -34,21 +33,16 @@ export function pruneStore(
   const cutoff = (options.now ?? Date.now()) - minAgeMs;
   const referenced = new Set(context.db.prepare(REFERENCES).pluck().all() as string[]);
   const report: PruneReport = { kept: 0, removed: 0, bytes: 0 };
-  for (const folder of readdirSync(context.store.root, { withFileTypes: true })) {
-    if (!folder.isDirectory() || !/^[0-9a-f]{2}$/.test(folder.name)) continue;
-    for (const name of readdirSync(join(context.store.root, folder.name))) {
-      const hash = /^([0-9a-f]{64})\.png$/.exec(name)?.[1];
-      if (hash && referenced.has(hash)) {
-        report.kept++;
-        continue;
-      }
-      const path = join(context.store.root, folder.name, name);
-      const { mtimeMs, size } = statSync(path);
-      if (mtimeMs > cutoff) continue;
-      unlinkSync(path);
-      report.removed++;
-      report.bytes += size;
+  for (const { path, hash } of context.store.files()) {
+    if (hash !== null && referenced.has(hash)) {
+      report.kept++;
+      continue;
     }
+    const { mtimeMs, size } = statSync(path);
+    if (mtimeMs > cutoff) continue;
+    unlinkSync(path);
+    report.removed++;
+    report.bytes += size;
   }
   return report;
 }

@@ -1,4 +1,11 @@
-import { mkdirSync, existsSync, renameSync, writeFileSync, readFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  existsSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+  readFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
@@ -18,6 +25,21 @@ export class ImageStore {
   pathOf(hash: string): string {
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`not an image hash: ${hash}`);
     return join(this.root, hash.slice(0, 2), `${hash}.png`);
+  }
+
+  /**
+   * Every file in the store's folders, with the hash it is named by; null for a file that is not
+   * a stored image (a temporary file of an interrupted write).
+   */
+  *files(): Generator<{ path: string; hash: string | null }> {
+    for (const folder of readdirSync(this.root, { withFileTypes: true })) {
+      if (!folder.isDirectory() || !/^[0-9a-f]{2}$/.test(folder.name)) continue;
+      for (const name of readdirSync(join(this.root, folder.name)))
+        yield {
+          path: join(this.root, folder.name, name),
+          hash: /^([0-9a-f]{64})\.png$/.exec(name)?.[1] ?? null,
+        };
+    }
   }
 
   has(hash: string): boolean {
