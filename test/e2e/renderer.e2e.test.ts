@@ -33,19 +33,6 @@ let page: Page;
 let runId: number;
 let extraDir: string;
 
-/** Calls the api the way any door does, to check what the page did. */
-async function call<T>(method: string, params: object): Promise<T> {
-  const token = new URL(url).searchParams.get('token') ?? '';
-  const response = await fetch(new URL(`/api/call/${method}`, url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-anomap-token': token },
-    body: JSON.stringify(params),
-  });
-  const body = (await response.json()) as T;
-  if (!response.ok) throw new Error(`${method}: ${JSON.stringify(body)}`);
-  return body;
-}
-
 interface StudyRow {
   id: number;
   verdict: string | null;
@@ -53,11 +40,11 @@ interface StudyRow {
 }
 
 async function studies(): Promise<StudyRow[]> {
-  return (await call<{ studies: StudyRow[] }>('listStudies', { limit: 100 })).studies;
+  return (await serve.call<{ studies: StudyRow[] }>('listStudies', { limit: 100 })).studies;
 }
 
 async function annotationsOf(studyId: number): Promise<unknown[]> {
-  return (await call<{ annotations: unknown[] }>('getStudy', { studyId })).annotations;
+  return (await serve.call<{ annotations: unknown[] }>('getStudy', { studyId })).annotations;
 }
 
 async function shot(name: string): Promise<void> {

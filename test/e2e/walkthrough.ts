@@ -82,17 +82,9 @@ try {
   await shot('3-review');
   // One-key verdicts: the opposite of the study's label, then (back on it) its label again, so
   // the evaluation below reads the labels as imported. Each key saves and moves to the next case.
-  const token = new URL(serve.url).searchParams.get('token') ?? '';
-  const call = async <T>(method: string, params: object): Promise<T> => {
-    const response = await fetch(new URL(`/api/call/${method}`, serve.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-anomap-token': token },
-      body: JSON.stringify(params),
-    });
-    return (await response.json()) as T;
-  };
   const verdictOf = async (studyId: number) =>
-    (await call<{ label: { verdict: string | null } }>('getStudy', { studyId })).label.verdict;
+    (await serve.call<{ label: { verdict: string | null } }>('getStudy', { studyId })).label
+      .verdict;
   const studyId = Number(await page.locator('.review').getAttribute('data-study-id'));
   const imported = await verdictOf(studyId);
   const keyOf = (verdict: string | null) => (verdict === 'normal' ? 'n' : 'p');
@@ -123,7 +115,7 @@ try {
   check(report.includes('library labels'), 'an evaluation of the library labels is shown');
   check(errors.length === 0, `no page errors${errors.length ? `: ${errors.join('; ')}` : ''}`);
 
-  const [evaluation] = await call<
+  const [evaluation] = await serve.call<
     {
       fromLibrary: boolean;
       cases: number;

@@ -11,8 +11,24 @@ export const repositoryRoot = resolve(import.meta.dirname, '../..');
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
+  /** Calls the api over HTTP with the launch token, as any door does; a refusal throws. */
+  call<T>(method: string, params: object): Promise<T>;
   /** Stops the server (SIGTERM, as Ctrl-C would) and waits for the process to end. */
   stop(): Promise<void>;
+}
+
+function apiCaller(url: string): ServeProcess['call'] {
+  const token = new URL(url).searchParams.get('token') ?? '';
+  return async <T>(method: string, params: object): Promise<T> => {
+    const response = await fetch(new URL(`/api/call/${method}`, url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-anomap-token': token },
+      body: JSON.stringify(params),
+    });
+    const body = (await response.json()) as T;
+    if (!response.ok) throw new Error(`${method}: ${JSON.stringify(body)}`);
+    return body;
+  };
 }
 
 export function startServeProcess(
@@ -44,7 +60,7 @@ export function startServeProcess(
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const printed = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-      if (printed) found({ child, url: printed[1], stop });
+      if (printed) found({ child, url: printed[1], call: apiCaller(printed[1]), stop });
     });
     child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.once('exit', (code) => fail(new Error(`anomap serve exited (${code}): ${err}`)));
