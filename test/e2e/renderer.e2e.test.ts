@@ -97,7 +97,7 @@ describe('review workstation in browser mode', () => {
     await page.click('text=Next cases to label');
     // Most anomalous first: the first row is a study with a lesion, scored by the seeded run.
     const topScore = async () =>
-      Number(await page.locator('tr.study').first().locator('td.mono').textContent());
+      Number(await page.locator('tr.study').first().locator('td.score').textContent());
     await expect.poll(topScore).toBeGreaterThan(0.2);
     await shot('library');
   });
