@@ -44,6 +44,7 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
         package: report.package,
         reason: report.reason,
         threads: report.threads,
+        libraryVersion: report.libraryVersion,
       };
     },
     getSettings: () => ({

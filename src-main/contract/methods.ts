@@ -80,6 +80,8 @@ export const BackendInfoSchema = z.object({
   /** Why this backend: what was tried before it and how it failed, or who forced it. */
   reason: z.string(),
   threads: z.number().int().nonnegative(),
+  /** The library doing the work and its version, e.g. 'TensorFlow 2.21.0 (C library), tfjs-node 4.22.0'. */
+  libraryVersion: z.string(),
 });
 
 export const SettingsSchema = z.object({

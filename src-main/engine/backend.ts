@@ -11,6 +11,7 @@ import { dirname, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerWasmKernels } from './kernels/registerWasmKernels.ts';
+import { nativeLibraryVersion, patchNativeKernels, tfjsNodeVersion } from './nativeBackend.ts';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -21,6 +22,8 @@ export interface BackendReport {
   /** Why this one: what was tried before it and how it failed, or who forced it. */
   reason: string;
   threads: number;
+  /** The library doing the work and its version, e.g. 'TensorFlow 2.21.0 (C library), tfjs-node 4.22.0'. */
+  libraryVersion: string;
 }
 
 export interface BackendOptions {
@@ -116,7 +119,15 @@ async function tryBackend(name: BackendName): Promise<Attempt> {
       return tryWasm();
     case 'cpu':
       return (await tf.setBackend('cpu'))
-        ? { ok: true, report: { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', threads: 1 } }
+        ? {
+            ok: true,
+            report: {
+              name: 'cpu',
+              package: '@tensorflow/tfjs-backend-cpu',
+              threads: 1,
+              libraryVersion: `tfjs-backend-cpu ${tf.version_core}`,
+            },
+          }
         : { ok: false, why: 'cpu backend failed to start' };
   }
 }
@@ -125,6 +136,8 @@ async function tryNative(): Promise<Attempt> {
   const failures: string[] = [];
   for (const packageName of nativePackages) {
     try {
+      // TensorFlow's C library logs its CPU features and oneDNN notes to stderr; keep warnings.
+      process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
       // The name is a variable so that bundlers and tsc do not require the optional package.
       await import(packageName);
     } catch (error) {
@@ -137,9 +150,17 @@ async function tryNative(): Promise<Attempt> {
       continue;
     }
     if (await tf.setBackend('tensorflow')) {
+      const libraryVersion = nativeLibraryVersion();
+      patchNativeKernels();
       return {
         ok: true,
-        report: { name: 'tensorflow', package: packageName, threads: availableParallelism() },
+        report: {
+          name: 'tensorflow',
+          package: packageName,
+          threads: availableParallelism(),
+          libraryVersion: `TensorFlow ${libraryVersion} (C library), ${packageName.replace('@tensorflow/', '')} ${tfjsNodeVersion(packageName)}`,
+        },
+        note: `TensorFlow ${libraryVersion}, ${availableParallelism()} threads`,
       };
     }
     failures.push(`${packageName} loaded but its 'tensorflow' backend failed to start`);
@@ -170,7 +191,12 @@ async function tryWasm(): Promise<Attempt> {
   const threads = getThreadsCount();
   return {
     ok: true,
-    report: { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', threads },
+    report: {
+      name: 'wasm',
+      package: '@tensorflow/tfjs-backend-wasm',
+      threads,
+      libraryVersion: `tfjs-backend-wasm ${tf.version_core} (XNNPACK)`,
+    },
     note: `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`,
   };
 }

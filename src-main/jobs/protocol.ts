@@ -25,6 +25,7 @@ export const BackendReportSchema = z.object({
   package: z.string(),
   reason: z.string(),
   threads: z.number().int().nonnegative(),
+  libraryVersion: z.string(),
 });
 export type BackendReportMessage = z.infer<typeof BackendReportSchema>;
 

@@ -36,6 +36,7 @@ beforeEach(async () => {
       package: '@tensorflow/tfjs',
       reason: 'test',
       threads: 1,
+      libraryVersion: 'tfjs-backend-cpu 4.22.0',
     }),
   });
 });
@@ -158,6 +159,7 @@ describe('api handlers', () => {
       package: '@tensorflow/tfjs',
       reason: 'test',
       threads: 1,
+      libraryVersion: 'tfjs-backend-cpu 4.22.0',
     });
   });
 });

@@ -33,7 +33,13 @@ export async function appHarness(): Promise<AppHarness> {
       pixels: (h) => `app://anomap/api/images/${h}/pixels`,
       exportFile: (f) => f,
     },
-    probeBackend: async () => ({ name: 'cpu', package: 'x', reason: 'x', threads: 1 }),
+    probeBackend: async () => ({
+      name: 'cpu',
+      package: 'x',
+      reason: 'x',
+      threads: 1,
+      libraryVersion: 'x',
+    }),
   });
   return {
     api,

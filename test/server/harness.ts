@@ -39,7 +39,13 @@ export async function startHarness(spawnEngine: SpawnEngine = forkEngine()): Pro
     modelsDir: '/models',
     version: '1.2.3',
     urls: serverUrls,
-    probeBackend: async () => ({ name: 'cpu', package: 'test', reason: 'test', threads: 1 }),
+    probeBackend: async () => ({
+      name: 'cpu',
+      package: 'test',
+      reason: 'test',
+      threads: 1,
+      libraryVersion: 'test',
+    }),
   });
   const server = await startServer({ api, rendererDir, port: 0 });
   return {

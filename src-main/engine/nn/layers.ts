@@ -38,7 +38,7 @@ function convMatMul(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
  * Matrix product whose forward pass and both gradients (dA = g B^T, dB = A^T g) are 1x1
  * convolutions: on wasm, BatchMatMul and its transposed forms run ~10x slower than Conv2D.
  */
-export const matMul2d = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+const convMatMul2d = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([a, b]);
   return {
     value: convMatMul(a as tf.Tensor2D, b as tf.Tensor2D),
@@ -54,6 +54,11 @@ export const matMul2d = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.Gra
   a: tf.Tensor2D,
   b: tf.Tensor2D,
 ) => tf.Tensor2D;
+
+/** a x b: through 1x1 convolutions on wasm (see convMatMul2d), the library's own MatMul elsewhere. */
+export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  return tf.getBackend() === 'wasm' ? convMatMul2d(a, b) : tf.matMul(a, b);
+}
 
 /** Fully connected layer on [batch, features]. */
 export function dense(p: ParamStore, name: string, x: tf.Tensor2D, units: number): tf.Tensor2D {
