@@ -22,6 +22,9 @@ import { promisify } from 'node:util';
 import { readPackageJson, root } from './config.ts';
 
 const run = promisify(execFile);
+const nativeBackendSetUp = existsSync(
+  join(root, 'node_modules', '@tensorflow', 'tfjs-node', 'lib', 'napi-v8', 'tfjs_binding.node'),
+);
 const work = mkdtempSync(join(tmpdir(), 'anomap-pack-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -131,6 +134,18 @@ describe('electron-builder --linux dir (offline)', () => {
       ).toBe(true);
       expect(existsSync(join(unpacked, 'node_modules', 'sharp', 'package.json'))).toBe(true);
       expect(existsSync(join(unpacked, 'node_modules', '@rollup'))).toBe(false);
+      // The native backend, where it is set up (CI requires it): the addon and TensorFlow's C
+      // library beside it, outside the asar, where the addon's rpath ($ORIGIN/../../deps/lib) looks.
+      if (nativeBackendSetUp || process.env.ANOMAP_REQUIRE_TENSORFLOW === '1') {
+        const tfjsNode = join(unpacked, 'node_modules', '@tensorflow', 'tfjs-node');
+        for (const file of [
+          'package.json',
+          'lib/napi-v8/tfjs_binding.node',
+          'deps/lib/libtensorflow_cc.so.2',
+          'deps/lib/libtensorflow_framework.so.2',
+        ])
+          expect(existsSync(join(tfjsNode, file)), file).toBe(true);
+      }
     },
   );
 });
