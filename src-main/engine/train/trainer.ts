@@ -108,8 +108,10 @@ export async function train(
   const losses = resumed?.losses ?? [];
   const wallBefore = resumed?.wallSeconds ?? 0;
   const started = performance.now();
+  // A second process exists to use the second core that single-threaded wasm leaves idle; the
+  // native library already uses every core, and a worker would only add copying.
   const worker =
-    options.processes === 2
+    options.processes === 2 && backend.name !== 'tensorflow'
       ? await GradientWorker.start(options.objective, options.config).catch(release)
       : null;
   const tracker = new ProgressTracker(
