@@ -1,15 +1,17 @@
 /**
  * Writes the training slices of the PyTorch twin (train-gpu/train.py), preprocessed by the
  * engine's own code so the twin cannot drift from it:
- *   healthy.f32      [N, S, S] float32, the split=train healthy slices (diffusion set)
- *   healthy-meta.json per slice: source, whether the classifier holds it out
- *   lesion-region.u8 [N, S, S] where a synthetic lesion may go (augment.ts lesionRegion)
- *   pathological.f32 [M, S, S] the classifier_train pathological slices
+ *   healthy.f32.gz      [N, S, S] float32, the split=train healthy slices (diffusion set)
+ *   lesion-region.u8.gz [N, S, S] where a synthetic lesion may go (augment.ts lesionRegion)
+ *   pathological.f32.gz [M, S, S] the classifier_train pathological slices
+ *   meta.json           per slice: file name, source, whether the classifier holds it out
+ * (gzip: the device tool sends at most 64 MiB with the working tree.)
  * Held-out cases (classifierSplit) are flagged, never dropped silently, and no val or test
  * image is read. Usage: tsx train-gpu/dump-dataset.ts <manifest.csv> <outDir> [size]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { prepareCases, readDatasetManifest } from '../src-main/engine/train/dataset.ts';
 import { classifierSplit } from '../src-main/engine/train/index.ts';
 import { lesionRegion } from '../src-main/engine/train/augment.ts';
@@ -39,11 +41,13 @@ async function main(): Promise<void> {
   const healthy = await prepareCases(healthyCases, size);
   const pathological = await prepareCases(pathologicalCases, size);
   await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, 'healthy.f32'), concatFloat(healthy.map((c) => c.pixels)));
-  await writeFile(join(outDir, 'pathological.f32'), concatFloat(pathological.map((c) => c.pixels)));
+  const write = (name: string, bytes: Uint8Array) =>
+    writeFile(join(outDir, `${name}.gz`), gzipSync(bytes, { level: 9 }));
+  await write('healthy.f32', concatFloat(healthy.map((c) => c.pixels)));
+  await write('pathological.f32', concatFloat(pathological.map((c) => c.pixels)));
   const regions = new Uint8Array(healthy.length * size * size);
   healthy.forEach((c, i) => regions.set(lesionRegion(c.pixels, size), i * size * size));
-  await writeFile(join(outDir, 'lesion-region.u8'), regions);
+  await write('lesion-region.u8', regions);
   const describe = (cases: typeof healthy) =>
     cases.map((c) => ({
       image: basename(c.case.image),

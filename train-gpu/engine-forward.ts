@@ -9,6 +9,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src-main/engine/backend.ts';
 import { loadModel } from '../src-main/engine/models.ts';
@@ -33,8 +34,10 @@ function scripted(draws: number[]): () => number {
 
 /** augmentSlice and pasteSyntheticLesion on slices of the dump, with scripted draws. */
 async function augmentationCases(dumpDir: string, size: number) {
-  const pixels = new Float32Array((await readFile(join(dumpDir, 'healthy.f32'))).buffer.slice(0));
-  const regions = new Uint8Array(await readFile(join(dumpDir, 'lesion-region.u8')));
+  const unpack = async (name: string) => gunzipSync(await readFile(join(dumpDir, `${name}.gz`)));
+  const packed = await unpack('healthy.f32');
+  const pixels = new Float32Array(packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.byteLength));
+  const regions = new Uint8Array(await unpack('lesion-region.u8'));
   const slice = (i: number) => pixels.slice(i * size * size, (i + 1) * size * size);
   const random = mulberry32(11);
   return [0, 5, 130, 400].map((index) => {

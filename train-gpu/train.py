@@ -14,6 +14,7 @@ Usage: python3 train.py --data DIR --out DIR --minutes 8.5 [--steps N for a fixe
 """
 
 import argparse
+import gzip
 import json
 import math
 import os
@@ -34,11 +35,13 @@ def load_data(folder, device):
     size = meta["imageSize"]
 
     def read(name, dtype, count):
-        path = os.path.join(folder, name)
+        path = os.path.join(folder, name + ".gz")
         expected = count * size * size * np.dtype(dtype).itemsize
-        if os.path.getsize(path) != expected:
-            raise ValueError(f"{path}: {os.path.getsize(path)} bytes, expected {expected}")
-        array = np.fromfile(path, dtype=dtype).reshape(count, size, size)
+        with gzip.open(path, "rb") as f:
+            raw = f.read(expected + 1)
+        if len(raw) != expected:
+            raise ValueError(f"{path}: {len(raw)} bytes unpacked, expected {expected}")
+        array = np.frombuffer(raw, dtype=dtype).reshape(count, size, size)
         return torch.from_numpy(array.astype(np.float32)).to(device)
 
     healthy = read("healthy.f32", "<f4", len(meta["healthy"]))
