@@ -36,7 +36,9 @@ function scripted(draws: number[]): () => number {
 async function augmentationCases(dumpDir: string, size: number) {
   const unpack = async (name: string) => gunzipSync(await readFile(join(dumpDir, `${name}.gz`)));
   const packed = await unpack('healthy.f32');
-  const pixels = new Float32Array(packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.byteLength));
+  const pixels = new Float32Array(
+    packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.byteLength),
+  );
   const regions = new Uint8Array(await unpack('lesion-region.u8'));
   const slice = (i: number) => pixels.slice(i * size * size, (i + 1) * size * size);
   const random = mulberry32(11);
@@ -70,7 +72,12 @@ async function main(): Promise<void> {
   const result = tf.tidy(() => {
     const x = tf.tensor4d(input, [batch, size, size, 1]);
     const eps = noiseModel(diffusion.params, diffusion.config, x, tf.tensor1d(diffusionT));
-    const logits = classifierLogits(classifier.params, classifier.config, x, tf.tensor1d(classifierT));
+    const logits = classifierLogits(
+      classifier.params,
+      classifier.config,
+      x,
+      tf.tensor1d(classifierT),
+    );
     const gradient = healthyGradient(classifier)(x, gradientT);
     return {
       eps: eps.dataSync() as Float32Array,
