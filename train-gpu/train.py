@@ -219,17 +219,24 @@ class Run:
         tail = values[-50:]
         return sum(tail) / max(len(tail), 1)
 
+    def backend(self):
+        if self.device_name == "cpu":
+            return f"pytorch-cpu twin, torch {torch.__version__}"
+        return f"pytorch-cuda ({self.device_name}) twin, torch {torch.__version__}, TF32 matmul"
+
     def save(self):
         training = dict(self.training)
         training.update(
             steps=self.step,
             batchSize=self.args.batch,
             learningRate=self.args.lr,
-            learningRateSchedule=f"linear warm-up over {self.args.warmup} steps, then cosine to 10% over the time budget",
+            learningRateSchedule=(
+                f"linear warm-up over {self.args.warmup} steps, then cosine to 10% over the time budget"
+            ),
             gradientClipNorm=self.args.clip,
             emaDecay=self.args.ema,
             seed=self.args.seed,
-            backend=f"pytorch-{'cuda' if 'cpu' not in self.device_name else 'cpu'} ({self.device_name}) twin, torch {torch.__version__}{', TF32 matmul' if 'cpu' not in self.device_name else ''}",
+            backend=self.backend(),
             processes=1,
             trainer="train-gpu/train.py (PyTorch twin of src-main/engine/train)",
             wallSeconds=round(time.time() - self.started),
@@ -244,10 +251,14 @@ def train_network(run, sample_loss, seconds, max_steps, log, save_every):
     end = time.time() + seconds
     last_save = time.time()
     while run.step < max_steps and time.time() < end:
-        fraction = 1 - (end - time.time()) / seconds if max_steps == math.inf else run.step / max_steps
+        if max_steps == math.inf:
+            fraction = 1 - (end - time.time()) / seconds
+        else:
+            fraction = run.step / max_steps
         run.update(sample_loss(), fraction)
         if run.step % 200 == 0:
-            log({"net": run.kind, "step": run.step, "loss": run.final_loss(), "seconds": round(time.time() - run.started, 1)})
+            seconds_so_far = round(time.time() - run.started, 1)
+            log({"net": run.kind, "step": run.step, "loss": run.final_loss(), "seconds": seconds_so_far})
         if time.time() - last_save > save_every:
             run.save()
             last_save = time.time()
@@ -331,14 +342,21 @@ def main():
         xt, t, eps = noised(x0, 1000, alpha_bar, gen)
         return F.mse_loss(twin.noise_model(diff.params, CONFIG, xt, t), eps)
 
-    diff_summary = train_network(diff, diffusion_loss, budget * args.diffusion_share, max_steps, log, args.save_every)
+    diff_summary = train_network(
+        diff, diffusion_loss, budget * args.diffusion_share, max_steps, log, args.save_every
+    )
     log({"net": "diffusion", "done": diff_summary})
 
     held_h, held_p = int(data["healthyHeld"].sum()), int(data["pathologicalHeld"].sum())
     cls_training = {
         "manifest": meta["manifest"],
-        "healthy": f"train split, {len(samplers.cls_fast) + len(samplers.cls_other)} images ({len(samplers.cls_fast)} fastMRI), IXI share 0.2",
-        "pathological": f"classifier_train split, {len(samplers.cls_path)} images, synthetic lesion share 0.5",
+        "healthy": (
+            f"train split, {len(samplers.cls_fast) + len(samplers.cls_other)} images "
+            f"({len(samplers.cls_fast)} fastMRI), IXI share 0.2"
+        ),
+        "pathological": (
+            f"classifier_train split, {len(samplers.cls_path)} images, synthetic lesion share 0.5"
+        ),
         "heldOut": held_h + held_p,
         "initialisedFrom": "the diffusion model of the same run (EMA weights, encoder)",
         "testImagesUsed": 0,
