@@ -203,7 +203,7 @@ async function prepareItem(
   const nifti = control.nifti ?? {};
   if (item.kind === 'row') {
     const row = await readRow(item, nifti);
-    const images = await storeSlices(library.store, row.decoded, row.extras);
+    const images = await storeSlices(library.store, row.decoded, row.extras, control.signal);
     return {
       decoded: row.decoded,
       images,
@@ -213,7 +213,7 @@ async function prepareItem(
     };
   }
   const decoded = await decodeFile(item.path, nifti, control.signal);
-  const images = await storeSlices(library.store, decoded);
+  const images = await storeSlices(library.store, decoded, {}, control.signal);
   return { decoded, images, groupByStudy: decoded.study.source === 'dicom' };
 }
 
