@@ -9,10 +9,11 @@ import type { DecodedFile, DecodedSlice } from '../decoded.ts';
 import { transferSyntax, type TransferSyntax } from './transferSyntaxes.ts';
 import { decodeRleFrame } from './decodeRle.ts';
 import { decodeJpeg2000Frame } from './decodeJpeg2000.ts';
+import { decodeJpegLsFrame } from './decodeJpegLs.ts';
 import { framePixels, swapBytes16, type SampleFormat } from './framePixels.ts';
 import { checkFrameCount } from './frameCount.ts';
 import { frameGeometry, numbers } from './frameGeometry.ts';
-import { checkJpegFrameSize } from './jpegFrameSize.ts';
+import { checkJpegFrameSize, jpegPrecision } from './jpegFrameSize.ts';
 
 type DataSet = dicomParser.DataSet;
 
@@ -262,22 +263,11 @@ async function readFrame(
     }
     case 'jpeg-2000':
       return decodeJpeg2000Frame(compressed, format);
-    case 'jpeg-baseline': {
-      if (format.bitsAllocated !== 8) throw new Error('JPEG Baseline holds 8-bit pixels only');
-      checkJpegFrameSize(compressed, format);
-      const { data, info } = await sharp(compressed, {
-        limitInputPixels: format.width * format.height,
-      })
-        .toColourspace('b-w')
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      if (info.width !== format.width || info.height !== format.height) {
-        throw new Error(
-          `JPEG frame is ${info.width} x ${info.height}, the header says ${format.width} x ${format.height}`,
-        );
-      }
-      return new Uint8Array(data);
-    }
+    case 'jpeg-ls':
+      return decodeJpegLsFrame(compressed, format);
+    case 'jpeg-baseline':
+    case 'jpeg-extended':
+      return decodeJpegDct(compressed, format);
     default:
       throw new Error(`${syntax.name} pixel data is not expected to be encapsulated`);
   }
@@ -306,4 +296,29 @@ function encapsulatedFrame(
     return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, frame, 1);
   }
   throw new Error('cannot tell which fragments belong to which frame (no offset table)');
+}
+
+/**
+ * JPEG Baseline and Extended (DCT, Huffman) through sharp's libjpeg: 8-bit samples only. The
+ * 12-bit samples of Extended need a 12-bit decoder, which sharp's libjpeg build does not have.
+ */
+async function decodeJpegDct(compressed: Uint8Array, format: SampleFormat): Promise<Uint8Array> {
+  checkJpegFrameSize(compressed, format);
+  const precision = jpegPrecision(compressed);
+  if (precision !== 8 || format.bitsAllocated !== 8)
+    throw new Error(
+      `${precision}-bit JPEG (DCT) frames have no decoder here (8-bit only); convert the file to JPEG Lossless, JPEG-LS or JPEG 2000`,
+    );
+  const { data, info } = await sharp(compressed, {
+    limitInputPixels: format.width * format.height,
+  })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.width !== format.width || info.height !== format.height) {
+    throw new Error(
+      `JPEG frame is ${info.width} x ${info.height}, the header says ${format.width} x ${format.height}`,
+    );
+  }
+  return new Uint8Array(data);
 }

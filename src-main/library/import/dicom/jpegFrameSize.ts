@@ -2,7 +2,9 @@
  * The size a JPEG stream's frame header (SOF) claims, checked against the DICOM header before
  * a decoder allocates for it: a fragment claiming 65535 x 65535 must not cost 8 GiB.
  */
-export function jpegFrameSize(stream: Uint8Array): { width: number; height: number } | null {
+export function jpegFrameSize(
+  stream: Uint8Array,
+): { width: number; height: number; precision: number } | null {
   let at = 2; // after SOI
   while (at + 4 <= stream.length) {
     if (stream[at] !== 0xff) return null;
@@ -18,6 +20,7 @@ export function jpegFrameSize(stream: Uint8Array): { width: number; height: numb
     if (isFrame) {
       if (at + 9 > stream.length) return null;
       return {
+        precision: stream[at + 4],
         height: (stream[at + 5] << 8) | stream[at + 6],
         width: (stream[at + 7] << 8) | stream[at + 8],
       };
@@ -38,4 +41,9 @@ export function checkJpegFrameSize(
     throw new Error(
       `JPEG frame is ${size.width} x ${size.height}, the header says ${expected.width} x ${expected.height}`,
     );
+}
+
+/** Bits per sample of the stream's frame, or null without a frame header. */
+export function jpegPrecision(stream: Uint8Array): number | null {
+  return jpegFrameSize(stream)?.precision ?? null;
 }
