@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness } from './harness.ts';
 import type { Harness } from './harness.ts';
 import { frame, sendRaw, serverCloseCode, upgradeRequest } from './rawWire.ts';
+import { seededRandom as seeded } from '../engine/metrics/seededRandom.ts';
 
 const HTTP_CASES = 240;
 const SOCKET_CASES = 80;
@@ -19,18 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness.close();
 });
-
-/** Mulberry32: small, seeded, enough to pick among hostile pieces reproducibly. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)];

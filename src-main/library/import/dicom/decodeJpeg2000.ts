@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { OpenJpegModule } from '@cornerstonejs/codec-openjpeg/wasmjs';
+import { decodeGrayFrame } from './wasmFrame.ts';
 
 const require = createRequire(import.meta.url);
 let openJpeg: Promise<OpenJpegModule> | undefined;
@@ -23,35 +24,7 @@ export async function decodeJpeg2000Frame(
 ): Promise<Uint8Array> {
   checkCodestreamSize(frame, expected);
   const decoder = new (await loadOpenJpeg()).J2KDecoder();
-  try {
-    decoder.getEncodedBuffer(frame.length).set(frame);
-    try {
-      decoder.decode();
-    } catch {
-      // Emscripten throws a bare number here; the useful fact is that the stream is bad.
-      throw new Error('the JPEG 2000 stream is corrupt');
-    }
-    const info = decoder.getFrameInfo();
-    if (info.width === 0 || info.height === 0) throw new Error('the JPEG 2000 stream is corrupt');
-    if (
-      info.width !== expected.width ||
-      info.height !== expected.height ||
-      info.componentCount !== 1
-    ) {
-      throw new Error(
-        `JPEG 2000 frame is ${info.width} x ${info.height} with ${info.componentCount} components, the header says ${expected.width} x ${expected.height} grayscale`,
-      );
-    }
-    const bits = info.bitsPerSample > 8 ? 16 : 8;
-    if (bits !== expected.bitsAllocated) {
-      throw new Error(
-        `JPEG 2000 frame has ${info.bitsPerSample}-bit samples, the header says ${expected.bitsAllocated}`,
-      );
-    }
-    return decoder.getDecodedBuffer().slice();
-  } finally {
-    decoder.delete();
-  }
+  return decodeGrayFrame(decoder, frame, expected, 'JPEG 2000');
 }
 
 /**

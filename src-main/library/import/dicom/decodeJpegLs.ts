@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { CharlsModule } from '@cornerstonejs/codec-charls/wasmjs';
 import { checkJpegFrameSize } from './jpegFrameSize.ts';
+import { decodeGrayFrame } from './wasmFrame.ts';
 
 const require = createRequire(import.meta.url);
 let charls: Promise<CharlsModule> | undefined;
@@ -28,24 +29,5 @@ export async function decodeJpegLsFrame(
 ): Promise<Uint8Array> {
   checkJpegFrameSize(frame, expected);
   const decoder = new (await loadCharls()).JpegLSDecoder();
-  try {
-    decoder.getEncodedBuffer(frame.length).set(frame);
-    try {
-      decoder.decode();
-    } catch {
-      // Emscripten throws a bare number (CharLS's error code); the fact is the stream is bad.
-      throw new Error('the JPEG-LS stream is corrupt');
-    }
-    const info = decoder.getFrameInfo();
-    if (info.componentCount !== 1)
-      throw new Error(`JPEG-LS frame has ${info.componentCount} components; MRI is grayscale`);
-    const bits = info.bitsPerSample > 8 ? 16 : 8;
-    if (bits !== expected.bitsAllocated)
-      throw new Error(
-        `JPEG-LS frame has ${info.bitsPerSample}-bit samples, the header says ${expected.bitsAllocated}`,
-      );
-    return decoder.getDecodedBuffer().slice();
-  } finally {
-    decoder.delete();
-  }
+  return decodeGrayFrame(decoder, frame, expected, 'JPEG-LS');
 }
