@@ -107,33 +107,7 @@ export async function importPaths(
   }
   report('scan', paths.length, paths.length);
 
-  const pendingHashes = new Set<string>();
-  let dicomGroup: DicomGroup | null = null;
-  const flushDicom = () => {
-    if (dicomGroup) writeDicomGroup(library, dicomGroup, summary, actor);
-    dicomGroup = null;
-  };
-  const write = (prepared: PreparedItem) => {
-    if (isDuplicate(prepared.images, pendingHashes, (hash) => library.hasImageHash(hash))) {
-      summary.duplicates++;
-      return;
-    }
-    for (const image of prepared.images) pendingHashes.add(image.hash);
-    const { decoded, images } = prepared;
-    if (dicomGroup && (!prepared.groupByStudy || dicomGroup.study.uid !== decoded.study.uid))
-      flushDicom();
-    if (prepared.groupByStudy) {
-      dicomGroup ??= { study: decoded.study, images: [], paths: [] };
-      dicomGroup.images.push(...images);
-      dicomGroup.paths.push(decoded.path);
-      return;
-    }
-    const { label, labelAuthor } = prepared;
-    const added = library.addStudy({ study: decoded.study, images, label, labelAuthor }, actor);
-    summary.imported++;
-    summary.images += images.length;
-    if (added.created) summary.studies++;
-  };
+  const { write, flushDicom } = studyWriter(library, summary, actor);
 
   // Decoding and storing run a few items ahead (sharp works on its own threads); the database
   // writes stay in item order, one transaction per study.
@@ -172,6 +146,42 @@ export async function importPaths(
   if (summary.cancelled || control.signal?.aborted) summary.cancelled = true;
   else flushDicom();
   return summary;
+}
+
+/**
+ * Writes prepared items in order: files and manifest rows at once, one study each; DICOM files
+ * gathered by study, each study written (slices in order) as the next item belongs elsewhere
+ * or when the import ends (flushDicom). A file whose every slice is known is a duplicate.
+ */
+function studyWriter(library: Library, summary: ImportSummary, actor: string) {
+  const pendingHashes = new Set<string>();
+  let dicomGroup: DicomGroup | null = null;
+  const flushDicom = () => {
+    if (dicomGroup) writeDicomGroup(library, dicomGroup, summary, actor);
+    dicomGroup = null;
+  };
+  const write = (prepared: PreparedItem) => {
+    if (isDuplicate(prepared.images, pendingHashes, (hash) => library.hasImageHash(hash))) {
+      summary.duplicates++;
+      return;
+    }
+    for (const image of prepared.images) pendingHashes.add(image.hash);
+    const { decoded, images } = prepared;
+    if (dicomGroup && (!prepared.groupByStudy || dicomGroup.study.uid !== decoded.study.uid))
+      flushDicom();
+    if (prepared.groupByStudy) {
+      dicomGroup ??= { study: decoded.study, images: [], paths: [] };
+      dicomGroup.images.push(...images);
+      dicomGroup.paths.push(decoded.path);
+      return;
+    }
+    const { label, labelAuthor } = prepared;
+    const added = library.addStudy({ study: decoded.study, images, label, labelAuthor }, actor);
+    summary.imported++;
+    summary.images += images.length;
+    if (added.created) summary.studies++;
+  };
+  return { write, flushDicom };
 }
 
 /** Items decoded and stored ahead of the one being written. */
