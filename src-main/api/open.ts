@@ -38,7 +38,7 @@ export function packageRoot(): string {
   return dir;
 }
 
-function packageVersion(root: string): string {
+export function packageVersion(root: string): string {
   const parsed = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     version?: unknown;
   };

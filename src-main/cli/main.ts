@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { packageRoot, packageVersion } from '../api/index.ts';
 import { registerEvaluateCommand } from './commands/evaluate.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
@@ -11,6 +12,7 @@ import { registerTrainCommand } from './commands/train.ts';
 
 const program = new Command('anomap')
   .description('Anomap: anomaly maps for brain MRI by classifier-guided DDIM reconstruction')
+  .version(packageVersion(packageRoot()))
   .showHelpAfterError();
 
 registerImportCommand(program);

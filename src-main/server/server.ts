@@ -21,6 +21,7 @@ import { baseHeaders, sendBytes, sendError, sendJson } from './respond.ts';
 import { serveSocket } from './socket.ts';
 import { contentTypeOf, lookupStatic, readStatic } from '../api/index.ts';
 import { createToken, requestToken, tokenCookieName, tokensMatch } from './token.ts';
+import { decodePathSegment, parseTarget } from './target.ts';
 
 /** Browser mode never listens anywhere else: other machines must not reach the library. */
 export const HOST = '127.0.0.1';
@@ -84,7 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const call = CALL_ROUTE.exec(path);
     if (call && method === 'POST') {
       const params = await readJsonBody(request, MAX_BODY_BYTES);
-      return sendJson(response, headers, 200, await api.call(decodeURIComponent(call[1]), params));
+      return sendJson(response, headers, 200, await api.call(decodePathSegment(call[1]), params));
     }
     const image = IMAGE_ROUTE.exec(path);
     if (image && method === 'GET') {
@@ -101,7 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const exported = EXPORT_ROUTE.exec(path);
     if (exported && method === 'GET') {
-      const name = decodeURIComponent(exported[1]);
+      const name = decodePathSegment(exported[1]);
       const body = readExportFile(api.deps.library, name);
       response.setHeader('content-disposition', `attachment; filename="${name}"`);
       return sendBytes(response, headers, 200, contentTypeOf(name), body);
@@ -127,7 +128,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', `http://${HOST}:${port}`);
+    const url = parseTarget(request.url, `http://${HOST}:${port}`);
+    if (!url) {
+      response.setHeader('connection', 'close');
+      return sendError(response, headers, new ApiError('bad-request', 'not a request target'));
+    }
     const refusal = admitted(request, url);
     if (refusal) return sendError(response, headers, refusal);
     const work = url.pathname.startsWith('/api/')
@@ -144,7 +149,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
   sockets.on('connection', (socket) => serveSocket(socket, api));
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', `http://${HOST}:${port}`);
+    // Node hands the raw socket over without an error listener: a peer that resets it before
+    // the handshake ends must not take the server down.
+    socket.on('error', () => socket.destroy());
+    const url = parseTarget(request.url, `http://${HOST}:${port}`);
+    if (!url) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      return;
+    }
     if (url.pathname !== routes.socket || admitted(request, url)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
       return;

@@ -17,6 +17,10 @@ export function serveSocket(socket: WebSocket, api: Api): void {
   socket.on('close', () => {
     for (const off of unsubscribe) off();
   });
+  // A message over the size limit, a text frame that is not UTF-8, a malformed frame: ws is
+  // already closing this socket with the matching code (1009, 1007, 1002); the error itself
+  // must not reach the process, where nothing else listens for it.
+  socket.on('error', () => {});
 
   socket.on('message', async (data, isBinary) => {
     let raw: unknown;

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { minimatch } from 'minimatch';
-import { readBuilderConfig, readPackageJson, root } from './config.ts';
+import { REQUIRED_FUSES, readBuilderConfig, readPackageJson, root } from './config.ts';
 
 const config = readBuilderConfig();
 const matchesAny = (path: string, patterns: string[]) =>
@@ -107,5 +107,14 @@ describe('electron-builder.yml', () => {
     ]) {
       expect(matchesAny(`node_modules/${name}/package.json`, config.asarUnpack), name).toBe(true);
     }
+  });
+
+  it('flips the Electron fuses that close run-as-node, NODE_OPTIONS, --inspect and loading outside the asar', () => {
+    expect(config.electronFuses).toMatchObject(REQUIRED_FUSES);
+  });
+
+  it('names the Electron version it packs, the same as the devDependency (the binary is optional)', () => {
+    const wanted = readPackageJson().devDependencies.electron.replace(/^[\^~]/, '');
+    expect(config.electronVersion).toBe(wanted);
   });
 });

@@ -19,7 +19,25 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { readPackageJson, root } from './config.ts';
+import { REQUIRED_FUSES, readPackageJson, root } from './config.ts';
+
+/** Where @electron/fuses finds the fuse wire in an Electron binary. */
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSE_ORDER = [
+  'runAsNode',
+  'enableCookieEncryption',
+  'enableNodeOptionsEnvironmentVariable',
+  'enableNodeCliInspectArguments',
+  'enableEmbeddedAsarIntegrityValidation',
+  'onlyLoadAppFromAsar',
+] as const;
+
+/** The fuses of a packed binary, read back from the wire after the sentinel. */
+function fusesOf(binary: string): Record<string, boolean> {
+  const bytes = readFileSync(binary);
+  const wire = bytes.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 2;
+  return Object.fromEntries(FUSE_ORDER.map((name, i) => [name, bytes[wire + i] === 0x31]));
+}
 
 const run = promisify(execFile);
 const nativeBackendSetUp = existsSync(
@@ -58,7 +76,12 @@ describe('electron-builder --linux dir (offline)', () => {
     { timeout: 300_000 },
     async () => {
       const electronDist = join(work, 'electron');
-      write(join(electronDist, 'electron'), '#!/bin/sh\necho stand-in electron\n');
+      // The stand-in carries a fuse wire as Electron's binary does: sentinel, version 1, eight
+      // fuses in Electron's default states ('1' on, '0' off).
+      write(
+        join(electronDist, 'electron'),
+        `#!/bin/sh\necho stand-in electron\n# ${FUSE_SENTINEL}\x01\x0810111101\n`,
+      );
       chmodSync(join(electronDist, 'electron'), 0o755);
       write(join(electronDist, 'version'), '41.7.1');
 
@@ -92,7 +115,6 @@ describe('electron-builder --linux dir (offline)', () => {
           '--linux',
           'dir',
           `-c.electronDist=${electronDist}`,
-          '-c.electronVersion=41.7.1',
           '-c.npmRebuild=false',
           `-c.directories.output=${out}`,
         ],
@@ -105,6 +127,7 @@ describe('electron-builder --linux dir (offline)', () => {
 
       const app = join(out, 'linux-unpacked');
       expect(existsSync(join(app, 'anomap'))).toBe(true); // the stand-in, renamed after the package
+      expect(fusesOf(join(app, 'anomap'))).toEqual(REQUIRED_FUSES);
       const packed = asarFiles(join(app, 'resources', 'app.asar'));
       for (const file of [
         'package.json',

@@ -4,6 +4,7 @@ import type { Library } from '../library.ts';
 import { encodeGrayPng } from '../store.ts';
 import type { StudySummary, Verdict } from '../types.ts';
 import { emptyMask, paintAnnotation } from './exportMasks.ts';
+import { neutraliseFormula, startsLikeFormula } from './csvText.ts';
 
 /** The columns of a brain-mid style dataset manifest, as the engine's training and evaluation read it. */
 const COLUMNS = [
@@ -121,16 +122,19 @@ function* labelledStudies(library: Library, verdict: Verdict): Generator<StudySu
   }
 }
 
-/** A name inside the manifest: the reader splits on commas and lists on semicolons. */
+/**
+ * A name inside the manifest: the reader splits on commas and lists on semicolons, and a
+ * spreadsheet must not run it as a formula (our reader takes the quote off again).
+ */
 function cell(text: string): string {
-  return text.replace(/[,;"\r\n]+/g, ' ').trim();
+  return neutraliseFormula(text.replace(/[,;"\r\n]+/g, ' ').trim());
 }
 
 /** Paths cannot be rewritten like names: a library folder whose path has a comma is refused. */
 function checkedPath(field: string, out: string): string {
-  if (/[,"\r\n]/.test(field))
+  if (/[,"\r\n]/.test(field) || startsLikeFormula(field))
     throw new Error(
-      `${out}: the dataset manifest cannot hold "${field}" (a comma, quote or line break in a path); move the library to a folder without one`,
+      `${out}: the dataset manifest cannot hold "${field}" (a comma, quote or line break in a path, or a path a spreadsheet would run as a formula); move the library to a folder without one`,
     );
   return field;
 }

@@ -6,11 +6,16 @@ import { decodeDicom } from './dicom/decodeDicom.ts';
 import { decodeNifti, type NiftiOptions } from './nifti/decodeNifti.ts';
 import type { DecodedFile } from './decoded.ts';
 
-const dicomExtensions = new Set(['.dcm', '.dicom', '.ima', '']);
-
-/** Decodes any supported image file by its content; the name only helps explain failures. */
-export async function decodeFile(path: string, nifti: NiftiOptions = {}): Promise<DecodedFile> {
-  const bytes = await readFileForImport(path);
+/**
+ * Decodes any supported image file by its content; the name only helps explain failures. Only
+ * regular files under the size cap are read; `signal` stops the read and the decoding.
+ */
+export async function decodeFile(
+  path: string,
+  nifti: NiftiOptions = {},
+  signal?: AbortSignal,
+): Promise<DecodedFile> {
+  const bytes = await readFileForImport(path, { signal });
   if (bytes.length === 0) throw new ImportError(path, 'the file is empty (0 bytes)');
   const format = sniffFormat(bytes);
   switch (format) {
@@ -19,7 +24,9 @@ export async function decodeFile(path: string, nifti: NiftiOptions = {}): Promis
     case 'tiff':
       return decodeRaster(path, bytes);
     case 'dicom':
-      return decodeDicom(path, bytes, true);
+      return decodeDicom(path, bytes, true, signal);
+    case 'dicom-bare':
+      return decodeDicom(path, bytes, false, signal);
     case 'nifti':
       return decodeNifti(path, bytes, false, nifti);
     case 'gzip':
@@ -28,9 +35,6 @@ export async function decodeFile(path: string, nifti: NiftiOptions = {}): Promis
       break;
   }
   const extension = extname(path).toLowerCase();
-  if (dicomExtensions.has(extension) && looksLikeDicomWithoutPreamble(bytes)) {
-    return decodeDicom(path, bytes, false);
-  }
   throw new ImportError(path, `${describeContent(bytes)}${extensionHint(extension)}`);
 }
 
@@ -47,11 +51,4 @@ function extensionHint(extension: string): string {
   };
   const name = claimed[extension];
   return name ? ` (the name says ${name}, the content is not)` : '';
-}
-
-/** A bare DICOM data set (no 128-byte preamble) starts with a group 0008 element, implicit VR. */
-function looksLikeDicomWithoutPreamble(bytes: Buffer): boolean {
-  if (bytes.length < 8) return false;
-  const group = bytes.readUInt16LE(0);
-  return group === 0x0008 || group === 0x0002;
 }

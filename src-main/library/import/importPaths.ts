@@ -1,7 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import type { Library } from '../library.ts';
 import type { NewImage, NewLabel, StudyFields } from '../types.ts';
-import { ImportError, reasonOf } from './importError.ts';
+import {
+  ImportCancelled,
+  ImportError,
+  printable,
+  readFileForImport,
+  reasonOf,
+} from './importError.ts';
+import { importLimits } from './limits.ts';
+import { inSliceOrder } from './sliceOrder.ts';
 import { decodeFile } from './decodeFile.ts';
 import type { DecodedFile } from './decoded.ts';
 import type { NiftiOptions } from './nifti/decodeNifti.ts';
@@ -66,7 +73,9 @@ interface DicomGroup {
 /**
  * Imports files, folders and manifest CSVs. Each study is written in one transaction, so a
  * cancel (signal) or a killed process leaves whole studies only; a bad file is reported with
- * its reason and the rest goes on. DICOM files are grouped by study and written at the end.
+ * its reason and the rest goes on. DICOM files are grouped by study, and a study is written as
+ * soon as the files move on to another one (folders are walked in order, so a study's files
+ * come together), its slices ordered by position; a cancel drops only the study not yet whole.
  */
 export async function importPaths(
   library: Library,
@@ -87,43 +96,18 @@ export async function importPaths(
   report('scan', 0, paths.length);
   const scanned = await scanPaths(paths, { signal: control.signal, exclude: library.dir });
   summary.skipped = scanned.skipped.length;
-  summary.failed.push(...scanned.missing);
+  summary.failed.push(...scanned.missing.map(({ path, reason }) => failure(path, reason)));
   const items: WorkItem[] = scanned.files.map((path) => ({ kind: 'file', path }));
   for (const csvPath of scanned.manifests) {
     try {
       items.push(...(await manifestItems(csvPath, control.csvMapping)));
     } catch (error) {
-      summary.failed.push({ path: csvPath, reason: reasonOf(error) });
+      summary.failed.push(failure(csvPath, reasonOf(error)));
     }
   }
   report('scan', paths.length, paths.length);
 
-  const dicomGroups = new Map<string, DicomGroup>();
-  const pendingHashes = new Set<string>();
-  const write = (prepared: PreparedItem) => {
-    if (isDuplicate(prepared.images, pendingHashes, (hash) => library.hasImageHash(hash))) {
-      summary.duplicates++;
-      return;
-    }
-    for (const image of prepared.images) pendingHashes.add(image.hash);
-    const { decoded, images } = prepared;
-    if (prepared.groupByStudy) {
-      const group = dicomGroups.get(decoded.study.uid) ?? {
-        study: decoded.study,
-        images: [],
-        paths: [],
-      };
-      group.images.push(...images);
-      group.paths.push(decoded.path);
-      dicomGroups.set(decoded.study.uid, group);
-      return;
-    }
-    const { label, labelAuthor } = prepared;
-    const added = library.addStudy({ study: decoded.study, images, label, labelAuthor }, actor);
-    summary.imported++;
-    summary.images += images.length;
-    if (added.created) summary.studies++;
-  };
+  const { write, flushDicom } = studyWriter(library, summary, actor);
 
   // Decoding and storing run a few items ahead (sharp works on its own threads); the database
   // writes stay in item order, one transaction per study.
@@ -131,7 +115,7 @@ export async function importPaths(
   let launched = 0;
   const launch = () => {
     while (ahead.length < lookAhead && launched < items.length && !control.signal?.aborted) {
-      ahead.push(settle(prepareItem(library, items[launched++], control.nifti ?? {})));
+      ahead.push(settle(prepareItem(library, items[launched++], control)));
     }
   };
   report('import', 0, items.length);
@@ -145,6 +129,10 @@ export async function importPaths(
     }
     const item = items[index];
     const settled = await next;
+    if (!settled.ok && settled.error instanceof ImportCancelled) {
+      summary.cancelled = true;
+      break;
+    }
     try {
       if (!settled.ok) throw settled.error;
       write(settled.value);
@@ -155,8 +143,45 @@ export async function importPaths(
   }
   // Let work already started finish, so nothing touches the store after this returns.
   await Promise.all(ahead);
-  if (!summary.cancelled) writeDicomGroups(library, dicomGroups, summary, actor, control, report);
+  if (summary.cancelled || control.signal?.aborted) summary.cancelled = true;
+  else flushDicom();
   return summary;
+}
+
+/**
+ * Writes prepared items in order: files and manifest rows at once, one study each; DICOM files
+ * gathered by study, each study written (slices in order) as the next item belongs elsewhere
+ * or when the import ends (flushDicom). A file whose every slice is known is a duplicate.
+ */
+function studyWriter(library: Library, summary: ImportSummary, actor: string) {
+  const pendingHashes = new Set<string>();
+  let dicomGroup: DicomGroup | null = null;
+  const flushDicom = () => {
+    if (dicomGroup) writeDicomGroup(library, dicomGroup, summary, actor);
+    dicomGroup = null;
+  };
+  const write = (prepared: PreparedItem) => {
+    if (isDuplicate(prepared.images, pendingHashes, (hash) => library.hasImageHash(hash))) {
+      summary.duplicates++;
+      return;
+    }
+    for (const image of prepared.images) pendingHashes.add(image.hash);
+    const { decoded, images } = prepared;
+    if (dicomGroup && (!prepared.groupByStudy || dicomGroup.study.uid !== decoded.study.uid))
+      flushDicom();
+    if (prepared.groupByStudy) {
+      dicomGroup ??= { study: decoded.study, images: [], paths: [] };
+      dicomGroup.images.push(...images);
+      dicomGroup.paths.push(decoded.path);
+      return;
+    }
+    const { label, labelAuthor } = prepared;
+    const added = library.addStudy({ study: decoded.study, images, label, labelAuthor }, actor);
+    summary.imported++;
+    summary.images += images.length;
+    if (added.created) summary.studies++;
+  };
+  return { write, flushDicom };
 }
 
 /** Items decoded and stored ahead of the one being written. */
@@ -183,11 +208,12 @@ function settle(promise: Promise<PreparedItem>): Promise<Settled> {
 async function prepareItem(
   library: Library,
   item: WorkItem,
-  nifti: NiftiOptions,
+  control: ImportControl,
 ): Promise<PreparedItem> {
+  const nifti = control.nifti ?? {};
   if (item.kind === 'row') {
     const row = await readRow(item, nifti);
-    const images = await storeSlices(library.store, row.decoded, row.extras);
+    const images = await storeSlices(library.store, row.decoded, row.extras, control.signal);
     return {
       decoded: row.decoded,
       images,
@@ -196,16 +222,29 @@ async function prepareItem(
       labelAuthor: `dataset:${basename(item.csvPath)}`,
     };
   }
-  const decoded = await decodeFile(item.path, nifti);
-  const images = await storeSlices(library.store, decoded);
+  const decoded = await decodeFile(item.path, nifti, control.signal);
+  const images = await storeSlices(library.store, decoded, {}, control.signal);
   return { decoded, images, groupByStudy: decoded.study.source === 'dicom' };
 }
 
+/**
+ * A failure as it is shown (terminal, log, the app): control characters escaped. A manifest
+ * row's failure names the CSV and its line, and the image file when that was the problem.
+ */
 function failureOf(item: WorkItem, error: unknown): FailedImport {
-  if (error instanceof ImportError) return { path: error.path, reason: error.reason };
-  if (item.kind === 'row')
-    return { path: item.csvPath, reason: `line ${item.line}: ${reasonOf(error)}` };
-  return { path: item.path, reason: reasonOf(error) };
+  if (item.kind === 'row') {
+    const reason = reasonOf(error);
+    const where =
+      error instanceof ImportError && error.path !== item.csvPath ? `${error.path}: ` : '';
+    const line = reason.startsWith(`line ${item.line}:`) ? '' : `line ${item.line}: `;
+    return failure(item.csvPath, `${line}${where}${reason}`);
+  }
+  if (error instanceof ImportError) return failure(error.path, error.reason);
+  return failure(item.path, reasonOf(error));
+}
+
+function failure(path: string, reason: string): FailedImport {
+  return { path: printable(path), reason: printable(reason) };
 }
 
 async function manifestItems(
@@ -214,7 +253,8 @@ async function manifestItems(
 ): Promise<WorkItem[]> {
   let table;
   try {
-    table = readCsvTable(await readFile(csvPath, 'utf8'));
+    const bytes = await readFileForImport(csvPath, { maxBytes: importLimits.maxManifestBytes });
+    table = readCsvTable(bytes.toString('utf8'));
   } catch (error) {
     throw new ImportError(csvPath, `cannot read the CSV: ${reasonOf(error)}`);
   }
@@ -251,31 +291,23 @@ function readRow(
     : readGenericRow(item.csvPath, item.line, item.cells, item.mapping, nifti);
 }
 
-function writeDicomGroups(
+/** One DICOM study, its slices ordered by position within each series, in one transaction. */
+function writeDicomGroup(
   library: Library,
-  groups: Map<string, DicomGroup>,
+  group: DicomGroup,
   summary: ImportSummary,
   actor: string,
-  control: ImportControl,
-  report: ReturnType<typeof progressReporter>,
 ): void {
-  if (groups.size === 0) return;
-  let done = 0;
-  report('write', 0, groups.size);
-  for (const group of groups.values()) {
-    if (control.signal?.aborted) {
-      summary.cancelled = true;
-      return;
-    }
-    try {
-      const added = library.addStudy({ study: group.study, images: group.images }, actor);
-      summary.imported += group.paths.length;
-      summary.images += group.images.length;
-      if (added.created) summary.studies++;
-    } catch (error) {
-      for (const path of group.paths)
-        summary.failed.push({ path, reason: `cannot write its study: ${reasonOf(error)}` });
-    }
-    report('write', ++done, groups.size);
+  try {
+    const added = library.addStudy(
+      { study: group.study, images: inSliceOrder(group.images) },
+      actor,
+    );
+    summary.imported += group.paths.length;
+    summary.images += group.images.length;
+    if (added.created) summary.studies++;
+  } catch (error) {
+    for (const path of group.paths)
+      summary.failed.push(failure(path, `cannot write its study: ${reasonOf(error)}`));
   }
 }

@@ -3,6 +3,14 @@
  * has, so a hostile or broken file cannot make the import allocate gigabytes.
  */
 export const importLimits = {
+  /** Largest file read at all (1 GiB): a brain volume fits; a disk image named .nii does not. */
+  maxFileBytes: 1024 * 1024 * 1024,
+  /** Largest manifest CSV. */
+  maxManifestBytes: 64 * 1024 * 1024,
+  /** Largest decompressed data (deflated DICOM, gzipped NIfTI): the largest volume, float64. */
+  maxInflatedBytes: 512 * 512 * 1024 * 8 + 1024 * 1024,
+  /** Frames of one DICOM object: enhanced MR stacks run to a few thousand. */
+  maxFrames: 16384,
   maxSide: 16384,
   maxSlicePixels: 8192 * 8192,
   maxVolumeVoxels: 512 * 512 * 1024,

@@ -2,6 +2,7 @@ import type { ImageStore } from '../store.ts';
 import type { Pixels } from '../pixels.ts';
 import type { Box, NewImage } from '../types.ts';
 import type { DecodedFile } from './decoded.ts';
+import { throwIfCancelled } from './importError.ts';
 
 /** Extra per-image facts a dataset manifest brings along with the pixels. */
 export interface SliceExtras {
@@ -19,9 +20,12 @@ export async function storeSlices(
   store: ImageStore,
   decoded: DecodedFile,
   extras: SliceExtras = {},
+  signal?: AbortSignal,
 ): Promise<NewImage[]> {
   const images: NewImage[] = [];
   for (const [index, slice] of decoded.slices.entries()) {
+    // A volume of hundreds of slices takes seconds to store: a cancel stops between slices.
+    throwIfCancelled(signal);
     const { pixels, width, height, bitDepth, valueSlope, valueIntercept } = slice.image;
     const first = index === 0;
     images.push({

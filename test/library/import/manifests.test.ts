@@ -45,10 +45,11 @@ describe('import of dataset manifests', () => {
     const progress: ImportProgress[] = [];
     const summary = await importPaths(library, [manifest], { onProgress: (p) => progress.push(p) });
     expect(summary).toMatchObject({ imported: 2, studies: 2 });
+    // A failing row names the CSV, its line and the image file it could not read.
     expect(summary.failed).toEqual([
       {
-        path: join(dir, 'brain-mid', 'fastMRI', 'png', 'missing.png'),
-        reason: expect.stringMatching(/ENOENT/),
+        path: manifest,
+        reason: `line 4: ${join(dir, 'brain-mid', 'fastMRI', 'png', 'missing.png')}: cannot read the file: ENOENT`,
       },
     ]);
     expect(progress.at(-1)).toMatchObject({ phase: 'import', done: 3, total: 3, etaSeconds: 0 });

@@ -3,13 +3,17 @@ import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import sharp from 'sharp';
 import { Decoder as JpegLosslessDecoder } from 'jpeg-lossless-decoder-js';
-import { ImportError, errorText } from '../importError.ts';
-import { tooLarge } from '../limits.ts';
+import { ImportCancelled, ImportError, errorText, throwIfCancelled } from '../importError.ts';
+import { importLimits, tooLarge } from '../limits.ts';
 import type { DecodedFile, DecodedSlice } from '../decoded.ts';
 import { transferSyntax, type TransferSyntax } from './transferSyntaxes.ts';
 import { decodeRleFrame } from './decodeRle.ts';
 import { decodeJpeg2000Frame } from './decodeJpeg2000.ts';
+import { decodeJpegLsFrame } from './decodeJpegLs.ts';
 import { framePixels, swapBytes16, type SampleFormat } from './framePixels.ts';
+import { checkFrameCount } from './frameCount.ts';
+import { frameGeometry, numbers } from './frameGeometry.ts';
+import { checkJpegFrameSize, jpegPrecision } from './jpegFrameSize.ts';
 
 type DataSet = dicomParser.DataSet;
 
@@ -38,10 +42,16 @@ const tag = {
   rescaleIntercept: 'x00281052',
   rescaleSlope: 'x00281053',
   sliceThickness: 'x00180050',
-  imagePosition: 'x00200032',
-  imageOrientation: 'x00200037',
   pixelData: 'x7fe00010',
 } as const;
+
+/**
+ * How far a deflated data set may expand: 64-fold (real images deflate far less), at least
+ * 64 MiB so a small uniform image still fits, at most the import's inflate limit.
+ */
+function inflatedCap(deflatedBytes: number): number {
+  return Math.min(importLimits.maxInflatedBytes, Math.max(64 * 1024 * 1024, deflatedBytes * 64));
+}
 
 function parse(path: string, bytes: Buffer, hasPreamble: boolean): DataSet {
   try {
@@ -49,7 +59,11 @@ function parse(path: string, bytes: Buffer, hasPreamble: boolean): DataSet {
       // Files without the Part-10 preamble are read as Implicit VR Little Endian, the default.
       ...(hasPreamble ? {} : { TransferSyntaxUID: '1.2.840.10008.1.2' }),
       inflater: (array: Uint8Array, position: number) => {
-        const inflated = inflateRawSync(array.subarray(position));
+        // The cap stops a deflate bomb before it fills memory (zlib throws past it).
+        const deflated = array.subarray(position);
+        const inflated = inflateRawSync(deflated, {
+          maxOutputLength: inflatedCap(deflated.length),
+        });
         const full = new Uint8Array(position + inflated.length);
         full.set(array.subarray(0, position));
         full.set(inflated, position);
@@ -65,26 +79,20 @@ function parse(path: string, bytes: Buffer, hasPreamble: boolean): DataSet {
   }
 }
 
-function numbers(dataSet: DataSet, element: string, count: number): number[] | null {
-  const values: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const value = dataSet.floatString(element, i);
-    if (value === undefined || !Number.isFinite(value)) return null;
-    values.push(value);
-  }
-  return values;
-}
-
 function formatDate(date: string | undefined): string | null {
   if (!date || !/^\d{8}$/.test(date)) return null;
   return `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`;
 }
 
-/** DICOM: rescale kept in the value scale, window from the header, grouped by study and series. */
+/**
+ * DICOM: rescale kept in the value scale, window from the header, one slice per frame (with
+ * each frame's own position in enhanced objects), grouped by study and series.
+ */
 export async function decodeDicom(
   path: string,
   bytes: Buffer,
   hasPreamble: boolean,
+  signal?: AbortSignal,
 ): Promise<DecodedFile> {
   const dataSet = parse(path, bytes, hasPreamble);
   const syntax = transferSyntax(dataSet.string(tag.transferSyntax) ?? '1.2.840.10008.1.2');
@@ -97,58 +105,77 @@ export async function decodeDicom(
   const pixelElement = dataSet.elements[tag.pixelData];
   if (!pixelElement) throw new ImportError(path, 'the DICOM file has no pixel data (not an image)');
   const format = sampleFormat(path, dataSet);
-  const frameCount = Math.max(1, dataSet.intString(tag.frames) ?? 1);
-  const bomb = tooLarge(format.width, format.height, frameCount);
-  if (bomb) throw new ImportError(path, bomb);
+  const frameCount = dataSet.intString(tag.frames) ?? 1;
+  const refusal =
+    tooLarge(format.width, format.height, Number.isFinite(frameCount) ? frameCount : 1) ??
+    checkFrameCount(dataSet, pixelElement, frameCount, format);
+  if (refusal) throw new ImportError(path, refusal);
 
   const spacing = numbers(dataSet, tag.pixelSpacing, 2);
-  const orientation = numbers(dataSet, tag.imageOrientation, 6);
-  const position = numbers(dataSet, tag.imagePosition, 3);
   const instance = dataSet.intString(tag.instanceNumber) ?? 0;
   const slices: DecodedSlice[] = [];
   for (let frame = 0; frame < frameCount; frame++) {
-    let image;
-    try {
-      const frameBytes = await readFrame(dataSet, pixelElement, frame, frameCount, format, syntax);
-      image = framePixels(frameBytes, format);
-    } catch (error) {
-      if (error instanceof ImportError) throw error;
-      const message = errorText(error);
-      throw new ImportError(
-        path,
-        `cannot decode ${syntax.name} pixel data of frame ${frame + 1}: ${message}`,
-      );
-    }
+    throwIfCancelled(signal);
+    const geometry = frameGeometry(dataSet, frame);
     slices.push({
-      image,
+      image: await decodeFrame(path, dataSet, pixelElement, frame, frameCount, format, syntax),
       sliceIndex: frameCount > 1 ? frame : instance,
       seriesUid: dataSet.string(tag.seriesUid) ?? null,
       seriesDescription: dataSet.string(tag.seriesDescription) ?? null,
       // DICOM gives row spacing first; ours is [x, y].
-      pixelSpacing: spacing ? [spacing[1], spacing[0]] : null,
-      sliceThickness: dataSet.floatString(tag.sliceThickness) ?? null,
+      pixelSpacing: geometry.spacing
+        ? [geometry.spacing[1], geometry.spacing[0]]
+        : spacing
+          ? [spacing[1], spacing[0]]
+          : null,
+      sliceThickness: geometry.thickness ?? dataSet.floatString(tag.sliceThickness) ?? null,
       windowCenter: dataSet.floatString(tag.windowCenter, 0) ?? null,
       windowWidth: dataSet.floatString(tag.windowWidth, 0) ?? null,
       orientation:
-        orientation || position
-          ? { imageOrientationPatient: orientation, imagePositionPatient: position }
+        geometry.orientation || geometry.position
+          ? {
+              imageOrientationPatient: geometry.orientation,
+              imagePositionPatient: geometry.position,
+            }
           : null,
     });
   }
+  return { path, study: studyOf(path, dataSet), slices };
+}
+
+async function decodeFrame(
+  path: string,
+  dataSet: DataSet,
+  pixelElement: dicomParser.Element,
+  frame: number,
+  frameCount: number,
+  format: SampleFormat,
+  syntax: TransferSyntax,
+): Promise<DecodedSlice['image']> {
+  try {
+    const frameBytes = await readFrame(dataSet, pixelElement, frame, frameCount, format, syntax);
+    return framePixels(frameBytes, format);
+  } catch (error) {
+    if (error instanceof ImportError || error instanceof ImportCancelled) throw error;
+    const message = errorText(error);
+    throw new ImportError(
+      path,
+      `cannot decode ${syntax.name} pixel data of frame ${frame + 1}: ${message}`,
+    );
+  }
+}
+
+function studyOf(path: string, dataSet: DataSet): DecodedFile['study'] {
   const studyUid = dataSet.string(tag.studyUid);
   return {
-    path,
-    study: {
-      uid: studyUid ? `dicom:${studyUid}` : `dicom-file:${path}`,
-      patientAlias:
-        dataSet.string(tag.patientId) ?? dataSet.string(tag.patientName) ?? basename(path),
-      studyDate: formatDate(dataSet.string(tag.studyDate)),
-      modality: dataSet.string(tag.modality) ?? null,
-      description: dataSet.string(tag.studyDescription) ?? null,
-      source: 'dicom',
-      originPath: path,
-    },
-    slices,
+    uid: studyUid ? `dicom:${studyUid}` : `dicom-file:${path}`,
+    patientAlias:
+      dataSet.string(tag.patientId) ?? dataSet.string(tag.patientName) ?? basename(path),
+    studyDate: formatDate(dataSet.string(tag.studyDate)),
+    modality: dataSet.string(tag.modality) ?? null,
+    description: dataSet.string(tag.studyDescription) ?? null,
+    source: 'dicom',
+    originPath: path,
   };
 }
 
@@ -227,6 +254,8 @@ async function readFrame(
     case 'rle':
       return decodeRleFrame(compressed, pixelCount, bytesPerSample);
     case 'jpeg-lossless': {
+      // The decoder allocates what its frame header claims: check that against the DICOM header.
+      checkJpegFrameSize(compressed, format);
       // A copy with its own ArrayBuffer: the fragment may be a view into the whole file.
       const copy = Uint8Array.from(compressed);
       const decoded = new JpegLosslessDecoder().decompress(copy.buffer, 0, copy.length);
@@ -234,19 +263,11 @@ async function readFrame(
     }
     case 'jpeg-2000':
       return decodeJpeg2000Frame(compressed, format);
-    case 'jpeg-baseline': {
-      if (format.bitsAllocated !== 8) throw new Error('JPEG Baseline holds 8-bit pixels only');
-      const { data, info } = await sharp(compressed)
-        .toColourspace('b-w')
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      if (info.width !== format.width || info.height !== format.height) {
-        throw new Error(
-          `JPEG frame is ${info.width} x ${info.height}, the header says ${format.width} x ${format.height}`,
-        );
-      }
-      return new Uint8Array(data);
-    }
+    case 'jpeg-ls':
+      return decodeJpegLsFrame(compressed, format);
+    case 'jpeg-baseline':
+    case 'jpeg-extended':
+      return decodeJpegDct(compressed, format);
     default:
       throw new Error(`${syntax.name} pixel data is not expected to be encapsulated`);
   }
@@ -275,4 +296,29 @@ function encapsulatedFrame(
     return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, frame, 1);
   }
   throw new Error('cannot tell which fragments belong to which frame (no offset table)');
+}
+
+/**
+ * JPEG Baseline and Extended (DCT, Huffman) through sharp's libjpeg: 8-bit samples only. The
+ * 12-bit samples of Extended need a 12-bit decoder, which sharp's libjpeg build does not have.
+ */
+async function decodeJpegDct(compressed: Uint8Array, format: SampleFormat): Promise<Uint8Array> {
+  checkJpegFrameSize(compressed, format);
+  const precision = jpegPrecision(compressed);
+  if (precision !== 8 || format.bitsAllocated !== 8)
+    throw new Error(
+      `${precision}-bit JPEG (DCT) frames have no decoder here (8-bit only); convert the file to JPEG Lossless, JPEG-LS or JPEG 2000`,
+    );
+  const { data, info } = await sharp(compressed, {
+    limitInputPixels: format.width * format.height,
+  })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.width !== format.width || info.height !== format.height) {
+    throw new Error(
+      `JPEG frame is ${info.width} x ${info.height}, the header says ${format.width} x ${format.height}`,
+    );
+  }
+  return new Uint8Array(data);
 }

@@ -3,6 +3,8 @@
  * segment per byte plane, most significant plane first. Returns the frame's bytes in native
  * little-endian order. Written here because no maintained npm package decodes it on its own.
  */
+const MAX_PACKBITS_EXPANSION = 64;
+
 export function decodeRleFrame(
   frame: Uint8Array,
   pixelCount: number,
@@ -16,12 +18,21 @@ export function decodeRleFrame(
       `RLE frame has ${segments} segments, expected ${bytesPerSample} for one grayscale sample`,
     );
   }
-  const output = new Uint8Array(pixelCount * bytesPerSample);
-  for (let segment = 0; segment < segments; segment++) {
+  const bounds = Array.from({ length: segments }, (_, segment) => {
     const start = view.getUint32(4 + segment * 4, true);
     const end = segment + 1 < segments ? view.getUint32(8 + segment * 4, true) : frame.length;
     if (start < 64 || end > frame.length || start > end)
       throw new Error('RLE segment offsets are out of range');
+    // PackBits expands at most 64-fold (2 bytes for a run of 128): a segment too short for
+    // the frame is refused before its output is allocated.
+    if ((end - start) * MAX_PACKBITS_EXPANSION < pixelCount)
+      throw new Error(
+        `RLE segment of ${end - start} bytes cannot hold ${pixelCount} pixels (it is truncated)`,
+      );
+    return { start, end };
+  });
+  const output = new Uint8Array(pixelCount * bytesPerSample);
+  for (const [segment, { start, end }] of bounds.entries()) {
     // Segment 0 holds the most significant byte; little-endian output puts it last.
     const plane = bytesPerSample - 1 - segment;
     unpackBits(frame.subarray(start, end), output, plane, bytesPerSample, pixelCount);

@@ -4,7 +4,9 @@ export type PixelEncoding =
   | 'native-big-endian'
   | 'rle'
   | 'jpeg-baseline'
+  | 'jpeg-extended'
   | 'jpeg-lossless'
+  | 'jpeg-ls'
   | 'jpeg-2000';
 
 export interface TransferSyntax {
@@ -23,9 +25,9 @@ const known: Record<string, [string, PixelEncoding | 'unsupported']> = {
   '1.2.840.10008.1.2.4.50': ['JPEG Baseline (8-bit)', 'jpeg-baseline'],
   '1.2.840.10008.1.2.4.57': ['JPEG Lossless', 'jpeg-lossless'],
   '1.2.840.10008.1.2.4.70': ['JPEG Lossless, first-order prediction', 'jpeg-lossless'],
-  '1.2.840.10008.1.2.4.51': ['JPEG Extended (12-bit)', 'unsupported'],
-  '1.2.840.10008.1.2.4.80': ['JPEG-LS Lossless', 'unsupported'],
-  '1.2.840.10008.1.2.4.81': ['JPEG-LS Near-Lossless', 'unsupported'],
+  '1.2.840.10008.1.2.4.51': ['JPEG Extended (12-bit)', 'jpeg-extended'],
+  '1.2.840.10008.1.2.4.80': ['JPEG-LS Lossless', 'jpeg-ls'],
+  '1.2.840.10008.1.2.4.81': ['JPEG-LS Near-Lossless', 'jpeg-ls'],
   '1.2.840.10008.1.2.4.90': ['JPEG 2000 Lossless', 'jpeg-2000'],
   '1.2.840.10008.1.2.4.91': ['JPEG 2000', 'jpeg-2000'],
   '1.2.840.10008.1.2.4.201': ['HTJ2K Lossless', 'unsupported'],

@@ -8,6 +8,7 @@ import type { SliceExtras } from '../storeSlices.ts';
 import type { Pixels } from '../../pixels.ts';
 import type { NewLabel, Verdict } from '../../types.ts';
 import { verdicts } from '../../types.ts';
+import { restoreFormulaText } from '../../export/csvText.ts';
 
 /** Columns of the brain-mid manifest.csv (one row per mid-axial slice). */
 export const brainMidColumns = ['image', 'source', 'split', 'label', 'findings', 'finding_masks'];
@@ -25,7 +26,7 @@ export interface ManifestStudy {
 function list(cell: string | undefined): string[] {
   return (cell ?? '')
     .split(';')
-    .map((item) => item.trim())
+    .map((item) => restoreFormulaText(item.trim()))
     .filter((item) => item !== '');
 }
 
@@ -87,9 +88,9 @@ export async function readBrainMidRow(
     ...decoded.study,
     uid: `dataset:${basename(root)}/${cells.image}`,
     patientAlias: patientAliasOf(cells.image),
-    source: cells.source || decoded.study.source,
-    split: cells.split || null,
-    description: `${basename(root)} ${cells.source ?? ''}`.trim(),
+    source: restoreFormulaText(cells.source ?? '') || decoded.study.source,
+    split: restoreFormulaText(cells.split ?? '') || null,
+    description: `${basename(root)} ${restoreFormulaText(cells.source ?? '')}`.trim(),
   };
   return {
     decoded,

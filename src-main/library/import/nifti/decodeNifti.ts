@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import { createHash } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { ImportError } from '../importError.ts';
-import { importLimits, tooLarge } from '../limits.ts';
+import { tooLarge } from '../limits.ts';
+import { inflateNifti } from './inflateNifti.ts';
 import { isNiftiHeader } from '../sniff.ts';
 import type { DecodedFile, DecodedSlice } from '../decoded.ts';
 import { readVoxels, storedScale } from './voxels.ts';
@@ -16,26 +16,14 @@ export interface NiftiOptions {
   slices?: 'all' | 'middle' | number[];
 }
 
-function inflate(path: string, bytes: Buffer): Buffer {
-  try {
-    // The cap stops a gzip bomb before it fills memory.
-    return gunzipSync(bytes, { maxOutputLength: importLimits.maxVolumeVoxels * 8 + 1_048_576 });
-  } catch (error) {
-    throw new ImportError(
-      path,
-      `the gzip data is corrupt, truncated or too large: ${(error as Error).message}`,
-    );
-  }
-}
-
 /** NIfTI-1/2 volumes (.nii, .nii.gz): slices along the chosen plane, orientation kept. */
-export function decodeNifti(
+export async function decodeNifti(
   path: string,
   bytes: Buffer,
   gzipped: boolean,
   options: NiftiOptions = {},
-): DecodedFile {
-  const data = gzipped ? inflate(path, bytes) : bytes;
+): Promise<DecodedFile> {
+  const data = gzipped ? await inflateNifti(path, bytes) : bytes;
   if (!isNiftiHeader(data)) {
     throw new ImportError(
       path,

@@ -1,4 +1,4 @@
-import type * as nifti from 'nifti-reader-js';
+import * as nifti from 'nifti-reader-js';
 import { ImportError } from '../importError.ts';
 import type { Pixels } from '../../pixels.ts';
 import type { SliceAxes } from './orientation.ts';
@@ -43,7 +43,16 @@ export function readVoxels(
     );
   }
   const count = shape[0] * shape[1] * shape[2];
-  const offset = Math.max(header.vox_offset, 0);
+  const offset = header.vox_offset;
+  // In a single-file .nii the voxels follow the header: an offset inside it (negative, NaN,
+  // or under the header's size) would read the header's own bytes as an image.
+  const headerBytes = header instanceof nifti.NIFTI2 ? 540 : 348;
+  if (!Number.isInteger(offset) || offset < headerBytes) {
+    throw new ImportError(
+      path,
+      `bad NIfTI header: vox_offset ${offset} is not a whole number of bytes past the ${headerBytes}-byte header`,
+    );
+  }
   const needed = offset + count * type.bytes;
   if (data.length < needed) {
     throw new ImportError(
