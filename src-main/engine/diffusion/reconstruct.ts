@@ -107,6 +107,8 @@ export async function reconstructBatch(
       gradient?.dispose();
       tracker.step();
     }
+    // The decoded image itself, the chain's last frame (t = 0 is always among the captured).
+    if (capture.has(timesteps[0])) chain.push(await frame('decode', timesteps[0], x, null));
     const values = await x.data();
     const reconstructions = slices.map((_, i) =>
       Float32Array.from(values.subarray(i * size * size, (i + 1) * size * size)),
