@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,32 +14,11 @@ import {
   type SyntheticDataset,
 } from '../fixtures/syntheticBrainDataset.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
+import { anomap } from './anomapProcess.ts';
 
-const repo = resolve(import.meta.dirname, '../..');
 let root: string;
 let dataset: SyntheticDataset;
 let models: string;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real command line (`tsx src-main/cli/main.ts ...`) as a child process. */
-function anomap(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join(repo, 'src-main/cli/main.ts'), ...args],
-      { cwd: repo, timeout: 240_000, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 beforeAll(async () => {
   await initBackend();
