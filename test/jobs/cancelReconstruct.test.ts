@@ -38,18 +38,27 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe('a cancelled reconstruction', () => {
-  it('leaves no run and no result behind', async () => {
+describe('a reconstruction cancelled mid-run', () => {
+  it('after its first batch was saved, ends cancelled and leaves no run and no result behind', async () => {
     expect(studyIds.length).toBeGreaterThan(16); // more than two batches: the cancel lands mid-run
     const job = runner.start(JobSpecSchema.parse({ kind: 'reconstruct', studyIds }));
-    const off = runner.on('job.progress', (event) => {
-      if (event.jobId === job.id && event.done > 0) {
-        off();
-        runner.cancel(job.id);
+    let savedBeforeCancel = 0;
+    // The first batch's results are in the library when the job says so: cancel then.
+    const off = runner.on('library.changed', (event) => {
+      if (event.reason !== 'results') return;
+      off();
+      const library = Library.open(join(root, 'library'));
+      try {
+        savedBeforeCancel = library.listResults(library.listRuns()[0].id).length;
+      } finally {
+        library.close();
       }
+      runner.cancel(job.id);
     });
     const ended = await jobEnd(runner, job.id);
     expect(ended.status, ended.error ?? '').toBe('cancelled');
+    expect(ended.error).toBeNull();
+    expect(savedBeforeCancel).toBeGreaterThanOrEqual(8);
     const library = Library.open(join(root, 'library'));
     try {
       expect(library.listRuns()).toEqual([]);
