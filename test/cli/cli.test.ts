@@ -272,6 +272,30 @@ describe('anomap train', () => {
     '0,1',
   ];
 
+  it('refuses a number of processes other than 1 or 2 instead of training with 1', async () => {
+    const out = join(root, 'three-processes');
+    for (const count of ['3', '0']) {
+      const run = await anomap(
+        'train',
+        'diffusion',
+        '--manifest',
+        dataset.manifestPath,
+        '--out',
+        out,
+        '--steps',
+        '1',
+        '--processes',
+        count,
+        ...TINY_TRAINING,
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        `option '--processes <n>' argument '${count}' is invalid. "${count}" engine processes: training runs with 1 or 2`,
+      );
+      expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+    }
+  });
+
   it('trains a tiny diffusion model and reports the steps', async () => {
     const out = join(root, 'trained');
     const run = await anomap(
