@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import sharp from 'sharp';
@@ -9,10 +8,8 @@ import { initBackend } from '../../src-main/engine/backend.ts';
 import { registerEvaluateCommand } from '../../src-main/cli/commands/evaluate.ts';
 import { registerReconstructCommand } from '../../src-main/cli/commands/reconstruct.ts';
 import { registerTrainCommand } from '../../src-main/cli/commands/train.ts';
-import {
-  writeSyntheticBrainDataset,
-  type SyntheticDataset,
-} from '../fixtures/syntheticBrainDataset.ts';
+import type { SyntheticDataset } from '../fixtures/syntheticBrainDataset.ts';
+import { tinyWorkspace } from '../fixtures/tinyWorkspace.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
 import { anomap } from './anomapProcess.ts';
 
@@ -22,10 +19,7 @@ let models: string;
 
 beforeAll(async () => {
   await initBackend();
-  root = await mkdtemp(join(tmpdir(), 'anomap-cli-'));
-  dataset = await writeSyntheticBrainDataset(join(root, 'data'));
-  models = join(root, 'models');
-  await writeTinyModels(models);
+  ({ root, dataset, models } = await tinyWorkspace('anomap-cli-'));
 });
 
 afterAll(async () => {

@@ -4,12 +4,10 @@
  * "cancelled" and exit with 130, leaving no process behind.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeSyntheticBrainDataset } from '../fixtures/syntheticBrainDataset.ts';
-import { writeTinyModels } from '../fixtures/tinyModels.ts';
+import { tinyWorkspace } from '../fixtures/tinyWorkspace.ts';
 import { startAnomap } from './anomapProcess.ts';
 
 let root: string;
@@ -17,11 +15,9 @@ let images: string[];
 let models: string;
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'anomap-interrupt-'));
-  const dataset = await writeSyntheticBrainDataset(join(root, 'data'));
-  images = dataset.cases.map((c) => join(dataset.dir, c.image));
-  models = join(root, 'models');
-  await writeTinyModels(models);
+  const workspace = await tinyWorkspace('anomap-interrupt-');
+  ({ root, models } = workspace);
+  images = workspace.dataset.cases.map((c) => join(workspace.dataset.dir, c.image));
 });
 
 afterAll(async () => {

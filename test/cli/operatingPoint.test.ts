@@ -5,9 +5,8 @@
  * All must call the healthy slice normal and the pathological one pathological; comparing the
  * image score with the pixel cut-off (the old bug) calls both pathological.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobSpecSchema, ReconstructResultSchema } from '../../src-main/contract/index.ts';
@@ -15,11 +14,8 @@ import { presetSchema } from '../../src-main/engine/preset.ts';
 import { JobRunner, forkEngine } from '../../src-main/jobs/index.ts';
 import { Library, exportRun, importPaths } from '../../src-main/library/index.ts';
 import { aiVerdict } from '../../src-renderer/components/ai/aiVerdict.ts';
-import {
-  writeSyntheticBrainDataset,
-  type SyntheticDataset,
-} from '../fixtures/syntheticBrainDataset.ts';
-import { writeTinyModels } from '../fixtures/tinyModels.ts';
+import type { SyntheticDataset } from '../fixtures/syntheticBrainDataset.ts';
+import { tinyWorkspace } from '../fixtures/tinyWorkspace.ts';
 import { jobEnd } from '../jobs/helpers.ts';
 import { anomap } from './anomapProcess.ts';
 
@@ -30,10 +26,7 @@ let models: string;
 let slices: { healthy: string; pathological: string };
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'anomap-operating-point-'));
-  dataset = await writeSyntheticBrainDataset(join(root, 'data'));
-  models = join(root, 'models');
-  await writeTinyModels(models);
+  ({ root, dataset, models } = await tinyWorkspace('anomap-operating-point-'));
   const test = dataset.cases.filter((c) => c.split === 'test');
   const healthy = test.filter((c) => c.findings === 0)[1];
   const pathological = test.find((c) => c.findings === 2)!;

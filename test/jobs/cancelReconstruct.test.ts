@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { JobSpecSchema } from '../../src-main/contract/index.ts';
 import { JobRunner, forkEngine } from '../../src-main/jobs/index.ts';
-import { Library, importPaths } from '../../src-main/library/index.ts';
-import { writeSyntheticBrainDataset } from '../fixtures/syntheticBrainDataset.ts';
-import { writeTinyModels } from '../fixtures/tinyModels.ts';
+import { Library } from '../../src-main/library/index.ts';
+import { importedTinyWorkspace } from '../fixtures/tinyWorkspace.ts';
 import { jobEnd } from './helpers.ts';
 
 let root: string;
@@ -14,16 +12,7 @@ let runner: JobRunner;
 let studyIds: number[];
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'anomap-cancel-'));
-  const dataset = await writeSyntheticBrainDataset(join(root, 'data'));
-  await writeTinyModels(join(root, 'models'));
-  const library = Library.open(join(root, 'library'));
-  try {
-    await importPaths(library, [dataset.manifestPath]);
-    studyIds = library.listStudies({ offset: 0, limit: 100 }).studies.map((s) => s.id);
-  } finally {
-    library.close();
-  }
+  ({ root, studyIds } = await importedTinyWorkspace('anomap-cancel-'));
   runner = new JobRunner({
     spawnEngine: forkEngine(),
     context: {

@@ -3,17 +3,14 @@
  * whole job (several batches of 8, a guided and an unguided run) starts one guidance process and
  * loads its classifier once, and its progress and ETA span the whole job.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JobSpecSchema, type Progress } from '../../src-main/contract/index.ts';
 import { forkEngineProcess } from '../../src-main/engine/engineProcess.ts';
 import { loadModel } from '../../src-main/engine/models.ts';
 import { runReconstruct } from '../../src-main/jobs/kinds/reconstruct.ts';
-import { Library, importPaths } from '../../src-main/library/index.ts';
-import { writeSyntheticBrainDataset } from '../fixtures/syntheticBrainDataset.ts';
-import { writeTinyModels } from '../fixtures/tinyModels.ts';
+import { importedTinyWorkspace } from '../fixtures/tinyWorkspace.ts';
 
 // Guidance runs in a second process on single-threaded backends; the native backend guides in
 // this one. This file counts the processes, so it runs on wasm.
@@ -32,16 +29,7 @@ let root: string;
 let studyIds: number[];
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'anomap-reconstruct-job-'));
-  const dataset = await writeSyntheticBrainDataset(join(root, 'data'));
-  await writeTinyModels(join(root, 'models'));
-  const library = Library.open(join(root, 'library'));
-  try {
-    await importPaths(library, [dataset.manifestPath]);
-    studyIds = library.listStudies({ offset: 0, limit: 100 }).studies.map((s) => s.id);
-  } finally {
-    library.close();
-  }
+  ({ root, studyIds } = await importedTinyWorkspace('anomap-reconstruct-job-'));
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -150,7 +150,11 @@ describe('reconstructBatch', () => {
       settings: { ...ddim, guidanceScale: 0 },
       captureFrames: 2,
     });
-    expect(unguided.chain.map((f) => `${f.phase}${f.t}`)).toEqual(['encode0', 'decode50', 'decode0']);
+    expect(unguided.chain.map((f) => `${f.phase}${f.t}`)).toEqual([
+      'encode0',
+      'decode50',
+      'decode0',
+    ]);
     expect(unguided.chain.every((f) => f.gradient === null)).toBe(true);
     const none = await reconstructBatch({
       schedule,

@@ -11,6 +11,7 @@ import {
   writeSyntheticBrainDataset,
   type SyntheticDataset,
 } from '../../fixtures/syntheticBrainDataset.ts';
+import { pairwiseAuroc } from '../../fixtures/pairwiseAuroc.ts';
 import { writeTinyModels } from '../../fixtures/tinyModels.ts';
 
 let root: string;
@@ -147,21 +148,6 @@ describe('evaluate', () => {
     );
   });
 });
-
-/** AUROC as the share of (pathological, healthy) pairs ordered right, ties counting half. */
-function pairwiseAuroc(scores: number[], labels: number[]): number {
-  let sum = 0;
-  let pairs = 0;
-  scores.forEach((p, i) => {
-    if (labels[i] !== 1) return;
-    scores.forEach((n, j) => {
-      if (labels[j] !== 0) return;
-      sum += p > n ? 1 : p === n ? 0.5 : 0;
-      pairs++;
-    });
-  });
-  return sum / pairs;
-}
 
 /** Average precision, sum over distinct values (descending) of (R_k - R_{k-1}) P_k, in float64. */
 function stepwiseAveragePrecision(values: number[], truths: number[]): number {
