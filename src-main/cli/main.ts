@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { packageRoot, packageVersion } from '../api/index.ts';
+import { CancelledError } from '../engine/types.ts';
+import { registerCalibrateCommand } from './commands/calibrate.ts';
 import { registerEvaluateCommand } from './commands/evaluate.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
@@ -20,11 +22,17 @@ registerTrainCommand(program);
 registerReconstructCommand(program);
 registerEvaluateCommand(program);
 registerSweepCommand(program);
+registerCalibrateCommand(program);
 registerExportCommand(program);
 registerPruneCommand(program);
 registerServeCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
+  // A Ctrl-C (or any cancel) is no failure: the command stopped between steps, as asked.
+  if (error instanceof CancelledError) {
+    process.stderr.write(`\nanomap: cancelled\n`);
+    process.exit(130);
+  }
   process.stderr.write(`\nanomap: ${error.message}\n`);
   process.exit(1);
 });

@@ -23,3 +23,10 @@ export function parseFlags(value: string): boolean[] {
     return v.trim() === '1';
   });
 }
+
+/** Engine processes a training may use: one, or two splitting each batch; nothing else runs. */
+export function processCount(value: string): 1 | 2 {
+  if (value !== '1' && value !== '2')
+    throw new InvalidArgumentError(`"${value}" engine processes: training runs with 1 or 2`);
+  return value === '2' ? 2 : 1;
+}

@@ -15,6 +15,7 @@ export * from './errors.ts';
 export * from './wire.ts';
 export * from './pixels.ts';
 export * from './presets.ts';
+export * from './operatingPoint.ts';
 export * from './client.ts';
 
 export type StudyId = z.infer<typeof schemas.StudyIdSchema>;

@@ -167,7 +167,16 @@ export const ResultSchema = z.object({
   reconstructionScale: QuantisationScaleSchema,
   mapHash: ImageHashSchema,
   mapScale: QuantisationScaleSchema,
+  /** Image score: the mean of the top fraction of the map inside the brain. */
   score: z.number(),
+  /** The run's pixel cut-off (map value) for binary maps and the overlay. */
+  pixelThreshold: z.number().nullable(),
+  /**
+   * The run's image operating point (image score): the AI verdict is pathological where
+   * `score > imageScoreThreshold` (aboveThreshold). Null for runs made without one.
+   */
+  imageScoreThreshold: z.number().nullable(),
+  /** @deprecated The same as pixelThreshold, kept until the renderer's overlay reads that name. */
   threshold: z.number().nullable(),
   /** The classifier's p(pathological | x_0, t = 0) for the image; null when the run had none. */
   classifierProbability: z.number().min(0).max(1).nullable().default(null),
@@ -207,8 +216,12 @@ export const VariantMetricsSchema = z.object({
   /** Inside the brain only; absent in evaluations made before they were measured. */
   pixelAuprcBrain: z.number().optional(),
   bestDiceBrain: z.number().optional(),
+  /** The pixel cut-off (map value) calibrated on healthy images outside the split. */
   threshold: z.number(),
   thresholdMethod: z.string(),
+  /** The image operating point (image score); absent in evaluations made before it was calibrated. */
+  imageScoreThreshold: z.number().optional(),
+  imageScoreThresholdMethod: z.string().optional(),
   /** The course protocol: per-finding detection at the calibrated threshold. */
   courseF1: z.number(),
   courseTp: z.number(),

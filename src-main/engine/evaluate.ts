@@ -10,6 +10,7 @@ import {
   type CourseProtocolResult,
 } from './metrics/index.ts';
 import { mulberry32, gaussian } from './nn/params.ts';
+import { calibrateImageScoreThreshold } from './operatingPoint.ts';
 import {
   pathologicalProbability,
   reconstruct,
@@ -51,8 +52,12 @@ export interface VariantMetrics {
   /** The same inside the brain only (healthy mask + boxes, or the brain mask): a harder chance level. */
   pixelAuprcBrain: number;
   bestDiceBrain: number;
+  /** The pixel cut-off (map value) calibrated on the healthy calibration images. */
   threshold: number;
   thresholdMethod: string;
+  /** The image operating point (image score) calibrated on the same healthy images. */
+  imageScoreThreshold: number;
+  imageScoreThresholdMethod: string;
   courseF1: number;
   courseTp: number;
   courseFp: number;
@@ -190,7 +195,7 @@ function metricsOf(
   const threshold = calibrateThreshold(
     calibrationResults.map((r) => r.anomalyMap),
     calibrationResults.map((r) => r.brainMask),
-    models.preset.thresholdFpr,
+    models.preset.pixelFpr,
   );
   const pathological = cases.map((c, i) => ({ c, r: results[i] })).filter(({ c }) => c.findingMask);
   const maps = pathological.map(({ r }) => r.anomalyMap);
@@ -227,7 +232,8 @@ function metricsOf(
     pixelAuprcBrain: pixelAuprc(maps, truths, regions),
     bestDiceBrain: bestDice(maps, truths, regions).dice,
     threshold,
-    thresholdMethod: `value marking ${models.preset.thresholdFpr * 100}% of healthy brain pixels of the calibration split`,
+    thresholdMethod: `value marking ${models.preset.pixelFpr * 100}% of healthy brain pixels of the calibration split`,
+    ...imageOperatingPoint(models, calibrationResults),
     courseF1: protocol.overall.f1,
     courseTp: protocol.overall.tp,
     courseFp: protocol.overall.fp,
@@ -235,6 +241,18 @@ function metricsOf(
     roc: rocCurve(scores, labels).map((p) => ({ fpr: p.fpr, tpr: p.tpr })),
     pr: prCurve(scores, labels).map((p) => ({ recall: p.recall, precision: p.precision })),
     secondsPerSlice,
+  };
+}
+
+/** The image score that at most imageScoreFpr of the healthy calibration images exceed. */
+function imageOperatingPoint(models: LoadedModels, calibrationResults: SliceResult[]) {
+  const fpr = models.preset.imageScoreFpr;
+  return {
+    imageScoreThreshold: calibrateImageScoreThreshold(
+      calibrationResults.map((r) => r.score),
+      fpr,
+    ),
+    imageScoreThresholdMethod: `image score exceeded by at most ${fpr * 100}% of the healthy images of the calibration split`,
   };
 }
 

@@ -5,6 +5,8 @@ export {
   disposeModels,
   reconstruct,
   settingsFor,
+  startGuidance,
+  type Guidance,
   pathologicalProbability,
   type LoadedModels,
   type SliceResult,
@@ -19,5 +21,10 @@ export { trainDiffusion, trainClassifier, type TrainCommonOptions } from './trai
 export { preprocessSlice, sliceToImage, type SliceTransform } from './anomaly/preprocess.ts';
 export { readGrayscale, readDatasetManifest } from './train/dataset.ts';
 export { presetSchema, type Preset } from './preset.ts';
+export {
+  calibrateImageScoreThreshold,
+  calibrateOperatingPoints,
+  type OperatingPoints,
+} from './operatingPoint.ts';
 export type { ChainFrame } from './diffusion/reconstruct.ts';
 export * from './types.ts';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { ParamStore } from './nn/params.ts';
+import { PREPROCESSING } from './preprocessing.ts';
 import { readBundle, writeAtomically, writeBundle } from './tensorBundle.ts';
 import { classifierLogits, noiseModel, validateUNetConfig, type UNetConfig } from './nn/unet.ts';
 
@@ -86,6 +87,7 @@ export async function loadModel(dir: string, expectedKind?: ModelKind): Promise<
       `${manifestPath}: expected a ${expectedKind} model, found a ${manifest.kind} model`,
     );
   validateUNetConfig(manifest.architecture);
+  checkPreprocessing(manifest, manifestPath);
   const weightsPath = join(dir, manifest.weights.file);
   const arrays = await readBundle(weightsPath, manifest.weights);
   const { weights: _weights, ...rest } = manifest;
@@ -103,6 +105,23 @@ export async function loadModel(dir: string, expectedKind?: ModelKind): Promise<
     throw error;
   }
   return model;
+}
+
+/**
+ * A model only means something on slices prepared the way it was trained on: refuse one whose
+ * manifest names another preprocessing (method and version) than the running code's, or another
+ * image size than its own architecture.
+ */
+function checkPreprocessing(manifest: ModelManifest, manifestPath: string): void {
+  const { method, imageSize } = manifest.preprocessing;
+  if (method !== PREPROCESSING.method)
+    throw new Error(
+      `${manifestPath}: the model was trained on preprocessing "${method}" but this Anomap prepares slices with "${PREPROCESSING.method}"; retrain it (or use the Anomap version it was made with)`,
+    );
+  if (imageSize !== manifest.architecture.imageSize)
+    throw new Error(
+      `${manifestPath}: preprocessing is for ${imageSize} px but the architecture for ${manifest.architecture.imageSize} px`,
+    );
 }
 
 /** Sets each weight from `arrays`, checking names and shapes against the architecture. */

@@ -10,12 +10,13 @@ import {
 } from './anomaly/index.ts';
 import { backendReport } from './backend.ts';
 import type { GuidanceGradient } from './diffusion/ddim.ts';
-import { reconstructBatch, type ChainFrame } from './diffusion/reconstruct.ts';
+import { reconstructBatch, reconstructionSteps, type ChainFrame } from './diffusion/reconstruct.ts';
 import { RemoteGuidance } from './diffusion/remoteGuidance.ts';
 import { linearSchedule, type Schedule } from './diffusion/schedule.ts';
 import { loadModel, type Model } from './models.ts';
 import { classifierLogits, noiseModel } from './nn/unet.ts';
 import { fallbackPreset, readPreset, type Preset } from './preset.ts';
+import { ProgressTracker } from './progress.ts';
 import type { JobControl, ReconstructionSettings, Slice } from './types.ts';
 
 /** The diffusion model, the classifier (optional: needed for guidance) and the preset. */
@@ -137,6 +138,11 @@ export interface SliceResult {
 export interface ReconstructOptions {
   settings?: Partial<ReconstructionSettings>;
   /**
+   * The job's guidance (startGuidance), shared by all its calls so that a job starts one
+   * guidance process and loads its classifier once. Left out, the call starts its own.
+   */
+  guidance?: Guidance;
+  /**
    * Compute the guidance gradient in a second process while this one computes eps_theta.
    * Default: on single-threaded backends (wasm, cpu) when guiding with a classifier from disk.
    */
@@ -161,6 +167,31 @@ export function settingsFor(
   };
 }
 
+/**
+ * What guides a job's decoding: the classifier's gradient computed in one guidance process (on
+ * single-threaded backends, in parallel with eps_theta) or in this one. Start it once per job,
+ * pass it to every reconstruct call, and stop it when the job ends.
+ */
+export interface Guidance {
+  gradient: GuidanceGradient | undefined;
+  stop(): Promise<void>;
+}
+
+/** The guidance for reconstructions with `settings` (none when unguided or without a classifier). */
+export async function startGuidance(
+  models: LoadedModels,
+  settings: Pick<ReconstructionSettings, 'guidanceScale'>,
+  parallel?: boolean,
+): Promise<Guidance> {
+  const none = async () => {};
+  if (settings.guidanceScale === 0 || !models.classifier)
+    return { gradient: undefined, stop: none };
+  if (!(parallel ?? backendReport()?.name !== 'tensorflow'))
+    return { gradient: healthyGradient(models.classifier), stop: none };
+  const remote = await RemoteGuidance.start(join(models.dir, 'classifier'));
+  return { gradient: (x, t) => remote.gradient(x, t), stop: () => remote.stop() };
+}
+
 /** Guided reconstruction, anomaly map and image score of many slices, in batches. */
 export async function reconstruct(
   models: LoadedModels,
@@ -172,21 +203,12 @@ export async function reconstruct(
   const size = models.diffusion.config.imageSize;
   for (const s of slices)
     if (s.size !== size) throw new Error(`slice is ${s.size} px but the models expect ${size} px`);
-  const guided = settings.guidanceScale !== 0 && models.classifier !== null;
-  const parallel =
-    options.parallel ??
-    (guided && models.classifier !== null && backendReport()?.name !== 'tensorflow');
-  const remote =
-    guided && parallel ? await RemoteGuidance.start(join(models.dir, 'classifier')) : null;
-  const guidanceGradient = remote
-    ? (x: tf.Tensor4D, t: number) => remote.gradient(x, t)
-    : models.classifier
-      ? healthyGradient(models.classifier)
-      : undefined;
+  const guidance = options.guidance ?? (await startGuidance(models, settings, options.parallel));
   try {
-    return await reconstructInBatches(models, slices, settings, guidanceGradient, options, control);
+    const gradient = settings.guidanceScale === 0 ? undefined : guidance.gradient;
+    return await reconstructInBatches(models, slices, settings, gradient, options, control);
   } finally {
-    remote?.stop();
+    if (!options.guidance) await guidance.stop();
   }
 }
 
@@ -202,9 +224,16 @@ async function reconstructInBatches(
   const sigma = options.smoothingSigma ?? models.preset.smoothingSigma;
   const results: SliceResult[] = [];
   const chain: ChainFrame[] = [];
+  // One pace for the whole call: each step of a batch advances every slice of it one step.
+  const steps = reconstructionSteps(settings, models.schedule.steps);
+  const tracker = new ProgressTracker(
+    control,
+    'reconstruct',
+    slices.length * steps,
+    'reconstruction',
+  );
   for (let start = 0; start < slices.length; start += batchSize) {
     const batch = slices.slice(start, start + batchSize);
-    const done = start;
     const output = await reconstructBatch(
       {
         schedule: models.schedule,
@@ -214,16 +243,7 @@ async function reconstructInBatches(
         settings,
         captureFrames: start === 0 ? options.captureFrames : 0,
       },
-      {
-        signal: control.signal,
-        onProgress: (p) =>
-          control.onProgress?.({
-            ...p,
-            done: done * p.total + p.done * batch.length,
-            total: slices.length * p.total,
-            etaSeconds: p.etaSeconds,
-          }),
-      },
+      { signal: control.signal, onProgress: () => tracker.step(batch.length) },
     );
     chain.push(...output.chain);
     batch.forEach((slice, i) =>

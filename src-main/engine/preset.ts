@@ -1,26 +1,55 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
+/**
+ * A preset saved before thresholds carried their unit: its one `threshold` was the pixel cut-off
+ * (map value marking `thresholdFpr` of healthy brain pixels), never an image operating point.
+ * It is read as that pixel cut-off, with no image operating point (so no image verdict).
+ */
+function fromUnnamedThreshold(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || !('threshold' in raw)) return raw;
+  const { threshold, thresholdFpr, ...rest } = raw as Record<string, unknown>;
+  return { pixelThreshold: threshold, pixelFpr: thresholdFpr, ...rest };
+}
+
+const falsePositiveRate = z.number().gt(0).lt(1).default(0.05);
+
 /** A named operating point: every setting that changes a map, stored with each result. */
-export const presetSchema = z.object({
-  name: z.string(),
-  imageSize: z.number().int(),
-  noiseLevel: z.number().int().min(1).max(999),
-  stride: z.number().int().min(1),
-  guidanceScale: z.number().min(0),
-  encoding: z.enum(['ddim', 'noise']),
-  seed: z.number().int().default(0),
-  /** Gaussian sigma (pixels of the S x S grid) applied to |x - x_hat|; 0 = none. */
-  smoothingSigma: z.number().min(0),
-  /** Image score = mean of this top fraction of map values inside the brain. */
-  scoreTopFraction: z.number().gt(0).max(1),
-  /** Binary maps: map > threshold; calibrated on healthy validation images at `thresholdFpr`. */
-  threshold: z.number().nullable(),
-  thresholdFpr: z.number().gt(0).lt(1).default(0.05),
-  /** How the preset was chosen (sweep, data), for the model card. */
-  chosenBy: z.string().default(''),
-});
-export type Preset = z.infer<typeof presetSchema>;
+export const presetSchema = z.preprocess(
+  fromUnnamedThreshold,
+  z.object({
+    name: z.string(),
+    imageSize: z.number().int(),
+    noiseLevel: z.number().int().min(1).max(999),
+    stride: z.number().int().min(1),
+    guidanceScale: z.number().min(0),
+    encoding: z.enum(['ddim', 'noise']),
+    seed: z.number().int().default(0),
+    /** Gaussian sigma (pixels of the S x S grid) applied to |x - x_hat|; 0 = none. */
+    smoothingSigma: z.number().min(0),
+    /** Image score = mean of this top fraction of map values inside the brain. */
+    scoreTopFraction: z.number().gt(0).max(1),
+    /**
+     * The pixel cut-off, in map units (|x - x_hat| on the [-1, 1] scale, smoothed): binary maps
+     * and the overlay mark `map value > pixelThreshold`. Calibrated on the healthy images of
+     * `calibrationSet` so that at most `pixelFpr` of their brain pixels are marked.
+     */
+    pixelThreshold: z.number().nullable().default(null),
+    pixelFpr: falsePositiveRate,
+    /**
+     * The image operating point, in image-score units (mean of the top `scoreTopFraction` of the
+     * map): an image is called pathological when `score > imageScoreThreshold`. Calibrated on
+     * the healthy images of `calibrationSet` so that at most `imageScoreFpr` of them exceed it.
+     */
+    imageScoreThreshold: z.number().nullable().default(null),
+    imageScoreFpr: falsePositiveRate,
+    /** The healthy images both thresholds were calibrated on, e.g. "brain-mid val (15 healthy)". */
+    calibrationSet: z.string().default(''),
+    /** How the preset was chosen (sweep, data), for the model card. */
+    chosenBy: z.string().default(''),
+  }),
+);
+export type Preset = z.output<typeof presetSchema>;
 
 /** The operating point used when no sweep has chosen one (stochastic encoding, ALGORITHM.md). */
 export const fallbackPreset: Preset = {
@@ -33,8 +62,11 @@ export const fallbackPreset: Preset = {
   seed: 0,
   smoothingSigma: 1,
   scoreTopFraction: 0.01,
-  threshold: null,
-  thresholdFpr: 0.05,
+  pixelThreshold: null,
+  pixelFpr: 0.05,
+  imageScoreThreshold: null,
+  imageScoreFpr: 0.05,
+  calibrationSet: '',
   chosenBy: 'not chosen by a sweep',
 };
 

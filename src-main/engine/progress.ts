@@ -7,7 +7,8 @@ export class ProgressTracker {
 
   constructor(
     private readonly control: JobControl,
-    private readonly phase: string,
+    /** What is being done now; a job of several phases may change it as it goes. */
+    public phase: string,
     private readonly total: number,
     private readonly what = phase,
   ) {}

@@ -17,7 +17,9 @@ interface ResultRow {
   map_hash: string;
   map_scale: string;
   score: number;
+  /** The pixel cut-off (the column predates thresholds carrying their unit). */
   threshold: number | null;
+  image_score_threshold: number | null;
   classifier_probability: number | null;
   created_at: string;
   /** JSON array of the chain's frames in order. */
@@ -25,6 +27,8 @@ interface ResultRow {
 }
 
 const selectResult = `SELECT r.*, i.study_id,
+    (SELECT json_extract(settings, '$.imageScoreThreshold') FROM runs WHERE id = r.run_id)
+      AS image_score_threshold,
     (SELECT json_group_array(json_object('phase', c.phase, 't', c.t, 'hash', c.hash))
      FROM (SELECT * FROM result_chain_frames WHERE result_id = r.id ORDER BY position) c) AS chain
   FROM results r JOIN images i ON i.id = r.image_id`;
@@ -40,6 +44,8 @@ function toResult(row: ResultRow): Result {
     mapHash: row.map_hash,
     mapScale: JSON.parse(row.map_scale) as QuantisationScale,
     score: row.score,
+    pixelThreshold: row.threshold,
+    imageScoreThreshold: row.image_score_threshold,
     threshold: row.threshold,
     classifierProbability: row.classifier_probability,
     chain: JSON.parse(row.chain) as ChainFrame[],
@@ -128,7 +134,7 @@ export async function saveResult(
             mapHash,
             JSON.stringify(anomalyMap.scale),
             input.score,
-            input.threshold ?? null,
+            input.pixelThreshold ?? null,
             probability,
             now(),
           ),

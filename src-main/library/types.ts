@@ -204,6 +204,11 @@ export interface RunSettings {
   stride?: number;
   /** s: the classifier gradient scale. */
   guidanceScale?: number;
+  /**
+   * The run's image operating point (image score) from its preset: results of the run are
+   * called pathological where score > imageScoreThreshold. Absent in runs made before it.
+   */
+  imageScoreThreshold?: number | null;
   [setting: string]: unknown;
 }
 
@@ -239,7 +244,8 @@ export interface NewResult {
   reconstruction: FloatImage;
   anomalyMap: FloatImage;
   score: number;
-  threshold?: number | null;
+  /** The run's pixel cut-off (map value) for binary maps and the overlay. */
+  pixelThreshold?: number | null;
   /** The classifier's p(pathological | x_0, t = 0) for the image, when the run had one. */
   classifierProbability?: number | null;
   /** Frames of the denoising chain, in playing order, when the run keeps it. */
@@ -265,6 +271,11 @@ export interface Result {
   mapHash: string;
   mapScale: QuantisationScale;
   score: number;
+  /** The run's pixel cut-off (map value). */
+  pixelThreshold: number | null;
+  /** The run's image operating point (image score), from its settings; null when it had none. */
+  imageScoreThreshold: number | null;
+  /** @deprecated The same as pixelThreshold, kept until the renderer's overlay reads that name. */
   threshold: number | null;
   classifierProbability: number | null;
   /** The denoising chain, empty unless the run kept it. */

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,44 +8,18 @@ import { initBackend } from '../../src-main/engine/backend.ts';
 import { registerEvaluateCommand } from '../../src-main/cli/commands/evaluate.ts';
 import { registerReconstructCommand } from '../../src-main/cli/commands/reconstruct.ts';
 import { registerTrainCommand } from '../../src-main/cli/commands/train.ts';
-import {
-  writeSyntheticBrainDataset,
-  type SyntheticDataset,
-} from '../fixtures/syntheticBrainDataset.ts';
+import type { SyntheticDataset } from '../fixtures/syntheticBrainDataset.ts';
+import { tinyWorkspace } from '../fixtures/tinyWorkspace.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
+import { anomap } from './anomapProcess.ts';
 
-const repo = resolve(import.meta.dirname, '../..');
 let root: string;
 let dataset: SyntheticDataset;
 let models: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real command line (`tsx src-main/cli/main.ts ...`) as a child process. */
-function anomap(...args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join(repo, 'src-main/cli/main.ts'), ...args],
-      { cwd: repo, timeout: 240_000, maxBuffer: 16 << 20 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        done({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
 beforeAll(async () => {
   await initBackend();
-  root = await mkdtemp(join(tmpdir(), 'anomap-cli-'));
-  dataset = await writeSyntheticBrainDataset(join(root, 'data'));
-  models = join(root, 'models');
-  await writeTinyModels(models);
+  ({ root, dataset, models } = await tinyWorkspace('anomap-cli-'));
 });
 
 afterAll(async () => {
@@ -293,6 +265,30 @@ describe('anomap train', () => {
     '--attention',
     '0,1',
   ];
+
+  it('refuses a number of processes other than 1 or 2 instead of training with 1', async () => {
+    const out = join(root, 'three-processes');
+    for (const count of ['3', '0']) {
+      const run = await anomap(
+        'train',
+        'diffusion',
+        '--manifest',
+        dataset.manifestPath,
+        '--out',
+        out,
+        '--steps',
+        '1',
+        '--processes',
+        count,
+        ...TINY_TRAINING,
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        `option '--processes <n>' argument '${count}' is invalid. "${count}" engine processes: training runs with 1 or 2`,
+      );
+      expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+    }
+  });
 
   it('trains a tiny diffusion model and reports the steps', async () => {
     const out = join(root, 'trained');

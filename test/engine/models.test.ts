@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/engine/backend.ts';
 import { loadModel, saveModel, type ModelManifest } from '../../src-main/engine/models.ts';
 import { classifierLogits, noiseModel } from '../../src-main/engine/nn/unet.ts';
+import { PREPROCESSING } from '../../src-main/engine/preprocessing.ts';
 import { loadModels, disposeModels } from '../../src-main/engine/pipeline.ts';
 import { tinyConfig, tinyModel, writeTinyModels } from '../fixtures/tinyModels.ts';
 
@@ -159,6 +160,39 @@ describe('saveModel and loadModel', () => {
       JSON.stringify({ ...manifest, architecture: { ...manifest.architecture, imageSize: 48 } }),
     );
     await expect(loadModel(dir)).rejects.toThrow(/image size 48/);
+  });
+});
+
+describe('the preprocessing a model was made with', () => {
+  it('refuses a model made with another preprocessing version than the running code, naming both', async () => {
+    const dir = fresh();
+    const model = tinyModel('diffusion', 8);
+    await saveModel(dir, model);
+    model.params.dispose();
+    const manifest = await readManifest(dir);
+    const older = PREPROCESSING.method.replace(/-v\d+$/, '-v1');
+    expect(older).not.toBe(PREPROCESSING.method);
+    await writeFile(
+      join(dir, 'manifest.json'),
+      JSON.stringify({ ...manifest, preprocessing: { ...manifest.preprocessing, method: older } }),
+    );
+    const before = tf.memory().numTensors;
+    await expect(loadModel(dir)).rejects.toThrow(
+      new RegExp(
+        `manifest\\.json: the model was trained on preprocessing "${older}" but this Anomap prepares slices with "${PREPROCESSING.method}"`,
+      ),
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    await writeFile(
+      join(dir, 'manifest.json'),
+      JSON.stringify({ ...manifest, preprocessing: { ...manifest.preprocessing, imageSize: 64 } }),
+    );
+    await expect(loadModel(dir)).rejects.toThrow(
+      /preprocessing is for 64 px but the architecture for 32 px/,
+    );
+    // The same manifest with the running preprocessing loads.
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    (await loadModel(dir)).params.dispose();
   });
 });
 

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { JobSpecSchema } from '../../src-main/contract/index.ts';
 import { JobRunner, forkEngine } from '../../src-main/jobs/index.ts';
-import { Library, importPaths } from '../../src-main/library/index.ts';
-import { writeSyntheticBrainDataset } from '../fixtures/syntheticBrainDataset.ts';
-import { writeTinyModels } from '../fixtures/tinyModels.ts';
+import { Library } from '../../src-main/library/index.ts';
+import { importedTinyWorkspace } from '../fixtures/tinyWorkspace.ts';
 import { jobEnd } from './helpers.ts';
 
 let root: string;
@@ -14,16 +12,7 @@ let runner: JobRunner;
 let studyIds: number[];
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'anomap-cancel-'));
-  const dataset = await writeSyntheticBrainDataset(join(root, 'data'));
-  await writeTinyModels(join(root, 'models'));
-  const library = Library.open(join(root, 'library'));
-  try {
-    await importPaths(library, [dataset.manifestPath]);
-    studyIds = library.listStudies({ offset: 0, limit: 100 }).studies.map((s) => s.id);
-  } finally {
-    library.close();
-  }
+  ({ root, studyIds } = await importedTinyWorkspace('anomap-cancel-'));
   runner = new JobRunner({
     spawnEngine: forkEngine(),
     context: {
@@ -38,18 +27,27 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe('a cancelled reconstruction', () => {
-  it('leaves no run and no result behind', async () => {
+describe('a reconstruction cancelled mid-run', () => {
+  it('after its first batch was saved, ends cancelled and leaves no run and no result behind', async () => {
     expect(studyIds.length).toBeGreaterThan(16); // more than two batches: the cancel lands mid-run
     const job = runner.start(JobSpecSchema.parse({ kind: 'reconstruct', studyIds }));
-    const off = runner.on('job.progress', (event) => {
-      if (event.jobId === job.id && event.done > 0) {
-        off();
-        runner.cancel(job.id);
+    let savedBeforeCancel = 0;
+    // The first batch's results are in the library when the job says so: cancel then.
+    const off = runner.on('library.changed', (event) => {
+      if (event.reason !== 'results') return;
+      off();
+      const library = Library.open(join(root, 'library'));
+      try {
+        savedBeforeCancel = library.listResults(library.listRuns()[0].id).length;
+      } finally {
+        library.close();
       }
+      runner.cancel(job.id);
     });
     const ended = await jobEnd(runner, job.id);
     expect(ended.status, ended.error ?? '').toBe('cancelled');
+    expect(ended.error).toBeNull();
+    expect(savedBeforeCancel).toBeGreaterThanOrEqual(8);
     const library = Library.open(join(root, 'library'));
     try {
       expect(library.listRuns()).toEqual([]);

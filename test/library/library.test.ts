@@ -154,12 +154,13 @@ describe('models, runs and results', () => {
       reconstruction: { width: 16, height: 16, values },
       anomalyMap: { width: 16, height: 16, values: values.map(Math.abs) },
       score: 0.8,
-      threshold: 0.5,
+      pixelThreshold: 0.5,
     });
     expect(result).toMatchObject({
       studyId,
       score: 0.8,
-      threshold: 0.5,
+      pixelThreshold: 0.5,
+      imageScoreThreshold: null,
       reconstructionScale: { min: expect.any(Number), max: expect.any(Number) },
     });
     const back = await library.getResultImage(result.id, 'reconstruction');

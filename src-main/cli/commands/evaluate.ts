@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { aboveThreshold } from '../../contract/index.ts';
 import {
   evaluate,
   initBackend,
@@ -85,8 +86,10 @@ function variantJson(v: VariantMetrics) {
     courseF1: v.courseF1,
     courseTp: v.courseTp,
     courseFp: v.courseFp,
-    threshold: v.threshold,
-    thresholdMethod: v.thresholdMethod,
+    pixelThreshold: v.threshold,
+    pixelThresholdMethod: v.thresholdMethod,
+    imageScoreThreshold: v.imageScoreThreshold,
+    imageScoreThresholdMethod: v.imageScoreThresholdMethod,
     perFinding: v.perFinding,
     secondsPerSlice: v.secondsPerSlice,
     roc: v.roc,
@@ -101,6 +104,7 @@ export function metricsJson(report: EvaluationReport, context: Record<string, un
     guided: variantJson(report.guided),
     unguided: report.unguided ? variantJson(report.unguided) : null,
     classifierAuroc: report.classifierAuroc,
+    imageVerdicts: imageVerdicts(report),
     scores: report.casesDetail.map((d) => ({
       image: d.case.case.image,
       label: d.case.case.label,
@@ -109,6 +113,22 @@ export function metricsJson(report: EvaluationReport, context: Record<string, un
     })),
     ...context,
   };
+}
+
+/** How many healthy and pathological images each variant calls pathological at its image threshold. */
+function imageVerdicts(report: EvaluationReport) {
+  const count = (variant: 'guided' | 'unguided', label: string) => {
+    const threshold = report[variant]?.imageScoreThreshold ?? null;
+    return report.casesDetail.filter((d) => {
+      const score = d[variant]?.score;
+      return d.case.case.label === label && score !== undefined && aboveThreshold(score, threshold);
+    }).length;
+  };
+  const of = (variant: 'guided' | 'unguided') => ({
+    healthy: count(variant, 'normal'),
+    pathological: count(variant, 'pathological'),
+  });
+  return { guided: of('guided'), unguided: report.unguided ? of('unguided') : null };
 }
 
 export function formatTable(report: EvaluationReport): string {
@@ -120,7 +140,8 @@ export function formatTable(report: EvaluationReport): string {
     ['  in brain only', (v) => `${v.pixelAuprcBrain.toFixed(3)} / ${v.bestDiceBrain.toFixed(3)}`],
     ['course TP / FP', (v) => `${v.courseTp} / ${v.courseFp}`],
     ['course F1', (v) => v.courseF1.toFixed(3)],
-    ['threshold', (v) => v.threshold.toFixed(4)],
+    ['pixel threshold', (v) => v.threshold.toFixed(4)],
+    ['image threshold', (v) => v.imageScoreThreshold.toFixed(4)],
     ['s per slice', (v) => v.secondsPerSlice.toFixed(2)],
   ];
   const g = report.guided;
@@ -137,6 +158,10 @@ export function formatTable(report: EvaluationReport): string {
         .map(([t, a]) => `${t}=${a.toFixed(3)}`)
         .join(' ')}`,
     );
+  const verdicts = imageVerdicts(report);
+  lines.push(
+    `above the image threshold: ${verdicts.guided.healthy}/${report.healthy} healthy, ${verdicts.guided.pathological}/${report.pathological} pathological (guided)`,
+  );
   const names = Object.keys(g.perFinding).sort();
   if (names.length) {
     lines.push('per finding (guided / unguided): TP/n FP F1');

@@ -1,13 +1,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { aboveThreshold } from '../../contract/index.ts';
 import {
   initBackend,
   loadModels,
   preprocessSlice,
   readGrayscale,
   reconstruct,
+  settingsFor,
+  type Preset,
   type ReconstructionSettings,
+  type SliceResult,
+  type SliceTransform,
 } from '../../engine/index.ts';
 import { grayscaleRgb, heatmapRgb, writeGray16, writeGrid } from '../images.ts';
 import { integer, number } from '../options.ts';
@@ -68,40 +73,17 @@ export function registerReconstructCommand(program: Command): void {
         { signal: controller.signal, onProgress: progressBar() },
       );
       const seconds = (performance.now() - started) / 1000;
-      await mkdir(o.out, { recursive: true });
-      const maxMap = Math.max(...results.map((r) => Math.max(...r.anomalyMap)), 1e-6);
-      const report = [];
-      for (const [i, input] of inputs.entries()) {
-        const stem = basename(input.path, extname(input.path));
-        const result = results[i];
-        await writeGray16(
-          join(o.out, `${stem}.reconstruction.png`),
-          result.reconstruction,
-          size,
-          -1,
-          1,
-        );
-        await writeGray16(join(o.out, `${stem}.map.png`), result.anomalyMap, size, 0, maxMap);
-        await writeGrid(
-          join(o.out, `${stem}.png`),
-          [
-            [
-              grayscaleRgb(input.pixels),
-              grayscaleRgb(result.reconstruction),
-              heatmapRgb(result.anomalyMap, maxMap),
-            ],
-          ],
-          size,
-          3,
-        );
-        report.push({
-          image: input.path,
-          score: result.score,
-          aboveThreshold:
-            models.preset.threshold === null ? null : result.score > models.preset.threshold,
-          transform: input.transform,
-        });
-      }
+      // The operating point holds for the settings it was calibrated with, not for overrides.
+      const imageScoreThreshold = isPresetSettings(models.preset, settings)
+        ? models.preset.imageScoreThreshold
+        : null;
+      const { report, mapScale } = await writeOutputs(
+        o.out,
+        inputs,
+        results,
+        size,
+        imageScoreThreshold,
+      );
       const summary = {
         backend: backend.name,
         models: {
@@ -112,14 +94,84 @@ export function registerReconstructCommand(program: Command): void {
         preset: models.preset.name,
         settings,
         smoothingSigma: models.preset.smoothingSigma,
-        mapScale: { low: 0, high: maxMap },
+        operatingPoint: {
+          ...operatingPointOf(models.preset),
+          usedForVerdicts: imageScoreThreshold !== null,
+        },
+        mapScale,
         secondsPerSlice: seconds / inputs.length,
         results: report,
       };
       await writeFile(join(o.out, 'results.json'), JSON.stringify(summary, null, 2) + '\n');
-      for (const r of report) process.stdout.write(`${r.image}\tscore ${r.score.toFixed(4)}\n`);
+      for (const r of report)
+        process.stdout.write(
+          `${r.image}\tscore ${r.score.toFixed(4)}\t${verdictText(r.aboveThreshold)}\n`,
+        );
       process.stdout.write(
         `${inputs.length} slice(s) in ${seconds.toFixed(1)} s on ${backend.name}; L=${settings.noiseLevel} k=${settings.stride} s=${settings.guidanceScale} ${settings.encoding}; outputs in ${o.out}\n`,
       );
     });
+}
+
+/** The preset's operating points as results.json states them, each with its unit in its name. */
+function operatingPointOf(preset: Preset) {
+  return {
+    imageScoreThreshold: preset.imageScoreThreshold,
+    imageScoreFpr: preset.imageScoreFpr,
+    pixelThreshold: preset.pixelThreshold,
+    pixelFpr: preset.pixelFpr,
+    calibrationSet: preset.calibrationSet,
+  };
+}
+
+function verdictText(above: boolean | null): string {
+  if (above === null) return 'no image verdict (no operating point for these settings)';
+  return above ? 'above the image operating point' : 'below the image operating point';
+}
+
+/** Writes each slice's PNGs; returns its entry of results.json, with the image verdict. */
+async function writeOutputs(
+  out: string,
+  inputs: { path: string; pixels: Float32Array; transform: SliceTransform }[],
+  results: SliceResult[],
+  size: number,
+  imageScoreThreshold: number | null,
+) {
+  await mkdir(out, { recursive: true });
+  const maxMap = Math.max(...results.map((r) => Math.max(...r.anomalyMap)), 1e-6);
+  const report = [];
+  for (const [i, input] of inputs.entries()) {
+    const stem = basename(input.path, extname(input.path));
+    const result = results[i];
+    await writeGray16(join(out, `${stem}.reconstruction.png`), result.reconstruction, size, -1, 1);
+    await writeGray16(join(out, `${stem}.map.png`), result.anomalyMap, size, 0, maxMap);
+    await writeGrid(
+      join(out, `${stem}.png`),
+      [
+        [
+          grayscaleRgb(input.pixels),
+          grayscaleRgb(result.reconstruction),
+          heatmapRgb(result.anomalyMap, maxMap),
+        ],
+      ],
+      size,
+      3,
+    );
+    report.push({
+      image: input.path,
+      score: result.score,
+      // The image score against the image operating point, never against the pixel cut-off.
+      aboveThreshold: aboveThreshold(result.score, imageScoreThreshold),
+      transform: input.transform,
+    });
+  }
+  return { report, mapScale: { low: 0, high: maxMap } };
+}
+
+/** Whether a reconstruction ran with the preset's own settings (those its thresholds hold for). */
+function isPresetSettings(preset: Preset, settings: ReconstructionSettings): boolean {
+  const own = settingsFor(preset);
+  return (Object.keys(own) as (keyof ReconstructionSettings)[]).every(
+    (key) => own[key] === settings[key],
+  );
 }

@@ -7,7 +7,9 @@ import {
   loadModels,
   readDatasetManifest,
   type Preset,
+  type VariantMetrics,
 } from '../../engine/index.ts';
+import type { DatasetCase } from '../../engine/train/dataset.ts';
 import { classifierSplit } from '../../engine/train/index.ts';
 import { number, parseChannels } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
@@ -57,7 +59,8 @@ export function registerSweepCommand(program: Command): void {
         pixelAuprc: number;
         bestDice: number;
         courseF1: number;
-        threshold: number;
+        pixelThreshold: number;
+        imageScoreThreshold: number;
         secondsPerSlice: number;
       }[] = [];
       for (const encoding of o.encodings as ('ddim' | 'noise')[])
@@ -88,7 +91,7 @@ export function registerSweepCommand(program: Command): void {
                   pixelAuprc: g.pixelAuprc,
                   bestDice: g.bestDice,
                   courseF1: g.courseF1,
-                  threshold: g.threshold,
+                  ...operatingPointsOf(g),
                   secondsPerSlice: g.secondsPerSlice,
                 });
                 process.stdout.write(`${JSON.stringify(rows.at(-1))}\n`);
@@ -123,11 +126,23 @@ export function registerSweepCommand(program: Command): void {
           ...models.preset,
           name: 'default',
           ...s,
-          threshold: winner.threshold,
+          pixelThreshold: winner.pixelThreshold,
+          imageScoreThreshold: winner.imageScoreThreshold,
+          calibrationSet: calibrationSetOf(cases),
           chosenBy: `sweep of ${rows.length} settings on ${set}, ranked by the sum of ranks in image AUROC and pixel AUPRC`,
         };
         await writeFile(join(o.models, 'preset.json'), JSON.stringify(preset, null, 2) + '\n');
         process.stdout.write(`wrote ${join(o.models, 'preset.json')}\n`);
       }
     });
+}
+
+/** Both calibrated thresholds of a sweep row, each named with its unit. */
+function operatingPointsOf(metrics: VariantMetrics) {
+  return { pixelThreshold: metrics.threshold, imageScoreThreshold: metrics.imageScoreThreshold };
+}
+
+/** The healthy images both thresholds were calibrated on (evaluate's calibration split, val). */
+function calibrationSetOf(cases: DatasetCase[]): string {
+  return `val split, ${cases.filter((c) => c.split === 'val' && c.label === 'normal').length} healthy images`;
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Progress } from '../../engine/types.ts';
 import { trainClassifier, trainDiffusion } from '../../engine/train/index.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
-import { integer, number, parseChannels, parseFlags } from '../options.ts';
+import { integer, number, parseChannels, parseFlags, processCount } from '../options.ts';
 import { datasetOptions, manifestOf } from '../dataset.ts';
 
 export function registerTrainCommand(program: Command): void {
@@ -33,7 +33,7 @@ export function registerTrainCommand(program: Command): void {
     .option(
       '--processes <n>',
       '1, or 2 to split each batch across two engine processes',
-      integer,
+      processCount,
       1,
     )
     .option('--seed <n>', 'random seed', integer, 1)
@@ -67,7 +67,7 @@ export function registerTrainCommand(program: Command): void {
         emaDecay: o.ema,
         checkpointEvery: o.checkpointEvery,
         seed: o.seed,
-        processes: o.processes === 2 ? (2 as const) : (1 as const),
+        processes: o.processes as 1 | 2,
         config: {
           imageSize: o.size,
           channels: o.channels,

@@ -57,6 +57,8 @@ export function encodeStep(
  *   eps_hat = eps_theta(x_t, t) - s * sqrt(1 - ab_t) * g
  *   x0_hat = clip((x_t - sqrt(1 - ab_t) eps_hat) / sqrt(ab_t), -1, 1)
  *   x_{t-k} = sqrt(ab_{t-k}) x0_hat + sqrt(1 - ab_{t-k}) eps_hat
+ * The last step (t - k = 0) ends the decoding: it returns the clean estimate x0_hat, clipped,
+ * rather than re-noising it with ab_0 = 1 - beta_1 (ALGORITHM.md: decoding ends at the image).
  * `eps` and `gradient` are given so that the caller may compute them in parallel.
  */
 export function guidedDecodeStep(
@@ -75,7 +77,7 @@ export function guidedDecodeStep(
         ? tf.sub(eps, tf.mul(gradient, guidanceScale * Math.sqrt(1 - ab)))
         : eps;
     const x0 = tf.clipByValue(predictX0(schedule, x, epsHat, t), -1, 1);
-    return moveTo(schedule, x0, epsHat, tPrev);
+    return tPrev === 0 ? x0 : moveTo(schedule, x0, epsHat, tPrev);
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.ts';
+import { exitWithParent } from '../engineProcess.ts';
 import { loadModel, type Model } from '../models.ts';
 import { healthyGradient } from '../pipeline.ts';
 
@@ -24,6 +25,8 @@ export type GuidanceReply =
   | { type: 'error'; id?: number; message: string };
 
 let classifier: Model | null = null;
+
+exitWithParent();
 
 process.on('message', (request: GuidanceRequest) => {
   void (async () => {

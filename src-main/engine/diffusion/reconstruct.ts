@@ -35,6 +35,15 @@ export interface ReconstructionOutput {
   chain: ChainFrame[];
 }
 
+/** Progress steps of one batch: the encoding's (L / k, or one q_sample) and L / k decoding steps. */
+export function reconstructionSteps(
+  settings: Pick<ReconstructionSettings, 'noiseLevel' | 'stride' | 'encoding'>,
+  steps: number,
+): number {
+  const decodeSteps = ddimTimesteps(settings.noiseLevel, settings.stride, steps).length - 1;
+  return (settings.encoding === 'ddim' ? decodeSteps : 1) + decodeSteps;
+}
+
 /** Encodes a batch of slices to x_L and decodes them with classifier guidance (ALGORITHM.md). */
 export async function reconstructBatch(
   input: ReconstructionInput,
@@ -49,11 +58,10 @@ export async function reconstructBatch(
     throw new Error('guidance scale is not 0 but no classifier is loaded');
 
   const timesteps = ddimTimesteps(settings.noiseLevel, settings.stride, schedule.steps);
-  const encodeSteps = settings.encoding === 'ddim' ? timesteps.length - 1 : 1;
   const tracker = new ProgressTracker(
     control,
     'reconstruct',
-    encodeSteps + timesteps.length - 1,
+    reconstructionSteps(settings, schedule.steps),
     'reconstruction',
   );
   const capture = frameSelector(timesteps, input.captureFrames ?? 0);
@@ -107,6 +115,8 @@ export async function reconstructBatch(
       gradient?.dispose();
       tracker.step();
     }
+    // The decoded image itself, the chain's last frame (t = 0 is always among the captured).
+    if (capture.has(timesteps[0])) chain.push(await frame('decode', timesteps[0], x, null));
     const values = await x.data();
     const reconstructions = slices.map((_, i) =>
       Float32Array.from(values.subarray(i * size * size, (i + 1) * size * size)),

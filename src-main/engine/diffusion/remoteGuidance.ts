@@ -67,7 +67,11 @@ export class RemoteGuidance {
     return { sent: this.sent, gradient: result.then((values) => tf.tensor4d(values, shape)) };
   }
 
-  stop(): void {
+  /** Ends the guidance process and resolves once it has exited. */
+  stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((done) => this.child.once('exit', () => done()));
     this.child.kill();
+    return exited;
   }
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.ts';
+import { exitWithParent } from '../engineProcess.ts';
 import { createModelParams } from '../models.ts';
 import type { UNetConfig } from '../nn/unet.ts';
 import { computeGradients, type NoisedBatch, type Objective } from './objectives.ts';
@@ -27,6 +28,8 @@ let state: {
 function reply(message: WorkerReply): void {
   process.send!(message);
 }
+
+exitWithParent();
 
 process.on('message', (request: WorkerRequest) => {
   void (async () => {

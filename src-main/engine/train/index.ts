@@ -128,7 +128,10 @@ export async function trainClassifier(
         pathological: `classifier_train split, ${trainPathological.length} images, synthetic lesion share ${sampling.syntheticShare}`,
         heldOut: holdout.healthy.length + holdout.pathological.length,
         initialisedFrom: options.initFrom ? basename(options.initFrom) : null,
-        testImagesUsed: 0,
+        // Counted, not asserted: classifierSplit reads no test image, and this says so.
+        testImagesUsed: [...trainHealthy, ...trainPathological].filter(
+          (c) => c.case.split === 'test',
+        ).length,
       },
     },
     classifierSampler(trainHealthy, trainPathological, config.imageSize, sampling),

@@ -4,11 +4,18 @@
  * with the classifier's p(pathological | x_0, t = 0) when the models have a classifier (for the
  * Library's "classifier most uncertain" order).
  */
+import { ProgressTracker } from '../../engine/progress.ts';
 import { CancelledError } from '../../engine/types.ts';
-import type { ReconstructionSettings } from '../../engine/types.ts';
+import type {
+  Guidance,
+  LoadedModels,
+  ReconstructionSettings,
+  Slice,
+  SliceTransform,
+} from '../../engine/index.ts';
 import { RECONSTRUCTION_PRESETS } from '../../contract/index.ts';
 import type { ReconstructJobSpec, ReconstructResult } from '../../contract/index.ts';
-import { Library } from '../../library/index.ts';
+import { Library, type ImageInfo } from '../../library/index.ts';
 import type { JobRun } from './types.ts';
 import type { JsonValue } from '../json.ts';
 import { registerModels } from './models.ts';
@@ -21,65 +28,79 @@ type Engine = typeof import('../../engine/index.ts');
 /** p(pathological | x_0, t = 0) per image id: the input is the same for both runs of a job. */
 type Probabilities = Map<number, number | null>;
 
+/** What every run of one job shares: the engine, the models, one guidance, and the job's pace. */
+interface JobContext {
+  engine: Engine;
+  models: LoadedModels;
+  guidance: Guidance;
+  library: Library;
+  modelIds: number[];
+  probabilities: Probabilities;
+  progress: ProgressTracker;
+}
+
 export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<JsonValue> {
   const engine: Engine = await import('../../engine/index.ts');
   await engine.initBackend();
   const models = await engine.loadModels(run.context.modelsDir);
   const library = Library.open(run.context.libraryDir);
+  let guidance: Guidance | null = null;
   try {
     const overrides =
       run.spec.settings ?? (run.spec.preset ? RECONSTRUCTION_PRESETS[run.spec.preset] : {});
-    const modelIds = registerModels(library, run.context.modelsDir);
-    const probabilities: Probabilities = new Map();
-    const guided = await reconstructRun(
+    // One guidance process (and classifier) for the whole job, not one per batch.
+    guidance = await engine.startGuidance(models, engine.settingsFor(models.preset, overrides));
+    const images = run.spec.studyIds.flatMap((studyId) => library.getStudy(studyId).images);
+    const job: JobContext = {
       engine,
-      probabilities,
-      library,
       models,
-      run,
-      overrides,
-      modelIds,
-      'guided',
-    );
+      guidance,
+      library,
+      modelIds: registerModels(library, run.context.modelsDir),
+      probabilities: new Map(),
+      // The pace and ETA of the whole job, in images, over both runs.
+      progress: new ProgressTracker(
+        run.control,
+        'reconstructing',
+        images.length * (run.spec.withUnguided ? 2 : 1),
+        'reconstruction',
+      ),
+    };
+    const guided = await reconstructRun(job, run, images, overrides, 'guided');
     const unguided = run.spec.withUnguided
-      ? await reconstructRun(
-          engine,
-          probabilities,
-          library,
-          models,
-          run,
-          { ...overrides, guidanceScale: 0 },
-          modelIds,
-          'unguided',
-        )
+      ? await reconstructRun(job, run, images, { ...overrides, guidanceScale: 0 }, 'unguided')
       : null;
     const result: ReconstructResult = { runId: guided, unguidedRunId: unguided };
     return result;
   } finally {
+    await guidance?.stop();
     library.close();
     engine.disposeModels(models);
   }
 }
 
 async function reconstructRun(
-  engine: Engine,
-  probabilities: Probabilities,
-  library: Library,
-  models: Awaited<ReturnType<Engine['loadModels']>>,
+  job: JobContext,
   { spec, control, libraryChanged }: JobRun<ReconstructJobSpec>,
+  images: ImageInfo[],
   overrides: Partial<ReconstructionSettings>,
-  modelIds: number[],
   variant: 'guided' | 'unguided',
 ): Promise<number> {
+  const { engine, models, library } = job;
   const size = models.diffusion.config.imageSize;
   const settings = engine.settingsFor(models.preset, overrides);
-  const images = spec.studyIds.flatMap((studyId) => library.getStudy(studyId).images);
   const record = library.createRun({
     name: variant,
-    settings: { ...settings, imageSize: size },
-    modelIds,
+    // The run keeps its image operating point, so its verdicts can be read back (Result).
+    settings: {
+      ...settings,
+      imageSize: size,
+      imageScoreThreshold: models.preset.imageScoreThreshold,
+    },
+    modelIds: job.modelIds,
   });
   const started = Date.now();
+  job.progress.phase = `reconstructing (${variant})`;
   try {
     for (let start = 0; start < images.length; start += BATCH) {
       if (control.signal.aborted) throw new CancelledError('reconstruction');
@@ -91,55 +112,21 @@ async function reconstructRun(
         }),
       );
       const slices = prepared.map((slice) => ({ size, pixels: slice.pixels }));
+      let reported = 0;
       const output = await engine.reconstruct(
         models,
         slices,
-        { settings, captureFrames: spec.keepChain ? CHAIN_FRAMES : 0 },
+        { settings, guidance: job.guidance, captureFrames: spec.keepChain ? CHAIN_FRAMES : 0 },
         {
           signal: control.signal,
           onProgress: (progress) => {
-            const done = start + (progress.done / Math.max(progress.total, 1)) * batch.length;
-            const elapsed = (Date.now() - started) / 1000;
-            const etaSeconds = done > 0 ? (elapsed / done) * (images.length - done) : null;
-            control.onProgress?.({
-              phase: `reconstructing (${variant})`,
-              done,
-              total: images.length,
-              etaSeconds,
-            });
+            const images = (progress.done / Math.max(progress.total, 1)) * batch.length;
+            job.progress.step(images - reported);
+            reported = images;
           },
         },
       );
-      // How sure the classifier is that each input slice is pathological (tidied inside); a
-      // classifier that outputs NaN leaves the study unranked rather than failing the run.
-      if (models.classifier && batch.some((image) => !probabilities.has(image.id))) {
-        const p = engine.pathologicalProbability(models.classifier, slices, 0);
-        batch.forEach((image, i) =>
-          probabilities.set(image.id, Number.isFinite(p[i]) ? p[i] : null),
-        );
-      }
-      for (const [i, result] of output.results.entries()) {
-        const { transform } = prepared[i];
-        const image = batch[i];
-        await library.saveResult({
-          runId: record.id,
-          imageId: image.id,
-          reconstruction: {
-            width: image.width,
-            height: image.height,
-            values: engine.sliceToImage(result.reconstruction, transform),
-          },
-          anomalyMap: {
-            width: image.width,
-            height: image.height,
-            values: engine.sliceToImage(result.anomalyMap, transform),
-          },
-          score: result.score,
-          threshold: models.preset.threshold,
-          classifierProbability: probabilities.get(image.id) ?? null,
-          chain: chainFramesOf(output.chain, i, size),
-        });
-      }
+      await saveBatch(job, record.id, batch, prepared, slices, output);
       libraryChanged('results', [...new Set(batch.map((image) => image.studyId))]);
     }
     library.finishRun(record.id, { seconds: (Date.now() - started) / 1000, slices: images.length });
@@ -150,5 +137,45 @@ async function reconstructRun(
       library.discardRun(record.id, 'cancelled');
     else library.failRun(record.id, error instanceof Error ? error.message : String(error));
     throw error;
+  }
+}
+
+/** Saves a batch's results, each mapped back to its image's geometry. */
+async function saveBatch(
+  { engine, models, library, probabilities }: JobContext,
+  runId: number,
+  batch: ImageInfo[],
+  prepared: { transform: SliceTransform }[],
+  slices: Slice[],
+  output: Awaited<ReturnType<Engine['reconstruct']>>,
+): Promise<void> {
+  const size = models.diffusion.config.imageSize;
+  // How sure the classifier is that each input slice is pathological (tidied inside); a
+  // classifier that outputs NaN leaves the study unranked rather than failing the run.
+  if (models.classifier && batch.some((image) => !probabilities.has(image.id))) {
+    const p = engine.pathologicalProbability(models.classifier, slices, 0);
+    batch.forEach((image, i) => probabilities.set(image.id, Number.isFinite(p[i]) ? p[i] : null));
+  }
+  for (const [i, result] of output.results.entries()) {
+    const { transform } = prepared[i];
+    const image = batch[i];
+    await library.saveResult({
+      runId,
+      imageId: image.id,
+      reconstruction: {
+        width: image.width,
+        height: image.height,
+        values: engine.sliceToImage(result.reconstruction, transform),
+      },
+      anomalyMap: {
+        width: image.width,
+        height: image.height,
+        values: engine.sliceToImage(result.anomalyMap, transform),
+      },
+      score: result.score,
+      pixelThreshold: models.preset.pixelThreshold,
+      classifierProbability: probabilities.get(image.id) ?? null,
+      chain: chainFramesOf(output.chain, i, size),
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Library } from '../library.ts';
+import { aboveThreshold } from '../../contract/index.ts';
 import { csvLine } from './csvText.ts';
 
 export interface RunExport {
@@ -10,7 +11,8 @@ export interface RunExport {
 }
 
 /**
- * A run's report: one CSV row and one JSON entry per result (score, threshold, the human label
+ * A run's report: one CSV row and one JSON entry per result (score, the run's pixel cut-off and
+ * image operating point, the verdict of the score against the latter, the human label
  * and findings beside it, kept in separate columns), the run's settings and model versions, and
  * its reconstructions and anomaly maps as the 16-bit PNGs they are stored as.
  */
@@ -28,7 +30,8 @@ export function exportRun(library: Library, runId: number, outDir: string): RunE
     'patient_alias',
     'image_id',
     'score',
-    'threshold',
+    'pixel_threshold',
+    'image_score_threshold',
     'above_threshold',
     'label_verdict',
     'label_findings',
@@ -48,8 +51,9 @@ export function exportRun(library: Library, runId: number, outDir: string): RunE
       study.patientAlias,
       result.imageId,
       result.score,
-      result.threshold,
-      result.threshold === null ? '' : String(result.score > result.threshold),
+      result.pixelThreshold,
+      result.imageScoreThreshold,
+      String(aboveThreshold(result.score, result.imageScoreThreshold) ?? ''),
       study.label.verdict,
       study.label.findings.join(';'),
       study.label.status,

@@ -1,9 +1,13 @@
-/** The model's decision for one result: pathological when its score reaches the run's threshold. */
+/**
+ * The model's decision for one result: pathological when its image score is above the run's image
+ * operating point (never the pixel cut-off); null when the run had none.
+ */
+import { aboveThreshold } from '../../../src-main/contract/index.ts';
 import type { Result, Verdict } from '../../api/types.ts';
 
-export function aiVerdict(result: Pick<Result, 'score' | 'threshold'>): Verdict | null {
-  if (result.threshold === null) return null;
-  return result.score >= result.threshold ? 'pathological' : 'normal';
+export function aiVerdict(result: Pick<Result, 'score' | 'imageScoreThreshold'>): Verdict | null {
+  const above = aboveThreshold(result.score, result.imageScoreThreshold);
+  return above === null ? null : above ? 'pathological' : 'normal';
 }
 
 /** Settings of a run as "L=400 k=10 s=100 ddim", from whatever the run stored. */

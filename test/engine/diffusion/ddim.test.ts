@@ -82,7 +82,9 @@ describe('DDIM inversion and decoding with a perfect noise predictor', () => {
       const e = predict(x, timesteps[i]);
       x = guidedDecodeStep(schedule, x, e, null, 0, timesteps[i], timesteps[i - 1]);
     }
-    expect(maxAbsDiff(await x.data(), await start.data())).toBeLessThan(1e-4);
+    // The last step ends at x0_hat itself: the clean image, not x_0 = q_sample(x0, 0, eps).
+    expect(maxAbsDiff(await x.data(), await x0.data())).toBeLessThan(1e-4);
+    expect(maxAbsDiff(await start.data(), await x0.data())).toBeGreaterThan(1e-3);
   });
 
   it('gives back the input through reconstructBatch (DDIM encoding, s = 0)', async () => {
@@ -200,6 +202,31 @@ describe('guidedDecodeStep', () => {
     // x0_hat = clip((3 - sqrt(1 - ab) 2) / sqrt(ab)) = 1; x_{t-k} = sqrt(ab') + 2 sqrt(1 - ab') > 1.
     expect(big[0]).toBeCloseTo(Math.sqrt(ab[tPrev]) + 2 * Math.sqrt(1 - ab[tPrev]), 5);
     expect(big[0]).toBeGreaterThan(1.5);
+  });
+});
+
+describe('the last decoding step (to t = 0)', () => {
+  it('returns x0_hat clipped to [-1, 1], not sqrt(ab_0) x0_hat + sqrt(1 - ab_0) eps_hat', async () => {
+    const x = randomArray(12, 0.9);
+    const eps = randomArray(13, 1.5);
+    const [g, s, t] = [0.2, 3, 20];
+    const out = await guidedDecodeStep(
+      schedule,
+      tf.tensor4d(x, SHAPE),
+      tf.tensor4d(eps, SHAPE),
+      tf.fill(SHAPE, g) as tf.Tensor4D,
+      s,
+      t,
+      0,
+    ).data();
+    const expected = Array.from(x, (xi, i) => {
+      const epsHat = eps[i] - s * Math.sqrt(1 - ab[t]) * g;
+      return Math.min(1, Math.max(-1, (xi - Math.sqrt(1 - ab[t]) * epsHat) / Math.sqrt(ab[t])));
+    });
+    expect(maxAbsDiff(out, expected)).toBeLessThan(1e-5);
+    // Some values were clipped: the output stays inside [-1, 1].
+    expect(expected.some((v) => Math.abs(v) === 1)).toBe(true);
+    expect(Math.max(...out.map(Math.abs))).toBeLessThanOrEqual(1);
   });
 });
 

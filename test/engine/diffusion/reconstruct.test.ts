@@ -124,9 +124,10 @@ describe('reconstructBatch', () => {
     });
     const encode = chain.filter((f) => f.phase === 'encode');
     const decode = chain.filter((f) => f.phase === 'decode');
-    // Six frames over timesteps 0..50: every state before each step of each phase.
+    // Six frames over timesteps 0..50: every state before each step of each phase, and the
+    // decoded image at t = 0 as the chain's last frame.
     expect(encode.map((f) => f.t)).toEqual([0, 10, 20, 30, 40]);
-    expect(decode.map((f) => f.t)).toEqual([50, 40, 30, 20, 10]);
+    expect(decode.map((f) => f.t)).toEqual([50, 40, 30, 20, 10, 0]);
     for (const f of chain) {
       expect(f.x).toHaveLength(2);
       expect(f.x[0]).toHaveLength(SIZE * SIZE);
@@ -134,7 +135,9 @@ describe('reconstructBatch', () => {
     // The first encoding frame is the input itself.
     expect(Array.from(encode[0].x[1])).toEqual(Array.from(slices[1].pixels));
     expect(encode.every((f) => f.gradient === null)).toBe(true);
-    for (const f of decode) {
+    expect(Array.from(decode.at(-1)!.x[1])).toEqual(Array.from(reconstructions[1]));
+    expect(decode.at(-1)!.gradient).toBeNull();
+    for (const f of decode.slice(0, -1)) {
       expect(f.gradient).toHaveLength(2);
       expect(f.gradient![0].every((v) => Math.abs(v - 0.05) < 1e-7)).toBe(true);
     }
@@ -147,7 +150,11 @@ describe('reconstructBatch', () => {
       settings: { ...ddim, guidanceScale: 0 },
       captureFrames: 2,
     });
-    expect(unguided.chain.map((f) => `${f.phase}${f.t}`)).toEqual(['encode0', 'decode50']);
+    expect(unguided.chain.map((f) => `${f.phase}${f.t}`)).toEqual([
+      'encode0',
+      'decode50',
+      'decode0',
+    ]);
     expect(unguided.chain.every((f) => f.gradient === null)).toBe(true);
     const none = await reconstructBatch({
       schedule,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.ts';
+import { calibratePreset } from '../../../src-main/engine/calibratePreset.ts';
 import { evaluate, type VariantMetrics } from '../../../src-main/engine/evaluate.ts';
 import { disposeModels, loadModels, type LoadedModels } from '../../../src-main/engine/pipeline.ts';
 import type { Progress } from '../../../src-main/engine/types.ts';
@@ -10,6 +11,7 @@ import {
   writeSyntheticBrainDataset,
   type SyntheticDataset,
 } from '../../fixtures/syntheticBrainDataset.ts';
+import { pairwiseAuroc } from '../../fixtures/pairwiseAuroc.ts';
 import { writeTinyModels } from '../../fixtures/tinyModels.ts';
 
 let root: string;
@@ -91,6 +93,36 @@ describe('evaluate', () => {
     expect(seen[seen.length - 1]).toMatchObject({ phase: 'evaluate', done: 20, total: 20 });
   });
 
+  it('computes its numbers from its own maps and scores, checked by second implementations', async () => {
+    const report = await evaluate(models, {
+      manifestPath: dataset.manifestPath,
+      split: 'test',
+      calibrationSplit: 'val',
+      unguided: false,
+      classifierTimesteps: [],
+    });
+    const guided = report.guided;
+    const labels = report.casesDetail.map((d) => (d.case.case.label === 'pathological' ? 1 : 0));
+    const scores = report.casesDetail.map((d) => d.guided.score);
+    expect(guided.imageAuroc).toBeCloseTo(pairwiseAuroc(scores, labels), 12);
+    // Pixel AUPRC over every pixel of the pathological images against the finding boxes.
+    const pathological = report.casesDetail.filter((d) => d.case.findingMask);
+    const values = pathological.flatMap((d) => Array.from(d.guided.anomalyMap));
+    const truths = pathological.flatMap((d) => Array.from(d.case.findingMask!));
+    expect(guided.pixelAuprc).toBeCloseTo(stepwiseAveragePrecision(values, truths), 9);
+    // Both operating points are those of the healthy val images, calibrated on their own.
+    const calibration = await calibratePreset(models, dataset.manifestPath, 'val');
+    expect(guided.threshold).toBe(calibration.pixelThreshold);
+    expect(guided.imageScoreThreshold).toBe(calibration.imageScoreThreshold);
+    // 5% of 4 images: none of them may score above the image operating point.
+    expect(guided.imageScoreThreshold).toBe(
+      Math.max(...calibration.healthyScores.map((h) => h.score)),
+    );
+    expect(guided.imageScoreThresholdMethod).toMatch(
+      /5% of the healthy images of the calibration split/,
+    );
+  });
+
   it('skips the ablation when asked and applies overrides', async () => {
     const report = await evaluate(models, {
       manifestPath: dataset.manifestPath,
@@ -116,3 +148,18 @@ describe('evaluate', () => {
     );
   });
 });
+
+/** Average precision, sum over distinct values (descending) of (R_k - R_{k-1}) P_k, in float64. */
+function stepwiseAveragePrecision(values: number[], truths: number[]): number {
+  const order = values.map((v, i) => [v, truths[i] ? 1 : 0]).sort((a, b) => b[0] - a[0]);
+  const positives = order.filter(([, t]) => t).length;
+  let [tp, fp, area, recalled] = [0, 0, 0, 0];
+  for (let i = 0; i < order.length; i++) {
+    if (order[i][1]) tp++;
+    else fp++;
+    if (i + 1 < order.length && order[i + 1][0] === order[i][0]) continue; // ties step together
+    area += ((tp - recalled) / positives) * (tp / (tp + fp));
+    recalled = tp;
+  }
+  return area;
+}

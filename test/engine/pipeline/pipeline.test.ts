@@ -127,6 +127,30 @@ describe('reconstruct', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i].done).toBeGreaterThan(seen[i - 1].done);
   });
 
+  it('estimates the time left for all batches, not only the current one', async () => {
+    const seen: { progress: Progress; elapsed: number }[] = [];
+    const started = performance.now();
+    await reconstruct(
+      models,
+      slices,
+      { batchSize: 1, parallel: false },
+      {
+        onProgress: (progress) =>
+          seen.push({ progress, elapsed: (performance.now() - started) / 1000 }),
+      },
+    );
+    // 3 batches of 1 slice x 4 steps: after the first batch (done = 4 of 12) two batches are left.
+    const endOfFirst = seen.find((s) => s.progress.done === 4)!;
+    expect(endOfFirst.progress.total).toBe(12);
+    expect(endOfFirst.progress.etaSeconds).toBeGreaterThan(0);
+    // The pace so far times the steps left: 8 steps at elapsed / 4 each (within timer slack).
+    const paced = (endOfFirst.elapsed / 4) * 8;
+    expect(endOfFirst.progress.etaSeconds!).toBeGreaterThan(paced * 0.5);
+    expect(endOfFirst.progress.etaSeconds!).toBeLessThan(paced * 1.5 + 0.01);
+    for (const { progress } of seen.slice(0, -1)) expect(progress.etaSeconds).toBeGreaterThan(0);
+    expect(seen.at(-1)!.progress.etaSeconds).toBe(0);
+  });
+
   it('refuses slices of another size than the models', async () => {
     await expect(
       reconstruct(models, [{ size: 64, pixels: new Float32Array(64 * 64) }]),

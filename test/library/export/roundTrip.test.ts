@@ -41,7 +41,15 @@ it('round-trips import -> label -> annotate -> results -> export of report, maps
   });
   const run = library.createRun({
     name: 'eval',
-    settings: { imageSize: 24, noiseLevel: 500, stride: 25, guidanceScale: 100 },
+    // The image operating point (image score) sits below the pixel cut-off (map value), as on
+    // real maps: the verdict must read the former.
+    settings: {
+      imageSize: 24,
+      noiseLevel: 500,
+      stride: 25,
+      guidanceScale: 100,
+      imageScoreThreshold: 0.6,
+    },
     modelIds: [model.id],
   });
   const map = Float32Array.from({ length: 24 * 20 }, (_, i) => (i % 24) / 24);
@@ -51,15 +59,17 @@ it('round-trips import -> label -> annotate -> results -> export of report, maps
     reconstruction: { width: 24, height: 20, values: map },
     anomalyMap: { width: 24, height: 20, values: map },
     score: 0.7,
-    threshold: 0.5,
+    pixelThreshold: 0.9,
   });
   library.finishRun(run.id);
 
   const out = join(dir, 'export');
   const report = exportRun(library, run.id, out);
   const csv = readFileSync(report.csv, 'utf8').trim().split('\n');
-  expect(csv[0]).toContain('score,threshold,above_threshold,label_verdict');
-  expect(csv[1]).toContain(',0.7,0.5,true,pathological,mass,done,');
+  expect(csv[0]).toContain(
+    'score,pixel_threshold,image_score_threshold,above_threshold,label_verdict',
+  );
+  expect(csv[1]).toContain(',0.7,0.9,0.6,true,pathological,mass,done,');
   const json = JSON.parse(readFileSync(report.json, 'utf8'));
   expect(json.run.settings).toMatchObject({ noiseLevel: 500, guidanceScale: 100 });
   expect(json.models).toEqual([

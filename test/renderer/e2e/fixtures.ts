@@ -104,7 +104,7 @@ export async function seedLibrary(libraryDir: string, slicesDir: string): Promis
         reconstruction: { width: SIZE, height: SIZE, values: reconstruction.map((v) => v / 65535) },
         anomalyMap: { width: SIZE, height: SIZE, values: map },
         score,
-        threshold: 0.2,
+        pixelThreshold: 0.2,
       });
     }
     library.finishRun(run.id);

@@ -4,7 +4,6 @@ import {
   lossFromPhase,
   metricsOf,
 } from '../../../../src-renderer/components/charts/lossCurve.ts';
-import { aiVerdict, describeSettings } from '../../../../src-renderer/components/ai/aiVerdict.ts';
 import { dequantise } from '../../../../src-renderer/components/viewer/quantisation.ts';
 
 describe('training loss curve', () => {
@@ -43,20 +42,7 @@ describe('training loss curve', () => {
   });
 });
 
-describe('AI result helpers', () => {
-  it('calls a result pathological when its score reaches the threshold', () => {
-    expect(aiVerdict({ score: 0.7, threshold: 0.5 })).toBe('pathological');
-    expect(aiVerdict({ score: 0.5, threshold: 0.5 })).toBe('pathological');
-    expect(aiVerdict({ score: 0.2, threshold: 0.5 })).toBe('normal');
-    expect(aiVerdict({ score: 0.2, threshold: null })).toBeNull();
-  });
-
-  it('describes a run by its L, k and s', () => {
-    expect(
-      describeSettings({ noiseLevel: 400, stride: 10, guidanceScale: 100, encoding: 'ddim' }),
-    ).toBe('L=400 k=10 s=100 ddim');
-  });
-
+describe('16-bit maps', () => {
   it('turns 16-bit quantised maps back into values over the stored range', () => {
     const values = dequantise(Uint16Array.from([0, 65535, 32768]), { min: -2, max: 2 });
     expect(values[0]).toBeCloseTo(-2);

@@ -1,0 +1,103 @@
+/**
+ * Ctrl-C in a terminal sends SIGINT to the whole foreground process group. A running
+ * `anomap reconstruct` must then stop between steps, stop its guidance process itself, say
+ * "cancelled" and exit with 130, leaving no process behind.
+ */
+import { execFileSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyWorkspace } from '../fixtures/tinyWorkspace.ts';
+import { startAnomap } from './anomapProcess.ts';
+
+let root: string;
+let images: string[];
+let models: string;
+
+beforeAll(async () => {
+  const workspace = await tinyWorkspace('anomap-interrupt-');
+  ({ root, models } = workspace);
+  images = workspace.dataset.cases.map((c) => join(workspace.dataset.dir, c.image));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** Every process below `pid` (children, their children, ...). */
+function descendants(pid: number): number[] {
+  const table = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const below: number[] = [];
+  const walk = (parent: number) => {
+    for (const [child, ppid] of table)
+      if (ppid === parent) {
+        below.push(child);
+        walk(child);
+      }
+  };
+  walk(pid);
+  return below;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('Ctrl-C during anomap reconstruct', () => {
+  it('stops the guidance process, says "cancelled", exits with 130 and leaves no process behind', async () => {
+    // wasm guides from a second process (the tensorflow backend guides in-process); a long
+    // chain (L = 600, k = 5) so the command is still running when the signal comes, and the
+    // 'noise' encoding so that it is decoding, with guidance, when it does.
+    const command = startAnomap(
+      [
+        'reconstruct',
+        ...images,
+        '--out',
+        join(root, 'out'),
+        '--models',
+        models,
+        '--noise-level',
+        '600',
+        '--stride',
+        '5',
+        '--encoding',
+        'noise',
+      ],
+      { ANOMAP_BACKEND: 'wasm' },
+    );
+    let stderr = '';
+    command.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      command.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const pid = command.pid!;
+    // Wait until it decodes (past the one encoding step of each slice of the first batch of 8
+    // and two guided steps), with its guidance process running.
+    const done = () => Number([...stderr.matchAll(/ (\d+)\/\d+ ETA/g)].at(-1)?.[1] ?? 0);
+    let helpers: number[] = [];
+    for (let i = 0; i < 600 && !(helpers.length > 0 && done() >= 24); i++) {
+      await sleep(100);
+      helpers = descendants(pid);
+    }
+    expect(done()).toBeGreaterThanOrEqual(24);
+    expect(helpers.length).toBeGreaterThan(0);
+
+    process.kill(-pid, 'SIGINT'); // what the terminal does on Ctrl-C
+    const { code, signal } = await exited;
+    expect(stderr).not.toMatch(/exited with code/);
+    expect(stderr).toMatch(/anomap: cancelled/);
+    expect([code, signal]).toEqual([130, null]);
+    for (let i = 0; i < 50 && helpers.some(alive); i++) await sleep(100);
+    expect(helpers.filter(alive)).toEqual([]);
+  });
+});
