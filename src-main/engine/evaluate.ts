@@ -4,15 +4,18 @@ import {
   auroc,
   bestDice,
   courseProtocol,
+  labF1,
   pixelAuprc,
   rocCurve,
   prCurve,
   type CourseProtocolResult,
+  type LabF1Result,
 } from './metrics/index.ts';
 import { mulberry32, gaussian } from './nn/params.ts';
 import {
   pathologicalProbability,
   reconstruct,
+  settingsFor,
   type LoadedModels,
   type SliceResult,
 } from './pipeline.ts';
@@ -57,6 +60,11 @@ export interface VariantMetrics {
   courseTp: number;
   courseFp: number;
   perFinding: CourseProtocolResult['perFinding'];
+  /** The lab's F1 (Bercea et al. 2025): per-image F1 averaged per finding, then over findings. */
+  labF1: number;
+  labPerFinding: LabF1Result['perFinding'];
+  /** What the map's values are: the lab's FP divides sums of them by max(box sum, 1). */
+  mapScale: string;
   roc: { fpr: number; tpr: number }[];
   pr: { recall: number; precision: number }[];
   secondsPerSlice: number;
@@ -108,7 +116,8 @@ export async function evaluate(
   const total = variants.length * (cases.length + calibrationOnly.length);
   const tracker = new ProgressTracker(control, 'evaluate', total, 'evaluation');
   const runs: { metrics: VariantMetrics; results: SliceResult[] }[] = [];
-  for (const overrides of variants) {
+  for (const variant of variants) {
+    const overrides = await withStitchCutOff(models, variant, calibrationCases, options, control);
     const started = performance.now();
     const run = async (items: PreparedCase[]) => {
       let reported = 0;
@@ -169,6 +178,37 @@ export async function evaluate(
   };
 }
 
+/**
+ * AutoDDPM's coarse mask needs a pixel cut-off on its first map: calibrated here like the final
+ * threshold (healthy calibration images, thresholdFpr), on the first stage's own settings.
+ */
+async function withStitchCutOff(
+  models: LoadedModels,
+  overrides: Partial<ReconstructionSettings>,
+  calibration: PreparedCase[],
+  options: EvaluateOptions,
+  control: JobControl,
+): Promise<Partial<ReconstructionSettings>> {
+  const settings = settingsFor(models.preset, overrides);
+  if (settings.mapMethod !== 'stitch' || settings.maskThreshold !== undefined) return overrides;
+  const { results } = await reconstruct(
+    models,
+    calibration.map((c) => ({ size: c.transform.size, pixels: c.pixels })),
+    {
+      settings: { ...overrides, mapMethod: 'reconstruction' },
+      smoothingSigma: options.smoothingSigma,
+      batchSize: options.batchSize,
+    },
+    { signal: control.signal },
+  );
+  const maskThreshold = calibrateThreshold(
+    results.map((r) => r.anomalyMap),
+    results.map((r) => r.brainMask),
+    models.preset.thresholdFpr,
+  );
+  return { ...overrides, maskThreshold };
+}
+
 /** The region where pixel metrics count: the dataset's brain (healthy mask + boxes) when given. */
 function evaluationRegion(c: PreparedCase, result: SliceResult): Uint8Array {
   if (!c.healthyMask) return c.brainMask ?? result.brainMask;
@@ -198,25 +238,9 @@ function metricsOf(
   const regions = pathological.map(({ c, r }) => evaluationRegion(c, r));
   const everywhere = maps.map((m) => new Uint8Array(m.length).fill(1));
   const dice = bestDice(maps, truths, everywhere);
-  const protocol = courseProtocol(
-    pathological.flatMap(({ c, r }) =>
-      c.perFinding.map((f) => ({
-        findingName: f.name,
-        map: r.anomalyMap,
-        boxMask: f.mask,
-        healthyMask: c.healthyMask ?? invert(f.mask, r.brainMask),
-      })),
-    ),
-    threshold,
-  );
-  const settings = {
-    noiseLevel: models.preset.noiseLevel,
-    stride: models.preset.stride,
-    guidanceScale: models.preset.guidanceScale,
-    encoding: models.preset.encoding,
-    seed: models.preset.seed,
-    ...overrides,
-  };
+  const protocol = courseProtocol(findingCases(pathological), threshold);
+  const lab = labF1(findingCases(pathological), threshold);
+  const settings = settingsFor(models.preset, overrides);
   return {
     settings,
     imageAuroc: auroc(scores, labels),
@@ -232,10 +256,34 @@ function metricsOf(
     courseTp: protocol.overall.tp,
     courseFp: protocol.overall.fp,
     perFinding: protocol.perFinding,
+    labF1: lab.f1,
+    labPerFinding: lab.perFinding,
+    mapScale: mapScaleOf(settings),
     roc: rocCurve(scores, labels).map((p) => ({ fpr: p.fpr, tpr: p.tpr })),
     pr: prCurve(scores, labels).map((p) => ({ recall: p.recall, precision: p.precision })),
     secondsPerSlice,
   };
+}
+
+/** One entry per finding box of each pathological image, with the image's healthy mask. */
+function findingCases(pathological: { c: PreparedCase; r: SliceResult }[]) {
+  return pathological.flatMap(({ c, r }) =>
+    c.perFinding.map((f) => ({
+      findingName: f.name,
+      map: r.anomalyMap,
+      boxMask: f.mask,
+      healthyMask: c.healthyMask ?? invert(f.mask, r.brainMask),
+    })),
+  );
+}
+
+/** The map's units, stated beside the lab's F1, whose max(box sum, 1) depends on them. */
+export function mapScaleOf(settings: ReconstructionSettings): string {
+  const residual =
+    settings.residual === 'l1-ssim'
+      ? '|x - x_hat| (1 - local SSIM), values in [0, 4]'
+      : '|x - x_hat|, values in [0, 2]';
+  return `${residual}, of intensities scaled to [-1, 1]; smoothed and zero outside the brain`;
 }
 
 function invert(box: Uint8Array, brain: Uint8Array): Uint8Array {

@@ -38,6 +38,7 @@ function expectEveryMetric(v: VariantMetrics) {
     'pixelAuprcBrain',
     'bestDiceBrain',
     'courseF1',
+    'labF1',
   ] as const) {
     expect(v[key], key).toBeGreaterThanOrEqual(0);
     expect(v[key], key).toBeLessThanOrEqual(1);
@@ -49,6 +50,13 @@ function expectEveryMetric(v: VariantMetrics) {
   expect(Object.keys(v.perFinding).sort()).toEqual(['edema', 'mass']);
   expect(v.perFinding.mass.n).toBe(3);
   expect(v.perFinding.edema.n).toBe(1);
+  expect(v.labPerFinding.mass.n).toBe(3);
+  expect(v.labPerFinding.edema.n).toBe(1);
+  // The lab's F1 is the mean over findings of the per-finding means.
+  expect(v.labF1).toBeCloseTo((v.labPerFinding.mass.f1 + v.labPerFinding.edema.f1) / 2, 12);
+  expect(v.mapScale).toMatch(
+    /\|x - x_hat\|, values in \[0, 2\], of intensities scaled to \[-1, 1\]/,
+  );
   expect(v.roc[0]).toEqual({ fpr: 0, tpr: 0 });
   expect(v.roc[v.roc.length - 1]).toEqual({ fpr: 1, tpr: 1 });
   expect(v.pr.length).toBeGreaterThan(1);
@@ -101,6 +109,29 @@ describe('evaluate', () => {
     });
     expect(report.unguided).toBeNull();
     expect(report.guided.settings).toMatchObject({ guidanceScale: 0, stride: 20 });
+  });
+
+  it('calibrates the stitch mask cut-off on the first stage and stores it with the settings', async () => {
+    const options = {
+      manifestPath: dataset.manifestPath,
+      split: 'test',
+      calibrationSplit: 'val',
+      unguided: true,
+      classifierTimesteps: [],
+    };
+    const stitch = await evaluate(models, {
+      ...options,
+      overrides: { mapMethod: 'stitch', residual: 'l1-ssim', encoding: 'noise' },
+    });
+    const first = await evaluate(models, {
+      ...options,
+      overrides: { residual: 'l1-ssim', encoding: 'noise' },
+    });
+    // The first stage's calibrated threshold is the stitch's mask cut-off, guided and unguided.
+    expect(stitch.guided.settings.maskThreshold).toBe(first.guided.threshold);
+    expect(stitch.unguided!.settings.maskThreshold).toBe(first.unguided!.threshold);
+    expect(stitch.guided.settings).toMatchObject({ mapMethod: 'stitch', residual: 'l1-ssim' });
+    expect(stitch.guided.mapScale).toMatch(/1 - local SSIM/);
   });
 
   it('names the manifest and split when a split is empty or has no healthy calibration images', async () => {
