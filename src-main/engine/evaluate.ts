@@ -239,7 +239,10 @@ function metricsOf(
   const everywhere = maps.map((m) => new Uint8Array(m.length).fill(1));
   const dice = bestDice(maps, truths, everywhere);
   const protocol = courseProtocol(findingCases(pathological), threshold);
-  const lab = labF1(findingCases(pathological), threshold);
+  const lab = labF1(
+    findingCases(pathological).map((c) => ({ ...c, map: c.map.map((v) => v * LAB_MAP_SCALE) })),
+    threshold * LAB_MAP_SCALE,
+  );
   const settings = settingsFor(models.preset, overrides);
   return {
     settings,
@@ -277,13 +280,20 @@ function findingCases(pathological: { c: PreparedCase; r: SliceResult }[]) {
   );
 }
 
+/**
+ * The lab's F1 sums map values and divides by max(box sum, 1), so its scale matters. The lab's
+ * images are intensities in [0, 1]; ours are in [-1, 1], twice the range, so the lab F1 is taken
+ * on map / 2 (and threshold / 2): the residual as if the images were in [0, 1], as theirs are.
+ */
+export const LAB_MAP_SCALE = 0.5;
+
 /** The map's units, stated beside the lab's F1, whose max(box sum, 1) depends on them. */
 export function mapScaleOf(settings: ReconstructionSettings): string {
   const residual =
     settings.residual === 'l1-ssim'
       ? '|x - x_hat| (1 - local SSIM), values in [0, 4]'
       : '|x - x_hat|, values in [0, 2]';
-  return `${residual}, of intensities scaled to [-1, 1]; smoothed and zero outside the brain`;
+  return `${residual}, of intensities scaled to [-1, 1]; smoothed and zero outside the brain; lab F1 on map x ${LAB_MAP_SCALE} (intensities in [0, 1], the lab's scale)`;
 }
 
 function invert(box: Uint8Array, brain: Uint8Array): Uint8Array {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.ts';
 import { evaluate, type VariantMetrics } from '../../../src-main/engine/evaluate.ts';
+import { labF1 } from '../../../src-main/engine/metrics/index.ts';
 import { disposeModels, loadModels, type LoadedModels } from '../../../src-main/engine/pipeline.ts';
 import type { Progress } from '../../../src-main/engine/types.ts';
 import {
@@ -95,6 +96,17 @@ describe('evaluate', () => {
       report.casesDetail[0].unguided!.anomalyMap,
     ];
     expect(g.some((v, i) => Math.abs(v - u[i]) > 1e-6)).toBe(true);
+    // The lab F1 is taken on the map in the lab's [0, 1] intensity units: map / 2, threshold / 2.
+    const boxes = report.casesDetail.flatMap((d) =>
+      d.case.perFinding.map((f) => ({
+        findingName: f.name,
+        map: d.guided.anomalyMap.map((v) => v / 2),
+        boxMask: f.mask,
+        healthyMask: d.case.healthyMask!,
+      })),
+    );
+    expect(report.guided.labF1).toBe(labF1(boxes, report.guided.threshold / 2).f1);
+    expect(report.guided.mapScale).toMatch(/lab F1 on map x 0.5 \(intensities in \[0, 1\]/);
     // 2 variants x (6 test + 4 calibration images).
     expect(seen[seen.length - 1]).toMatchObject({ phase: 'evaluate', done: 20, total: 20 });
   });
