@@ -1,27 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { labCaseF1 } from '../../../src-main/engine/metrics/labCaseF1.ts';
 import { labF1 } from '../../../src-main/engine/metrics/labF1.ts';
-
-/** 4 x 4 mask from the listed (row, col) pixels. */
-function maskOf(pixels: Array<[number, number]>): Uint8Array {
-  const mask = new Uint8Array(16);
-  for (const [row, col] of pixels) mask[row * 4 + col] = 1;
-  return mask;
-}
-const complement = (mask: Uint8Array) => mask.map((value) => 1 - value);
-const topLeft = maskOf([
-  [0, 0],
-  [0, 1],
-  [1, 0],
-  [1, 1],
-]);
-const bottomRight = maskOf([
-  [2, 2],
-  [2, 3],
-  [3, 2],
-  [3, 3],
-]);
-const firstTen = Uint8Array.from({ length: 16 }, (_, i) => (i < 10 ? 1 : 0));
+import { bottomRight, complement, firstTen, topLeft } from './boxes4x4.ts';
 
 /*
  * Hand-computed, threshold 0.5 (values below 0.5 zeroed, 0.5 itself kept), dyadic values so the
