@@ -108,18 +108,21 @@ function changeOf(
   }
   if (kind === 'patch') {
     if (!donor) throw new Error("synthetic anomaly 'patch' needs a donor slice");
-    // The donor's tissue around a random point of its own, moved onto the blob.
-    const [ox, oy] = [
-      Math.round((random() * 2 - 1) * size * 0.1),
-      Math.round((random() * 2 - 1) * size * 0.1),
-    ];
+    // The donor's tissue around a random tissue point of its own (anywhere in its brain, so
+    // a ventricle may land in white matter), moved onto the blob.
+    const tissue: number[] = [];
+    for (let i = 0; i < donor.length; i++) if (donor[i] > TISSUE_LEVEL) tissue.push(i);
+    const from = tissue.length
+      ? tissue[Math.floor(random() * tissue.length)]
+      : blob.cy * size + blob.cx;
+    const [ox, oy] = [(from % size) - blob.cx, Math.floor(from / size) - blob.cy];
     return (i, w) => {
       const d = sampleAt(donor, size, (i % size) + ox, Math.floor(i / size) + oy);
       return (1 - w) * base[i] + w * d;
     };
   }
   // 'deformation': sample from c + (p - c)(1 - s w): s > 0 pushes tissue outwards (a mass).
-  const strength = (random() < 0.5 ? -1 : 1) * (0.3 + random() * 0.3);
+  const strength = (random() < 0.5 ? -1 : 1) * (0.4 + random() * 0.4);
   return (i, w) => {
     const [x, y] = [i % size, Math.floor(i / size)];
     const f = 1 - strength * w;
