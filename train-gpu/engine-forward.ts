@@ -16,7 +16,7 @@ import { loadModel } from '../src-main/engine/models.ts';
 import { classifierLogits, noiseModel } from '../src-main/engine/nn/unet.ts';
 import { healthyGradient } from '../src-main/engine/pipeline.ts';
 import { gaussian, mulberry32 } from '../src-main/engine/random.ts';
-import { augmentSlice, pasteSyntheticLesion } from '../src-main/engine/train/augment.ts';
+import { augmentSlice } from '../src-main/engine/train/augment.ts';
 
 const b64 = (values: Float32Array) =>
   Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
@@ -32,27 +32,25 @@ function scripted(draws: number[]): () => number {
   return () => (i < draws.length ? draws[i++] : 0.5);
 }
 
-/** augmentSlice and pasteSyntheticLesion on slices of the dump, with scripted draws. */
+/**
+ * augmentSlice on slices of the dump, with scripted draws. (The engine's synthetic anomalies are
+ * now syntheticAnomaly.ts's five kinds; the twin takes them ready-made from make-bank.ts, so its
+ * own ellipse paster is only a fallback and has no engine counterpart to compare with.)
+ */
 async function augmentationCases(dumpDir: string, size: number) {
   const unpack = async (name: string) => gunzipSync(await readFile(join(dumpDir, `${name}.gz`)));
   const packed = await unpack('healthy.f32');
   const pixels = new Float32Array(
     packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.byteLength),
   );
-  const regions = new Uint8Array(await unpack('lesion-region.u8'));
   const slice = (i: number) => pixels.slice(i * size * size, (i + 1) * size * size);
   const random = mulberry32(11);
   return [0, 5, 130, 400].map((index) => {
     const augmentDraws = Array.from({ length: 4 }, random);
-    const lesionDraws = Array.from({ length: 6 }, random);
-    const region = regions.slice(index * size * size, (index + 1) * size * size);
-    const lesion = pasteSyntheticLesion(slice(index), size, scripted(lesionDraws), region);
     return {
       index,
       augmentDraws,
       augmented: b64(augmentSlice(slice(index), size, scripted(augmentDraws))),
-      lesionDraws,
-      lesion: lesion ? b64(lesion) : null,
     };
   });
 }

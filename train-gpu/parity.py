@@ -54,6 +54,8 @@ def augmentation_diffs(dump_dir, cases):
         worst_augment = max(worst_augment, float(np.max(np.abs(mine - array(case["augmented"])))))
         region = data["regions"][case["index"]][None]
         inside = torch.nonzero((region & (pixels > -0.3)).reshape(-1)).squeeze(1)
+        if "lesionDraws" not in case:
+            continue
         draws = case["lesionDraws"]
         centre = inside[int(math.floor(draws[0] * len(inside)))][None]
         texture = torch.full((1, s, s), math.sqrt(-2 * math.log(0.5)) * math.cos(math.pi))

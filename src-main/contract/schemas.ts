@@ -129,6 +129,18 @@ export const ReconstructionSettingsSchema = z.object({
   guidanceScale: z.number().min(0).max(1000),
   encoding: z.enum(['ddim', 'noise']),
   seed: z.number().int().nonnegative().optional(),
+  /** The map method (issue 11): the guided reconstruction's residual, or AutoDDPM's stitch. */
+  mapMethod: z.enum(['reconstruction', 'stitch']).optional(),
+  /** |x - x_hat| ('l1') or |x - x_hat| (1 - local SSIM) ('l1-ssim'). */
+  residual: z.enum(['l1', 'l1-ssim']).optional(),
+  /** Stochastic encoding: residuals averaged over this many seeded noise draws. */
+  noiseDraws: z.number().int().min(1).max(64).optional(),
+  /** Stitch: the re-noising timestep, the mask dilation (pixels) and cut-off (map units). */
+  resampleLevel: z.number().int().min(1).max(999).optional(),
+  maskDilation: z.number().int().min(0).max(16).optional(),
+  maskThreshold: z.number().min(0).optional(),
+  /** The image score: the map's top values or the classifier's p(pathological | x_0, t = 0). */
+  imageScore: z.enum(['map', 'classifier']).optional(),
 });
 
 export const PresetNameSchema = z.enum(['fast', 'balanced', 'quality']);

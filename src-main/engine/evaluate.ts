@@ -4,16 +4,19 @@ import {
   auroc,
   bestDice,
   courseProtocol,
+  labF1,
   pixelAuprc,
   rocCurve,
   prCurve,
   type CourseProtocolResult,
+  type LabF1Result,
 } from './metrics/index.ts';
 import { mulberry32, gaussian } from './nn/params.ts';
 import { calibrateImageScoreThreshold } from './operatingPoint.ts';
 import {
   pathologicalProbability,
   reconstruct,
+  settingsFor,
   type LoadedModels,
   type SliceResult,
 } from './pipeline.ts';
@@ -62,6 +65,11 @@ export interface VariantMetrics {
   courseTp: number;
   courseFp: number;
   perFinding: CourseProtocolResult['perFinding'];
+  /** The lab's F1 (Bercea et al. 2025): per-image F1 averaged per finding, then over findings. */
+  labF1: number;
+  labPerFinding: LabF1Result['perFinding'];
+  /** What the map's values are: the lab's FP divides sums of them by max(box sum, 1). */
+  mapScale: string;
   roc: { fpr: number; tpr: number }[];
   pr: { recall: number; precision: number }[];
   secondsPerSlice: number;
@@ -113,7 +121,8 @@ export async function evaluate(
   const total = variants.length * (cases.length + calibrationOnly.length);
   const tracker = new ProgressTracker(control, 'evaluate', total, 'evaluation');
   const runs: { metrics: VariantMetrics; results: SliceResult[] }[] = [];
-  for (const overrides of variants) {
+  for (const variant of variants) {
+    const overrides = await withStitchCutOff(models, variant, calibrationCases, options, control);
     const started = performance.now();
     const run = async (items: PreparedCase[]) => {
       let reported = 0;
@@ -174,6 +183,37 @@ export async function evaluate(
   };
 }
 
+/**
+ * AutoDDPM's coarse mask needs a pixel cut-off on its first map: calibrated here like the final
+ * threshold (healthy calibration images, pixelFpr), on the first stage's own settings.
+ */
+async function withStitchCutOff(
+  models: LoadedModels,
+  overrides: Partial<ReconstructionSettings>,
+  calibration: PreparedCase[],
+  options: EvaluateOptions,
+  control: JobControl,
+): Promise<Partial<ReconstructionSettings>> {
+  const settings = settingsFor(models.preset, overrides);
+  if (settings.mapMethod !== 'stitch' || settings.maskThreshold !== undefined) return overrides;
+  const { results } = await reconstruct(
+    models,
+    calibration.map((c) => ({ size: c.transform.size, pixels: c.pixels })),
+    {
+      settings: { ...overrides, mapMethod: 'reconstruction' },
+      smoothingSigma: options.smoothingSigma,
+      batchSize: options.batchSize,
+    },
+    { signal: control.signal },
+  );
+  const maskThreshold = calibrateThreshold(
+    results.map((r) => r.anomalyMap),
+    results.map((r) => r.brainMask),
+    models.preset.pixelFpr,
+  );
+  return { ...overrides, maskThreshold };
+}
+
 /** The region where pixel metrics count: the dataset's brain (healthy mask + boxes) when given. */
 function evaluationRegion(c: PreparedCase, result: SliceResult): Uint8Array {
   if (!c.healthyMask) return c.brainMask ?? result.brainMask;
@@ -203,25 +243,12 @@ function metricsOf(
   const regions = pathological.map(({ c, r }) => evaluationRegion(c, r));
   const everywhere = maps.map((m) => new Uint8Array(m.length).fill(1));
   const dice = bestDice(maps, truths, everywhere);
-  const protocol = courseProtocol(
-    pathological.flatMap(({ c, r }) =>
-      c.perFinding.map((f) => ({
-        findingName: f.name,
-        map: r.anomalyMap,
-        boxMask: f.mask,
-        healthyMask: c.healthyMask ?? invert(f.mask, r.brainMask),
-      })),
-    ),
-    threshold,
+  const protocol = courseProtocol(findingCases(pathological), threshold);
+  const lab = labF1(
+    findingCases(pathological).map((c) => ({ ...c, map: c.map.map((v) => v * LAB_MAP_SCALE) })),
+    threshold * LAB_MAP_SCALE,
   );
-  const settings = {
-    noiseLevel: models.preset.noiseLevel,
-    stride: models.preset.stride,
-    guidanceScale: models.preset.guidanceScale,
-    encoding: models.preset.encoding,
-    seed: models.preset.seed,
-    ...overrides,
-  };
+  const settings = settingsFor(models.preset, overrides);
   return {
     settings,
     imageAuroc: auroc(scores, labels),
@@ -238,6 +265,9 @@ function metricsOf(
     courseTp: protocol.overall.tp,
     courseFp: protocol.overall.fp,
     perFinding: protocol.perFinding,
+    labF1: lab.f1,
+    labPerFinding: lab.perFinding,
+    mapScale: mapScaleOf(settings),
     roc: rocCurve(scores, labels).map((p) => ({ fpr: p.fpr, tpr: p.tpr })),
     pr: prCurve(scores, labels).map((p) => ({ recall: p.recall, precision: p.precision })),
     secondsPerSlice,
@@ -254,6 +284,34 @@ function imageOperatingPoint(models: LoadedModels, calibrationResults: SliceResu
     ),
     imageScoreThresholdMethod: `image score exceeded by at most ${fpr * 100}% of the healthy images of the calibration split`,
   };
+}
+
+/** One entry per finding box of each pathological image, with the image's healthy mask. */
+function findingCases(pathological: { c: PreparedCase; r: SliceResult }[]) {
+  return pathological.flatMap(({ c, r }) =>
+    c.perFinding.map((f) => ({
+      findingName: f.name,
+      map: r.anomalyMap,
+      boxMask: f.mask,
+      healthyMask: c.healthyMask ?? invert(f.mask, r.brainMask),
+    })),
+  );
+}
+
+/**
+ * The lab's F1 sums map values and divides by max(box sum, 1), so its scale matters. The lab's
+ * images are intensities in [0, 1]; ours are in [-1, 1], twice the range, so the lab F1 is taken
+ * on map / 2 (and threshold / 2): the residual as if the images were in [0, 1], as theirs are.
+ */
+export const LAB_MAP_SCALE = 0.5;
+
+/** The map's units, stated beside the lab's F1, whose max(box sum, 1) depends on them. */
+export function mapScaleOf(settings: ReconstructionSettings): string {
+  const residual =
+    settings.residual === 'l1-ssim'
+      ? '|x - x_hat| (1 - local SSIM), values in [0, 4]'
+      : '|x - x_hat|, values in [0, 2]';
+  return `${residual}, of intensities scaled to [-1, 1]; smoothed and zero outside the brain; lab F1 on map x ${LAB_MAP_SCALE} (intensities in [0, 1], the lab's scale)`;
 }
 
 function invert(box: Uint8Array, brain: Uint8Array): Uint8Array {

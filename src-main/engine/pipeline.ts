@@ -1,21 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  estimateBrainMask,
-  gaussianSmooth,
-  imageScore,
-  anomalyMap as absoluteDifference,
-  maskMap,
-} from './anomaly/index.ts';
 import { backendReport } from './backend.ts';
 import type { GuidanceGradient } from './diffusion/ddim.ts';
-import { reconstructBatch, reconstructionSteps, type ChainFrame } from './diffusion/reconstruct.ts';
+import type { ChainFrame } from './diffusion/reconstruct.ts';
+import { mapBatch, mapMethodSteps, type SliceResult } from './mapMethods.ts';
 import { RemoteGuidance } from './diffusion/remoteGuidance.ts';
 import { linearSchedule, type Schedule } from './diffusion/schedule.ts';
 import { loadModel, type Model } from './models.ts';
 import { classifierLogits, noiseModel } from './nn/unet.ts';
-import { fallbackPreset, readPreset, type Preset } from './preset.ts';
+import { fallbackPreset, mapSettingsOf, readPreset, type Preset } from './preset.ts';
 import { ProgressTracker } from './progress.ts';
 import type { JobControl, ReconstructionSettings, Slice } from './types.ts';
 
@@ -127,13 +121,7 @@ export function pathologicalProbability(model: Model, slices: Slice[], t: number
   });
 }
 
-export interface SliceResult {
-  reconstruction: Float32Array;
-  /** |x - x_hat|, smoothed and zero outside the brain. */
-  anomalyMap: Float32Array;
-  brainMask: Uint8Array;
-  score: number;
-}
+export type { SliceResult } from './mapMethods.ts';
 
 export interface ReconstructOptions {
   settings?: Partial<ReconstructionSettings>;
@@ -163,6 +151,7 @@ export function settingsFor(
     guidanceScale: preset.guidanceScale,
     encoding: preset.encoding,
     seed: preset.seed,
+    ...mapSettingsOf(preset),
     ...overrides,
   };
 }
@@ -225,7 +214,7 @@ async function reconstructInBatches(
   const results: SliceResult[] = [];
   const chain: ChainFrame[] = [];
   // One pace for the whole call: each step of a batch advances every slice of it one step.
-  const steps = reconstructionSteps(settings, models.schedule.steps);
+  const steps = mapMethodSteps(settings, models.schedule.steps);
   const tracker = new ProgressTracker(
     control,
     'reconstruct',
@@ -234,7 +223,7 @@ async function reconstructInBatches(
   );
   for (let start = 0; start < slices.length; start += batchSize) {
     const batch = slices.slice(start, start + batchSize);
-    const output = await reconstructBatch(
+    const output = await mapBatch(
       {
         schedule: models.schedule,
         predictNoise: noisePredictor(models.diffusion),
@@ -242,34 +231,19 @@ async function reconstructInBatches(
         slices: batch,
         settings,
         captureFrames: start === 0 ? options.captureFrames : 0,
+        smoothingSigma: sigma,
+        scoreTopFraction: models.preset.scoreTopFraction,
+        defaultMaskThreshold: models.preset.pixelThreshold,
+        classifierProbability: models.classifier
+          ? (items) => pathologicalProbability(models.classifier!, items, 0)
+          : undefined,
       },
       { signal: control.signal, onProgress: () => tracker.step(batch.length) },
     );
     chain.push(...output.chain);
-    batch.forEach((slice, i) =>
-      results.push(mapOf(slice, output.reconstructions[i], sigma, models.preset.scoreTopFraction)),
-    );
+    results.push(...output.results);
   }
   return { results, chain, settings };
-}
-
-/** |x - x_hat| smoothed, restricted to the estimated brain, and its image score. */
-export function mapOf(
-  slice: Slice,
-  reconstruction: Float32Array,
-  sigma: number,
-  topFraction: number,
-): SliceResult {
-  const brainMask = estimateBrainMask(slice.pixels, slice.size);
-  const raw = absoluteDifference(slice.pixels, reconstruction);
-  const smooth = sigma > 0 ? gaussianSmooth(raw, slice.size, sigma) : raw;
-  const map = maskMap(smooth, brainMask);
-  return {
-    reconstruction,
-    anomalyMap: map,
-    brainMask,
-    score: imageScore(map, brainMask, topFraction),
-  };
 }
 
 function concat(arrays: Float32Array[]): Float32Array {

@@ -1,5 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { ReconstructionSettingsSchema } from '../contract/schemas.ts';
+import type { ReconstructionSettings } from './types.ts';
+
+/** The settings of the map method, as the contract defines them; all optional. */
+export const mapSettingsShape = ReconstructionSettingsSchema.pick({
+  mapMethod: true,
+  residual: true,
+  noiseDraws: true,
+  resampleLevel: true,
+  maskDilation: true,
+  maskThreshold: true,
+  imageScore: true,
+}).shape;
 
 /**
  * A preset saved before thresholds carried their unit: its one `threshold` was the pixel cut-off
@@ -47,6 +60,8 @@ export const presetSchema = z.preprocess(
     calibrationSet: z.string().default(''),
     /** How the preset was chosen (sweep, data), for the model card. */
     chosenBy: z.string().default(''),
+    /** The map method and its settings (absent: the guided reconstruction's L1 residual). */
+    ...mapSettingsShape,
   }),
 );
 export type Preset = z.output<typeof presetSchema>;
@@ -85,4 +100,12 @@ export async function readPreset(path: string): Promise<Preset> {
     throw new Error(`${path}: not a valid preset (${issue?.path.join('.')}: ${issue?.message})`);
   }
   return parsed.data;
+}
+
+/** The preset's map settings that are set, to spread into a reconstruction's settings. */
+export function mapSettingsOf(preset: Preset): Partial<ReconstructionSettings> {
+  const keys = Object.keys(mapSettingsShape) as (keyof typeof mapSettingsShape)[];
+  return Object.fromEntries(
+    keys.filter((key) => preset[key] !== undefined).map((key) => [key, preset[key]]),
+  );
 }

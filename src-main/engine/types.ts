@@ -24,7 +24,33 @@ export interface ReconstructionSettings {
   encoding: Encoding;
   /** Seed for the 'noise' encoding, so a result can be reproduced. */
   seed?: number;
+  /** How the map is made; 'reconstruction' (the default) or AutoDDPM's 'stitch'. */
+  mapMethod?: MapMethod;
+  /** The residual between input and reconstruction; 'l1' by default. */
+  residual?: Residual;
+  /** 'noise' encoding: residuals averaged over this many draws (seeds seed, seed + 1, ...); 1. */
+  noiseDraws?: number;
+  /** 'stitch': the timestep the stitched slice is re-noised to; default the noise level L. */
+  resampleLevel?: number;
+  /** 'stitch': dilation (pixels) of the coarse mask; default 2. */
+  maskDilation?: number;
+  /** 'stitch': map value above which the first map marks the coarse mask (map units). */
+  maskThreshold?: number;
+  /** The image score: 'map' (mean of the top map values, default) or the classifier's p(x_0). */
+  imageScore?: ImageScoreSource;
 }
+
+/**
+ * 'reconstruction': the residual of the guided reconstruction (ALGORITHM.md). 'stitch': AutoDDPM's
+ * mask, stitch and re-sample (Bercea et al. 2023), seeded by the reconstruction's map.
+ */
+export type MapMethod = 'reconstruction' | 'stitch';
+
+/** 'l1': |x - x_hat|; 'l1-ssim': |x - x_hat| (1 - local SSIM). Both on intensities in [-1, 1]. */
+export type Residual = 'l1' | 'l1-ssim';
+
+/** 'map': mean of the top map values in the brain; 'classifier': p(pathological | x_0, t = 0). */
+export type ImageScoreSource = 'map' | 'classifier';
 
 export interface Progress {
   phase: string;

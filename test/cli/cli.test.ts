@@ -90,6 +90,10 @@ describe('anomap --help', () => {
       '--no-unguided',
       '--smoothing <sigma>',
       '--grid <n>',
+      '--map-method <how>',
+      '--residual <how>',
+      '--draws <n>',
+      '--image-score <how>',
     ])
       expect(text).toContain(option);
   });
@@ -239,13 +243,24 @@ describe('anomap evaluate', () => {
     expect(run.stderr).not.toMatch(/anomap: /);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/guided s=5\s+unguided s=0/);
+    expect(run.stdout).toMatch(/^lab F1\s+\d\.\d{3}\s+\d\.\d{3}$/m);
+    expect(run.stdout).toMatch(/^map scale: .*lab F1 on map x 0\.5/m);
+    expect(run.stdout).toMatch(/^ {2}mass\s+\d\.\d\d \(\d\/3 \d+\)\s+\d\.\d\d/m);
     const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
     expect(metrics.split).toBe('test');
     expect(metrics.cases).toEqual({ total: 6, healthy: 3, pathological: 3 });
     for (const variant of [metrics.guided, metrics.unguided]) {
-      for (const field of ['imageAuroc', 'imageAuprc', 'pixelAuprc', 'bestDice', 'courseF1'])
+      for (const field of [
+        'imageAuroc',
+        'imageAuprc',
+        'pixelAuprc',
+        'bestDice',
+        'courseF1',
+        'labF1',
+      ])
         expect(typeof variant[field], field).toBe('number');
       expect(Object.keys(variant.perFinding).sort()).toEqual(['edema', 'mass']);
+      expect(Object.keys(variant.labPerFinding).sort()).toEqual(['edema', 'mass']);
     }
     expect(metrics.unguided.settings.guidanceScale).toBe(0);
     expect(metrics.scores).toHaveLength(6);

@@ -47,6 +47,25 @@ describe('contract', () => {
     expect(ReconstructionSettingsSchema.safeParse(settings).success).toBe(false);
   });
 
+  it('takes the map method and its settings, and refuses an unknown method', () => {
+    const base = { noiseLevel: 100, stride: 20, guidanceScale: 30, encoding: 'noise' as const };
+    const stitch = {
+      ...base,
+      mapMethod: 'stitch' as const,
+      residual: 'l1-ssim' as const,
+      noiseDraws: 4,
+      resampleLevel: 200,
+      maskDilation: 2,
+      maskThreshold: 0.2,
+      imageScore: 'classifier' as const,
+    };
+    expect(ReconstructionSettingsSchema.parse(stitch)).toEqual(stitch);
+    expect(ReconstructionSettingsSchema.safeParse({ ...base, mapMethod: 'magic' }).success).toBe(
+      false,
+    );
+    expect(ReconstructionSettingsSchema.safeParse({ ...base, noiseDraws: 0 }).success).toBe(false);
+  });
+
   it('keeps every preset inside the settings schema', () => {
     for (const settings of Object.values(RECONSTRUCTION_PRESETS)) {
       expect(ReconstructionSettingsSchema.parse(settings)).toEqual(settings);

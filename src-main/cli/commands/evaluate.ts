@@ -14,13 +14,16 @@ import { grayscaleRgb, heatmapRgb, outlineMask, writeGrid } from '../images.ts';
 import { integer, number } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
 import { datasetOptions, manifestOf } from '../dataset.ts';
+import { mapMethodOptions, mapOverrides } from '../mapOptions.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 
 export function registerEvaluateCommand(program: Command): void {
-  datasetOptions(
-    program
-      .command('evaluate')
-      .description('metrics of the preset and of its unguided ablation on a labelled split'),
+  mapMethodOptions(
+    datasetOptions(
+      program
+        .command('evaluate')
+        .description('metrics of the preset and of its unguided ablation on a labelled split'),
+    ),
   )
     .requiredOption('--out <dir>', 'folder for metrics.json and the example grid')
     .option('--split <name>', 'split to evaluate', 'test')
@@ -45,6 +48,7 @@ export function registerEvaluateCommand(program: Command): void {
         ...(o.stride !== undefined && { stride: o.stride }),
         ...(o.scale !== undefined && { guidanceScale: o.scale }),
         ...(o.encoding !== undefined && { encoding: o.encoding }),
+        ...mapOverrides(o),
       };
       const controller = cancelOnInterrupt();
       const report = await evaluate(
@@ -84,6 +88,9 @@ function variantJson(v: VariantMetrics) {
     pixelAuprcBrain: v.pixelAuprcBrain,
     bestDiceBrain: v.bestDiceBrain,
     courseF1: v.courseF1,
+    labF1: v.labF1,
+    labPerFinding: v.labPerFinding,
+    mapScale: v.mapScale,
     courseTp: v.courseTp,
     courseFp: v.courseFp,
     pixelThreshold: v.threshold,
@@ -131,27 +138,42 @@ function imageVerdicts(report: EvaluationReport) {
   return { guided: of('guided'), unguided: report.unguided ? of('unguided') : null };
 }
 
-export function formatTable(report: EvaluationReport): string {
-  const rows: [string, (v: VariantMetrics) => string][] = [
-    ['image AUROC', (v) => v.imageAuroc.toFixed(3)],
-    ['image AUPRC', (v) => v.imageAuprc.toFixed(3)],
-    ['pixel AUPRC', (v) => v.pixelAuprc.toFixed(3)],
-    ['best Dice', (v) => v.bestDice.toFixed(3)],
-    ['  in brain only', (v) => `${v.pixelAuprcBrain.toFixed(3)} / ${v.bestDiceBrain.toFixed(3)}`],
-    ['course TP / FP', (v) => `${v.courseTp} / ${v.courseFp}`],
-    ['course F1', (v) => v.courseF1.toFixed(3)],
-    ['pixel threshold', (v) => v.threshold.toFixed(4)],
-    ['image threshold', (v) => v.imageScoreThreshold.toFixed(4)],
-    ['s per slice', (v) => v.secondsPerSlice.toFixed(2)],
+const TABLE_ROWS: [string, (v: VariantMetrics) => string][] = [
+  ['image AUROC', (v) => v.imageAuroc.toFixed(3)],
+  ['image AUPRC', (v) => v.imageAuprc.toFixed(3)],
+  ['pixel AUPRC', (v) => v.pixelAuprc.toFixed(3)],
+  ['best Dice', (v) => v.bestDice.toFixed(3)],
+  ['  in brain only', (v) => `${v.pixelAuprcBrain.toFixed(3)} / ${v.bestDiceBrain.toFixed(3)}`],
+  ['lab F1', (v) => v.labF1.toFixed(3)],
+  ['course TP / FP', (v) => `${v.courseTp} / ${v.courseFp}`],
+  ['course F1', (v) => v.courseF1.toFixed(3)],
+  ['pixel threshold', (v) => v.threshold.toFixed(4)],
+  ['image threshold', (v) => v.imageScoreThreshold.toFixed(4)],
+  ['s per slice', (v) => v.secondsPerSlice.toFixed(2)],
+];
+
+function settingsLine(settings: ReconstructionSettings): string {
+  const map = [
+    `map=${settings.mapMethod ?? 'reconstruction'}`,
+    `residual=${settings.residual ?? 'l1'}`,
+    settings.noiseDraws && settings.noiseDraws > 1 && `draws=${settings.noiseDraws}`,
+    settings.mapMethod === 'stitch' &&
+      `resample t=${settings.resampleLevel ?? settings.noiseLevel}`,
+    settings.imageScore === 'classifier' && 'image score=classifier p(x_0)',
   ];
+  return `L=${settings.noiseLevel} k=${settings.stride} encoding=${settings.encoding} ${map.filter(Boolean).join(' ')}`;
+}
+
+export function formatTable(report: EvaluationReport): string {
   const g = report.guided;
   const u = report.unguided;
-  const head = `split ${report.split}: ${report.healthy} healthy + ${report.pathological} pathological; L=${g.settings.noiseLevel} k=${g.settings.stride} encoding=${g.settings.encoding}`;
   const lines = [
-    head,
+    `split ${report.split}: ${report.healthy} healthy + ${report.pathological} pathological; ${settingsLine(g.settings)}`,
+    `map scale: ${g.mapScale}`,
     `${'metric'.padEnd(16)}${`guided s=${g.settings.guidanceScale}`.padEnd(16)}${u ? 'unguided s=0' : ''}`,
   ];
-  for (const [name, f] of rows) lines.push(`${name.padEnd(16)}${f(g).padEnd(16)}${u ? f(u) : ''}`);
+  for (const [name, f] of TABLE_ROWS)
+    lines.push(`${name.padEnd(16)}${f(g).padEnd(16)}${u ? f(u) : ''}`);
   if (report.classifierAuroc)
     lines.push(
       `classifier AUROC ${Object.entries(report.classifierAuroc)
@@ -162,18 +184,24 @@ export function formatTable(report: EvaluationReport): string {
   lines.push(
     `above the image threshold: ${verdicts.guided.healthy}/${report.healthy} healthy, ${verdicts.guided.pathological}/${report.pathological} pathological (guided)`,
   );
-  const names = Object.keys(g.perFinding).sort();
-  if (names.length) {
-    lines.push('per finding (guided / unguided): TP/n FP F1');
-    for (const name of names) {
-      const a = g.perFinding[name];
-      const b = u?.perFinding[name];
-      lines.push(
-        `  ${name.padEnd(26)}${`${a.tp}/${a.n} ${a.fp} ${a.f1.toFixed(2)}`.padEnd(16)}${b ? `${b.tp}/${b.n} ${b.fp} ${b.f1.toFixed(2)}` : ''}`,
-      );
-    }
-  }
-  return lines.join('\n');
+  return [...lines, ...perFindingLines(g, u)].join('\n');
+}
+
+/** Per finding, guided / unguided: the lab's mean F1, then the pooled course protocol's counts. */
+function perFindingLines(g: VariantMetrics, u: VariantMetrics | null): string[] {
+  const names = Object.keys(g.labPerFinding).sort();
+  if (!names.length) return [];
+  const cell = (v: VariantMetrics, name: string) => {
+    const lab = v.labPerFinding[name];
+    const course = v.perFinding[name];
+    return `${lab.f1.toFixed(2)} (${course.tp}/${course.n} ${course.fp})`;
+  };
+  return [
+    'per finding, guided / unguided: lab F1 (course TP/n FP)',
+    ...names.map(
+      (name) => `  ${name.padEnd(26)}${cell(g, name).padEnd(18)}${u ? cell(u, name) : ''}`,
+    ),
+  ];
 }
 
 /** Input, reconstruction, map and input with boxes, for pathological cases first, then healthy ones. */

@@ -6,30 +6,55 @@ import {
   initBackend,
   loadModels,
   readDatasetManifest,
+  type LoadedModels,
   type Preset,
+  type ReconstructionSettings,
   type VariantMetrics,
 } from '../../engine/index.ts';
 import type { DatasetCase } from '../../engine/train/dataset.ts';
 import { classifierSplit } from '../../engine/train/index.ts';
+import { parseMapMethod, parseResidual } from '../mapOptions.ts';
 import { number, parseChannels } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 
 const numbers = (value: string) => value.split(',').map((v) => number(v.trim()));
+const listOf =
+  <T>(parse: (v: string) => T) =>
+  (value: string) =>
+    value.split(',').map((v) => parse(v.trim()));
+
+export interface SweepRow {
+  settings: ReconstructionSettings & { smoothingSigma: number };
+  pixelAuprc: number;
+  labF1: number;
+  bestDice: number;
+  imageAuroc: number;
+  courseF1: number;
+  /** Map value: the pixel cut-off calibrated on the healthy val images. */
+  pixelThreshold: number;
+  /** Image score: the image operating point calibrated on the healthy val images. */
+  imageScoreThreshold: number;
+  secondsPerSlice: number;
+  /** Sum of the row's ranks in pixel AUPRC and lab F1 (0 = first in both). */
+  rankSum?: number;
+}
+
+const RANKING = 'sum of ranks in pixel AUPRC (all pixels of the pathological images) and lab F1';
 
 /**
  * Chooses the preset on data that is not the test split: the healthy val images against the
- * classifier's held-out pathological cases (never trained on). Ranks the settings by the sum of
- * their ranks in image AUROC and pixel AUPRC, so neither metric alone decides.
+ * classifier's held-out pathological cases (never trained on). Every combination of the listed
+ * settings is measured; s = 0 in the scales gives each setting's unguided ablation.
  */
 export function registerSweepCommand(program: Command): void {
   program
     .command('sweep')
     .description(
-      'choose L, k, s, encoding and smoothing on val + held-out classifier cases (never the test split)',
+      'choose L, k, s, encoding, smoothing and the map method on val + held-out classifier cases (never the test split)',
     )
     .requiredOption('--manifest <csv>', 'dataset manifest (brain-mid manifest.csv format)')
-    .requiredOption('--out <dir>', 'folder for sweep.json')
+    .requiredOption('--out <dir>', 'folder for sweep.json and sweep.md')
     .option('--models <dir>', 'models folder', defaultModelsDir())
     .option('--noise-levels <list>', 'L values', parseChannels, [100, 200, 300])
     .option('--strides <list>', 'k values', parseChannels, [10])
@@ -39,6 +64,13 @@ export function registerSweepCommand(program: Command): void {
       'ddim',
     ])
     .option('--smoothing <list>', 'map smoothing sigmas', numbers, [1])
+    .option('--map-methods <list>', 'reconstruction and/or stitch', listOf(parseMapMethod), [
+      'reconstruction',
+    ])
+    .option('--residuals <list>', 'l1 and/or l1-ssim', listOf(parseResidual), ['l1'])
+    .option('--draws <list>', 'noise draws averaged (noise encoding)', parseChannels, [1])
+    .option('--resample-levels <list>', 'stitch: re-noising timesteps (default: L)', parseChannels)
+    .option('--limit <n>', 'at most this many pathological cases (quick looks)', number)
     .option(
       '--write-preset',
       'write the winner to MODELS/preset.json (threshold calibrated on val)',
@@ -47,94 +79,181 @@ export function registerSweepCommand(program: Command): void {
       const backend = await initBackend();
       process.stderr.write(`backend: ${backend.name}\n`);
       const models = await loadModels(o.models);
-      const all = await readDatasetManifest(o.manifest);
-      const cases = [
-        ...all.filter((c) => c.split === 'val' && c.label === 'normal'),
-        ...classifierSplit(all).holdout.pathological,
-      ];
+      const cases = sweepCases(await readDatasetManifest(o.manifest), o.limit);
       const controller = cancelOnInterrupt();
-      const rows: {
-        settings: Record<string, unknown>;
-        imageAuroc: number;
-        pixelAuprc: number;
-        bestDice: number;
-        courseF1: number;
-        pixelThreshold: number;
-        imageScoreThreshold: number;
-        secondsPerSlice: number;
-      }[] = [];
-      for (const encoding of o.encodings as ('ddim' | 'noise')[])
-        for (const noiseLevel of o.noiseLevels as number[])
-          for (const stride of o.strides as number[])
-            for (const guidanceScale of o.scales as number[])
-              for (const sigma of o.smoothing as number[]) {
-                if (guidanceScale > 0 && !models.classifier) continue;
-                const settings = { encoding, noiseLevel, stride, guidanceScale };
-                const report = await evaluate(
-                  models,
-                  {
-                    manifestPath: o.manifest,
-                    split: 'sweep',
-                    cases,
-                    calibrationSplit: 'val',
-                    unguided: false,
-                    overrides: settings,
-                    smoothingSigma: sigma,
-                    classifierTimesteps: [],
-                  },
-                  { signal: controller.signal, onProgress: progressBar() },
-                );
-                const g = report.guided;
-                rows.push({
-                  settings: { ...settings, smoothingSigma: sigma },
-                  imageAuroc: g.imageAuroc,
-                  pixelAuprc: g.pixelAuprc,
-                  bestDice: g.bestDice,
-                  courseF1: g.courseF1,
-                  ...operatingPointsOf(g),
-                  secondsPerSlice: g.secondsPerSlice,
-                });
-                process.stdout.write(`${JSON.stringify(rows.at(-1))}\n`);
-              }
-      const rank = (key: 'imageAuroc' | 'pixelAuprc') => {
-        const order = [...rows].sort((a, b) => b[key] - a[key]);
-        return (row: (typeof rows)[number]) => order.indexOf(row);
-      };
-      const [byAuroc, byAuprc] = [rank('imageAuroc'), rank('pixelAuprc')];
-      const ranked = [...rows].sort((a, b) => byAuroc(a) + byAuprc(a) - (byAuroc(b) + byAuprc(b)));
-      const winner = ranked[0];
-      await mkdir(o.out, { recursive: true });
-      const set = `${cases.filter((c) => c.label === 'normal').length} healthy val + ${cases.filter((c) => c.label === 'pathological').length} held-out classifier_train pathological`;
-      await writeFile(
-        join(o.out, 'sweep.json'),
-        JSON.stringify(
-          { set, ranking: 'sum of ranks in image AUROC and pixel AUPRC', rows: ranked },
-          null,
-          2,
-        ) + '\n',
-      );
-      process.stdout.write(`winner on ${set}: ${JSON.stringify(winner)}\n`);
-      if (o.writePreset && winner) {
-        const s = winner.settings as {
-          encoding: 'ddim' | 'noise';
-          noiseLevel: number;
-          stride: number;
-          guidanceScale: number;
-          smoothingSigma: number;
-        };
-        const preset: Preset = {
-          ...models.preset,
-          name: 'default',
-          ...s,
-          pixelThreshold: winner.pixelThreshold,
-          imageScoreThreshold: winner.imageScoreThreshold,
-          calibrationSet: calibrationSetOf(cases),
-          chosenBy: `sweep of ${rows.length} settings on ${set}, ranked by the sum of ranks in image AUROC and pixel AUPRC`,
-        };
-        await writeFile(join(o.models, 'preset.json'), JSON.stringify(preset, null, 2) + '\n');
-        process.stdout.write(`wrote ${join(o.models, 'preset.json')}\n`);
+      const rows: SweepRow[] = [];
+      let classifierAurocT0: number | null = null;
+      for (const { settings, smoothingSigma } of settingsGrid(o, models)) {
+        const report = await evaluate(
+          models,
+          {
+            manifestPath: o.manifest,
+            split: 'sweep',
+            cases,
+            calibrationSplit: 'val',
+            unguided: false,
+            overrides: settings,
+            smoothingSigma,
+            classifierTimesteps: classifierAurocT0 === null && models.classifier ? [0] : [],
+          },
+          { signal: controller.signal, onProgress: progressBar() },
+        );
+        classifierAurocT0 ??= report.classifierAuroc?.t0 ?? null;
+        const g = report.guided;
+        rows.push({
+          settings: { ...g.settings, smoothingSigma },
+          pixelAuprc: g.pixelAuprc,
+          labF1: g.labF1,
+          bestDice: g.bestDice,
+          imageAuroc: g.imageAuroc,
+          courseF1: g.courseF1,
+          ...operatingPointsOf(g),
+          secondsPerSlice: g.secondsPerSlice,
+        });
+        process.stdout.write(`${JSON.stringify(rows.at(-1))}\n`);
       }
+      const ranked = rankRows(rows);
+      const set = `${cases.filter((c) => c.label === 'normal').length} healthy val + ${cases.filter((c) => c.label === 'pathological').length} held-out classifier_train pathological`;
+      await writeSweep(o.out, set, ranked, classifierAurocT0);
+      process.stdout.write(`${sweepTable(ranked, classifierAurocT0)}\nwinner on ${set}\n`);
+      if (o.writePreset && ranked[0])
+        await writePreset(o.models, models.preset, ranked[0], classifierAurocT0, set, rows.length);
     });
+}
+
+/** The healthy val images and the classifier's held-out pathological cases; never test. */
+export function sweepCases(all: DatasetCase[], limit?: number): DatasetCase[] {
+  const pathological = classifierSplit(all).holdout.pathological;
+  return [
+    ...all.filter((c) => c.split === 'val' && c.label === 'normal'),
+    ...pathological.slice(0, limit ?? pathological.length),
+  ];
+}
+
+/** Every combination of the listed settings that can run (draws need noise, s > 0 a classifier). */
+function* settingsGrid(o: Record<string, unknown>, models: LoadedModels) {
+  for (const encoding of o.encodings as ('ddim' | 'noise')[])
+    for (const noiseLevel of o.noiseLevels as number[])
+      for (const stride of o.strides as number[])
+        for (const guidanceScale of o.scales as number[])
+          for (const smoothingSigma of o.smoothing as number[])
+            for (const mapMethod of o.mapMethods as ('reconstruction' | 'stitch')[])
+              for (const residual of o.residuals as ('l1' | 'l1-ssim')[])
+                for (const noiseDraws of o.draws as number[])
+                  for (const resampleLevel of mapMethod === 'stitch'
+                    ? ((o.resampleLevels as number[] | undefined) ?? [noiseLevel])
+                    : [undefined]) {
+                    if (guidanceScale > 0 && !models.classifier) continue;
+                    if (noiseDraws > 1 && encoding !== 'noise') continue;
+                    const settings: ReconstructionSettings = {
+                      encoding,
+                      noiseLevel,
+                      stride,
+                      guidanceScale,
+                      mapMethod,
+                      residual,
+                      noiseDraws,
+                      ...(resampleLevel !== undefined && { resampleLevel }),
+                    };
+                    yield { settings, smoothingSigma };
+                  }
+}
+
+/** Rows ordered by the sum of their ranks in pixel AUPRC and lab F1 (ties: pixel AUPRC). */
+export function rankRows(rows: SweepRow[]): SweepRow[] {
+  const rankBy = (key: 'pixelAuprc' | 'labF1') => {
+    const order = [...rows].sort((a, b) => b[key] - a[key]);
+    return (row: SweepRow) => order.findIndex((r) => r[key] === row[key]);
+  };
+  const [byAuprc, byLab] = [rankBy('pixelAuprc'), rankBy('labF1')];
+  return rows
+    .map((row) => ({ ...row, rankSum: byAuprc(row) + byLab(row) }))
+    .sort((a, b) => a.rankSum - b.rankSum || b.pixelAuprc - a.pixelAuprc);
+}
+
+/** The sweep as a Markdown table, best first, for the model card. */
+export function sweepTable(rows: SweepRow[], classifierAurocT0: number | null): string {
+  const head =
+    '| encoding | L | k | s | map | residual | draws | resample t | sigma | pixel AUPRC | lab F1 | best Dice | image AUROC | course F1 | pixel threshold | image threshold | s/slice |';
+  const lines = [head, `|${' --- |'.repeat(17)}`];
+  for (const { settings: s, ...m } of rows)
+    lines.push(
+      `| ${[
+        s.encoding,
+        s.noiseLevel,
+        s.stride,
+        s.guidanceScale,
+        s.mapMethod ?? 'reconstruction',
+        s.residual ?? 'l1',
+        s.noiseDraws ?? 1,
+        s.mapMethod === 'stitch' ? (s.resampleLevel ?? s.noiseLevel) : '',
+        s.smoothingSigma,
+        m.pixelAuprc.toFixed(3),
+        m.labF1.toFixed(3),
+        m.bestDice.toFixed(3),
+        m.imageAuroc.toFixed(3),
+        m.courseF1.toFixed(3),
+        m.pixelThreshold.toFixed(4),
+        m.imageScoreThreshold.toFixed(4),
+        m.secondsPerSlice.toFixed(2),
+      ].join(' | ')} |`,
+    );
+  if (classifierAurocT0 !== null)
+    lines.push(
+      '',
+      `classifier p(pathological | x_0, t = 0) as the image score: AUROC ${classifierAurocT0.toFixed(3)}`,
+    );
+  return lines.join('\n');
+}
+
+async function writeSweep(
+  out: string,
+  set: string,
+  rows: SweepRow[],
+  classifierAurocT0: number | null,
+): Promise<void> {
+  await mkdir(out, { recursive: true });
+  const json = { set, ranking: RANKING, classifierAurocT0, rows };
+  await writeFile(join(out, 'sweep.json'), JSON.stringify(json, null, 2) + '\n');
+  await writeFile(
+    join(out, 'sweep.md'),
+    `Sweep on ${set}, ranked by the ${RANKING}.\n\n${sweepTable(rows, classifierAurocT0)}\n`,
+  );
+}
+
+/**
+ * The winner becomes the preset; the image score is the classifier's p(x_0) where that beats the
+ * winner's map score on the sweep set.
+ */
+async function writePreset(
+  dir: string,
+  current: Preset,
+  winner: SweepRow,
+  classifierAurocT0: number | null,
+  set: string,
+  count: number,
+): Promise<void> {
+  const { smoothingSigma, ...settings } = winner.settings;
+  const imageScore =
+    classifierAurocT0 !== null && classifierAurocT0 > winner.imageAuroc ? 'classifier' : 'map';
+  const preset: Preset = {
+    ...current,
+    ...settings,
+    name: 'default',
+    smoothingSigma,
+    imageScore,
+    pixelThreshold: winner.pixelThreshold,
+    // A row's image operating point is on its map score; the classifier's p needs its own.
+    imageScoreThreshold: imageScore === 'classifier' ? null : winner.imageScoreThreshold,
+    calibrationSet: calibrationSetOf(set),
+    chosenBy: `sweep of ${count} settings on ${set}, ranked by the ${RANKING}; image score ${imageScore}`,
+  };
+  await writeFile(join(dir, 'preset.json'), JSON.stringify(preset, null, 2) + '\n');
+  process.stdout.write(`wrote ${join(dir, 'preset.json')}\n`);
+  if (imageScore === 'classifier')
+    process.stdout.write(
+      'the image score is now the classifier probability: run `anomap calibrate --split val --write-preset` for its image operating point\n',
+    );
 }
 
 /** Both calibrated thresholds of a sweep row, each named with its unit. */
@@ -143,6 +262,6 @@ function operatingPointsOf(metrics: VariantMetrics) {
 }
 
 /** The healthy images both thresholds were calibrated on (evaluate's calibration split, val). */
-function calibrationSetOf(cases: DatasetCase[]): string {
-  return `val split, ${cases.filter((c) => c.split === 'val' && c.label === 'normal').length} healthy images`;
+function calibrationSetOf(set: string): string {
+  return `val split: ${set.split(' + ')[0]}`;
 }

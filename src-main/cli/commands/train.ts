@@ -1,6 +1,7 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { Progress } from '../../engine/types.ts';
 import { trainClassifier, trainDiffusion } from '../../engine/train/index.ts';
+import { SYNTHETIC_KINDS, type SyntheticKind } from '../../engine/train/syntheticAnomaly.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 import { integer, number, parseChannels, parseFlags, processCount } from '../options.ts';
 import { datasetOptions, manifestOf } from '../dataset.ts';
@@ -50,6 +51,12 @@ export function registerTrainCommand(program: Command): void {
       number,
       0.5,
     )
+    .option(
+      '--synthetic-kinds <list>',
+      `classifier: kinds of synthetic anomaly (${SYNTHETIC_KINDS.join(', ')}, or all)`,
+      parseSyntheticKinds,
+      ['ellipse'],
+    )
     .option('--max-t <n>', 'classifier: timesteps drawn from [0, max-t)', integer, 500)
     .option('--init-from <dir>', "classifier: start from this diffusion model's encoder")
     .action(async (which: string, o) => {
@@ -87,7 +94,11 @@ export function registerTrainCommand(program: Command): void {
                 ...common,
                 maxTimestep: o.maxT,
                 initFrom: o.initFrom,
-                sampling: { ixiShare: o.ixiShare, syntheticShare: o.syntheticShare },
+                sampling: {
+                  ixiShare: o.ixiShare,
+                  syntheticShare: o.syntheticShare,
+                  syntheticKinds: o.syntheticKinds,
+                },
               },
               control,
             );
@@ -95,4 +106,14 @@ export function registerTrainCommand(program: Command): void {
         `trained ${which}: ${summary.steps} steps (resumed from ${summary.resumedFrom}) in ${Math.round(summary.wallSeconds)} s on ${summary.backend}; final loss ${summary.finalLoss.toFixed(4)}; model in ${o.out}\n`,
       );
     });
+}
+
+function parseSyntheticKinds(value: string): SyntheticKind[] {
+  if (value.trim() === 'all') return [...SYNTHETIC_KINDS];
+  return value.split(',').map((v) => {
+    const kind = v.trim() as SyntheticKind;
+    if (!SYNTHETIC_KINDS.includes(kind))
+      throw new InvalidArgumentError(`"${v}" is not one of ${SYNTHETIC_KINDS.join(', ')}, all`);
+    return kind;
+  });
 }

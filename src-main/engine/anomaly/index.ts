@@ -15,3 +15,7 @@ export {
   type PreprocessedSlice,
   type SliceTransform,
 } from './preprocess.ts';
+export { localSsim } from './localSsim.ts';
+export { residualMap } from './residualMap.ts';
+export { coarseMask } from './coarseMask.ts';
+export { dilate } from './morphology.ts';

@@ -115,3 +115,20 @@ export function erode(mask: Uint8Array, size: number, radius: number): Uint8Arra
   }
   return eroded;
 }
+
+/** Sets every pixel within `radius` (a disk) of a set pixel; pixels outside the image are ignored. */
+export function dilate(mask: Uint8Array, size: number, radius: number): Uint8Array {
+  if (radius <= 0) return mask.slice();
+  const offsets = diskOffsets(radius);
+  const dilated = new Uint8Array(mask.length);
+  for (let row = 0; row < size; row++) {
+    for (let col = 0; col < size; col++) {
+      if (!mask[row * size + col]) continue;
+      for (const [dr, dc] of offsets) {
+        const [r, c] = [row + dr, col + dc];
+        if (r >= 0 && r < size && c >= 0 && c < size) dilated[r * size + c] = 1;
+      }
+    }
+  }
+  return dilated;
+}

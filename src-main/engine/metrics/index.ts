@@ -12,3 +12,5 @@ export {
   type DetectionCounts,
   type FindingCase,
 } from './courseProtocol.ts';
+export { labCaseF1, type LabCaseF1, type LabCaseInput } from './labCaseF1.ts';
+export { labF1, type LabF1Result, type LabFindingF1 } from './labF1.ts';

@@ -125,7 +125,7 @@ export async function trainClassifier(
       trainingData: {
         manifest: basename(options.manifestPath),
         healthy: `train split, ${trainHealthy.length} images (${countSources(trainHealthy).fastMRI} fastMRI), IXI share ${sampling.ixiShare}`,
-        pathological: `classifier_train split, ${trainPathological.length} images, synthetic lesion share ${sampling.syntheticShare}`,
+        pathological: `classifier_train split, ${trainPathological.length} images, synthetic lesion share ${sampling.syntheticShare} (${(sampling.syntheticKinds ?? ['ellipse']).join(', ')}; IXI kept at the healthy share)`,
         heldOut: holdout.healthy.length + holdout.pathological.length,
         initialisedFrom: options.initFrom ? basename(options.initFrom) : null,
         // Counted, not asserted: classifierSplit reads no test image, and this says so.

@@ -1,4 +1,11 @@
-import { augmentSlice, lesionRegion, pasteSyntheticLesion } from './augment.ts';
+import {
+  applyAugmentation,
+  applyAugmentationToMask,
+  augmentSlice,
+  drawAugmentation,
+  lesionRegion,
+} from './augment.ts';
+import { syntheticAnomaly, type SyntheticKind } from './syntheticAnomaly.ts';
 import type { PreparedCase } from './dataset.ts';
 
 /** One training batch before noising: slices (S x S each) and, for the classifier, labels. */
@@ -6,6 +13,10 @@ export interface CleanBatch {
   slices: Float32Array[];
   /** 0 healthy, 1 pathological. */
   labels: number[];
+  /** The scanner of each draw (a synthetic anomaly: its healthy slice's). */
+  sources?: string[];
+  /** Where each slice is abnormal (synthetic anomalies, real finding boxes), else null. */
+  masks?: (Uint8Array | null)[];
 }
 
 function pick<T>(items: T[], random: () => number): T {
@@ -30,15 +41,29 @@ export function diffusionSampler(cases: PreparedCase[], size: number, fastMriSha
 }
 
 export interface ClassifierSampling {
-  /** Share of the healthy draws taken from IXI (the rest from healthy fastMRI). */
+  /** Share of IXI among the healthy draws, and (as near as the synthetic share allows) among the
+   * pathological ones: synthetic lesions go into IXI slices at the rate that keeps it equal. */
   ixiShare: number;
-  /** Share of the pathological draws that are synthetic lesions pasted into healthy fastMRI. */
+  /** Share of the pathological draws that are synthetic anomalies pasted into healthy slices. */
   syntheticShare: number;
+  /** The kinds of synthetic anomaly, drawn with equal chance; default ['ellipse']. */
+  syntheticKinds?: SyntheticKind[];
+}
+
+/** Cases of one scanner and the rest, so that each class can keep the same IXI share. */
+function bySource(cases: PreparedCase[]) {
+  return {
+    fastMri: cases.filter((c) => c.case.source === 'fastMRI'),
+    other: cases.filter((c) => c.case.source !== 'fastMRI'),
+  };
 }
 
 /**
  * Balanced batches for the noise-aware classifier: half healthy, half pathological, and inside
- * the healthy half a controlled share of IXI, so that the scanner is not the label.
+ * each class the same share of IXI, so that the scanner is not the label. The real pathological
+ * cases are all fastMRI, so the synthetic positives are pasted into IXI slices at
+ * ixiShare / (share of synthetic positives) (capped at 1). Each draw's source and, for synthetic
+ * anomalies and real cases with boxes, its mask (augmented with the slice) come with the batch.
  */
 export function classifierSampler(
   healthy: PreparedCase[],
@@ -46,38 +71,74 @@ export function classifierSampler(
   size: number,
   sampling: ClassifierSampling,
 ) {
-  const healthyFastMri = healthy.filter((c) => c.case.source === 'fastMRI');
-  const healthyOther = healthy.filter((c) => c.case.source !== 'fastMRI');
-  if (healthyFastMri.length === 0 && healthyOther.length === 0)
-    throw new Error('no healthy images for the classifier');
+  const healthyBySource = bySource(healthy);
+  if (healthy.length === 0) throw new Error('no healthy images for the classifier');
   if (pathological.length === 0 && sampling.syntheticShare <= 0)
     throw new Error('no pathological images for the classifier and synthetic lesions are off');
-  // Where each healthy slice may receive a synthetic lesion, estimated once per slice.
-  const brains = new WeakMap<PreparedCase, Uint8Array>();
-  const brainOf = (c: PreparedCase) => {
-    let brain = brains.get(c);
-    if (!brain) brains.set(c, (brain = lesionRegion(c.pixels, size)));
-    return brain;
-  };
-  const healthyDraw = (random: () => number) =>
-    healthyOther.length > 0 && (healthyFastMri.length === 0 || random() < sampling.ixiShare)
-      ? pick(healthyOther, random)
-      : pick(healthyFastMri, random);
+  const kinds = sampling.syntheticKinds ?? ['ellipse'];
+  if (kinds.length === 0) throw new Error('no kinds of synthetic anomaly to draw');
+  const syntheticShare = pathological.length === 0 ? 1 : sampling.syntheticShare;
+  const drawHealthy = sourceDraw(healthyBySource, sampling.ixiShare);
+  const drawSyntheticBase = sourceDraw(
+    healthyBySource,
+    syntheticShare > 0 ? Math.min(1, sampling.ixiShare / syntheticShare) : 0,
+  );
+  const paste = syntheticPaster(healthyBySource, size, kinds);
   return (batchSize: number, random: () => number): CleanBatch => {
-    const slices: Float32Array[] = [];
-    const labels: number[] = [];
+    const batch: Required<CleanBatch> = { slices: [], labels: [], sources: [], masks: [] };
     for (let i = 0; i < batchSize; i++) {
       const label = i % 2;
-      let slice: Float32Array | null = null;
-      if (label === 0) slice = healthyDraw(random).pixels;
-      else if (pathological.length === 0 || random() < sampling.syntheticShare) {
-        const base = pick(healthyFastMri.length ? healthyFastMri : healthyOther, random);
-        slice = pasteSyntheticLesion(base.pixels, size, random, brainOf(base));
-      }
-      slice ??= pick(pathological.length ? pathological : healthyFastMri, random).pixels;
-      slices.push(augmentSlice(slice, size, random));
-      labels.push(label);
+      let draw: Drawn | null = null;
+      if (label === 0) draw = { c: drawHealthy(random), mask: null };
+      else if (pathological.length === 0 || random() < syntheticShare)
+        draw = paste(drawSyntheticBase(random), random);
+      draw ??= { c: pick(pathological.length ? pathological : healthy, random), mask: null };
+      const pixels = draw.pixels ?? draw.c.pixels;
+      const mask = draw.mask ?? (label === 1 ? draw.c.findingMask : null);
+      const augmentation = drawAugmentation(random);
+      batch.slices.push(applyAugmentation(pixels, size, augmentation));
+      batch.labels.push(label);
+      batch.sources.push(draw.c.case.source);
+      batch.masks.push(mask ? applyAugmentationToMask(mask, size, augmentation) : null);
     }
-    return { slices, labels };
+    return batch;
+  };
+}
+
+interface Drawn {
+  c: PreparedCase;
+  pixels?: Float32Array;
+  mask: Uint8Array | null;
+}
+
+/** Draws a case, IXI (any source but fastMRI) with the given chance where both exist. */
+function sourceDraw(cases: ReturnType<typeof bySource>, ixiShare: number) {
+  return (random: () => number) =>
+    cases.other.length > 0 && (cases.fastMri.length === 0 || random() < ixiShare)
+      ? pick(cases.other, random)
+      : pick(cases.fastMri, random);
+}
+
+/**
+ * Pastes a synthetic anomaly of a random kind into a healthy case, inside its eroded brain
+ * (estimated once per case); a 'patch' comes from another healthy slice of the same scanner.
+ */
+function syntheticPaster(
+  healthy: ReturnType<typeof bySource>,
+  size: number,
+  kinds: SyntheticKind[],
+) {
+  const regions = new WeakMap<PreparedCase, Uint8Array>();
+  const regionOf = (c: PreparedCase) => {
+    let region = regions.get(c);
+    if (!region) regions.set(c, (region = lesionRegion(c.pixels, size)));
+    return region;
+  };
+  return (base: PreparedCase, random: () => number): Drawn | null => {
+    const kind = pick(kinds, random);
+    const sameScanner = base.case.source === 'fastMRI' ? healthy.fastMri : healthy.other;
+    const donor = kind === 'patch' ? pick(sameScanner, random).pixels : null;
+    const anomaly = syntheticAnomaly(kind, base.pixels, size, regionOf(base), random, donor);
+    return anomaly ? { c: base, pixels: anomaly.pixels, mask: anomaly.mask } : null;
   };
 }

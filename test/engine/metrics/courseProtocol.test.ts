@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { courseProtocol, type FindingCase } from '../../../src-main/engine/metrics/index.ts';
-
-/** 4 x 4 mask from the listed (row, col) pixels. */
-function maskOf(pixels: Array<[number, number]>): Uint8Array {
-  const mask = new Uint8Array(16);
-  for (const [row, col] of pixels) mask[row * 4 + col] = 1;
-  return mask;
-}
-const complement = (mask: Uint8Array) => mask.map((value) => 1 - value);
+import { bottomRight, complement, firstTen, topLeft } from './boxes4x4.ts';
 
 /*
  * The worked example, threshold 0.5 (marked = value > 0.5), healthy mask = all pixels outside the
@@ -31,19 +24,6 @@ const complement = (mask: Uint8Array) => mask.map((value) => 1 - value);
  * overall: TP 2, FP 7, n 3 -> precision 2/9, recall 2/3, F1 = (8/27) / (8/9) = 1/3.
  */
 const map = Float32Array.from([0.9, 0.8, 0.1, 0, 0.7, 0.2, 0, 0.6, 0.1, 0, 0.9, 0, 0, 0, 0, 0]);
-const topLeft = maskOf([
-  [0, 0],
-  [0, 1],
-  [1, 0],
-  [1, 1],
-]);
-const bottomRight = maskOf([
-  [2, 2],
-  [2, 3],
-  [3, 2],
-  [3, 3],
-]);
-const firstTen = Uint8Array.from({ length: 16 }, (_, i) => (i < 10 ? 1 : 0));
 const edemaMap = Float32Array.from({ length: 16 }, (_, i) => ([0, 10, 11, 15].includes(i) ? 1 : 0));
 const cases: FindingCase[] = [
   { findingName: 'mass', map, boxMask: topLeft, healthyMask: complement(topLeft) },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.ts';
 import { calibratePreset } from '../../../src-main/engine/calibratePreset.ts';
 import { evaluate, type VariantMetrics } from '../../../src-main/engine/evaluate.ts';
+import { labF1 } from '../../../src-main/engine/metrics/index.ts';
 import { disposeModels, loadModels, type LoadedModels } from '../../../src-main/engine/pipeline.ts';
 import type { Progress } from '../../../src-main/engine/types.ts';
 import {
@@ -40,6 +41,7 @@ function expectEveryMetric(v: VariantMetrics) {
     'pixelAuprcBrain',
     'bestDiceBrain',
     'courseF1',
+    'labF1',
   ] as const) {
     expect(v[key], key).toBeGreaterThanOrEqual(0);
     expect(v[key], key).toBeLessThanOrEqual(1);
@@ -51,6 +53,13 @@ function expectEveryMetric(v: VariantMetrics) {
   expect(Object.keys(v.perFinding).sort()).toEqual(['edema', 'mass']);
   expect(v.perFinding.mass.n).toBe(3);
   expect(v.perFinding.edema.n).toBe(1);
+  expect(v.labPerFinding.mass.n).toBe(3);
+  expect(v.labPerFinding.edema.n).toBe(1);
+  // The lab's F1 is the mean over findings of the per-finding means.
+  expect(v.labF1).toBeCloseTo((v.labPerFinding.mass.f1 + v.labPerFinding.edema.f1) / 2, 12);
+  expect(v.mapScale).toMatch(
+    /\|x - x_hat\|, values in \[0, 2\], of intensities scaled to \[-1, 1\]/,
+  );
   expect(v.roc[0]).toEqual({ fpr: 0, tpr: 0 });
   expect(v.roc[v.roc.length - 1]).toEqual({ fpr: 1, tpr: 1 });
   expect(v.pr.length).toBeGreaterThan(1);
@@ -89,6 +98,17 @@ describe('evaluate', () => {
       report.casesDetail[0].unguided!.anomalyMap,
     ];
     expect(g.some((v, i) => Math.abs(v - u[i]) > 1e-6)).toBe(true);
+    // The lab F1 is taken on the map in the lab's [0, 1] intensity units: map / 2, threshold / 2.
+    const boxes = report.casesDetail.flatMap((d) =>
+      d.case.perFinding.map((f) => ({
+        findingName: f.name,
+        map: d.guided.anomalyMap.map((v) => v / 2),
+        boxMask: f.mask,
+        healthyMask: d.case.healthyMask!,
+      })),
+    );
+    expect(report.guided.labF1).toBe(labF1(boxes, report.guided.threshold / 2).f1);
+    expect(report.guided.mapScale).toMatch(/lab F1 on map x 0.5 \(intensities in \[0, 1\]/);
     // 2 variants x (6 test + 4 calibration images).
     expect(seen[seen.length - 1]).toMatchObject({ phase: 'evaluate', done: 20, total: 20 });
   });
@@ -133,6 +153,29 @@ describe('evaluate', () => {
     });
     expect(report.unguided).toBeNull();
     expect(report.guided.settings).toMatchObject({ guidanceScale: 0, stride: 20 });
+  });
+
+  it('calibrates the stitch mask cut-off on the first stage and stores it with the settings', async () => {
+    const options = {
+      manifestPath: dataset.manifestPath,
+      split: 'test',
+      calibrationSplit: 'val',
+      unguided: true,
+      classifierTimesteps: [],
+    };
+    const stitch = await evaluate(models, {
+      ...options,
+      overrides: { mapMethod: 'stitch', residual: 'l1-ssim', encoding: 'noise' },
+    });
+    const first = await evaluate(models, {
+      ...options,
+      overrides: { residual: 'l1-ssim', encoding: 'noise' },
+    });
+    // The first stage's calibrated threshold is the stitch's mask cut-off, guided and unguided.
+    expect(stitch.guided.settings.maskThreshold).toBe(first.guided.threshold);
+    expect(stitch.unguided!.settings.maskThreshold).toBe(first.unguided!.threshold);
+    expect(stitch.guided.settings).toMatchObject({ mapMethod: 'stitch', residual: 'l1-ssim' });
+    expect(stitch.guided.mapScale).toMatch(/1 - local SSIM/);
   });
 
   it('names the manifest and split when a split is empty or has no healthy calibration images', async () => {

@@ -1,38 +1,27 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../src-main/engine/backend.ts';
 import { reconstructBatch } from '../../../src-main/engine/diffusion/reconstruct.ts';
 import { classifierLogits } from '../../../src-main/engine/nn/unet.ts';
 import {
   disposeModels,
   healthyGradient,
-  loadModels,
   noisePredictor,
   pathologicalProbability,
   reconstruct,
   settingsFor,
   type LoadedModels,
 } from '../../../src-main/engine/pipeline.ts';
-import { prepareCases, readDatasetManifest } from '../../../src-main/engine/train/dataset.ts';
 import type { Progress, Slice } from '../../../src-main/engine/types.ts';
-import { writeSyntheticBrainDataset } from '../../fixtures/syntheticBrainDataset.ts';
-import { tinyPreset, writeTinyModels } from '../../fixtures/tinyModels.ts';
+import { tinyPreset } from '../../fixtures/tinyModels.ts';
+import { tinyPipeline } from './tinyPipeline.ts';
 
 let root: string;
 let models: LoadedModels;
 let slices: Slice[];
 
 beforeAll(async () => {
-  await initBackend();
-  root = await mkdtemp(join(tmpdir(), 'anomap-pipeline-'));
-  await writeTinyModels(join(root, 'models'));
-  models = await loadModels(join(root, 'models'));
-  const dataset = await writeSyntheticBrainDataset(join(root, 'data'));
-  const cases = (await readDatasetManifest(dataset.manifestPath)).filter((c) => c.split === 'test');
-  slices = (await prepareCases(cases.slice(0, 3), 32)).map((c) => ({ size: 32, pixels: c.pixels }));
+  ({ root, models, slices } = await tinyPipeline('anomap-pipeline-', 0, 3));
 });
 
 afterAll(async () => {

@@ -4,13 +4,23 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resampleMaskToSlice } from '../../../src-main/engine/anomaly/preprocess.ts';
 import { mulberry32 } from '../../../src-main/engine/random.ts';
-import { augmentSlice, pasteSyntheticLesion } from '../../../src-main/engine/train/augment.ts';
+import {
+  applyAugmentation,
+  applyAugmentationToMask,
+  augmentSlice,
+  drawAugmentation,
+  lesionRegion,
+} from '../../../src-main/engine/train/augment.ts';
 import {
   prepareCases,
   readDatasetManifest,
   type PreparedCase,
 } from '../../../src-main/engine/train/dataset.ts';
 import { classifierSampler, diffusionSampler } from '../../../src-main/engine/train/samplers.ts';
+import {
+  SYNTHETIC_KINDS,
+  syntheticAnomaly,
+} from '../../../src-main/engine/train/syntheticAnomaly.ts';
 import {
   writeSyntheticBrainDataset,
   type SyntheticDataset,
@@ -119,19 +129,52 @@ describe('classifierSampler', () => {
     }
   });
 
-  it('makes the synthetic share of the positives from healthy fastMRI slices with a lesion', () => {
+  it('keeps the IXI share of the healthy class inside the pathological class too', () => {
+    for (const [ixiShare, syntheticShare] of [
+      [0.2, 0.5],
+      [0.4, 0.8],
+    ]) {
+      const sampler = classifierSampler(healthy, pathological, SIZE, {
+        ixiShare,
+        syntheticShare,
+        syntheticKinds: [...SYNTHETIC_KINDS],
+      });
+      const random = mulberry32(9);
+      const tally = [
+        { ixi: 0, all: 0 },
+        { ixi: 0, all: 0 },
+      ];
+      for (let b = 0; b < 300; b++) {
+        const batch = sampler(8, random);
+        batch.labels.forEach((label, i) => {
+          tally[label].all++;
+          if (batch.sources![i] === 'IXI') tally[label].ixi++;
+        });
+      }
+      for (const { ixi, all } of tally) expect(Math.abs(ixi / all - ixiShare)).toBeLessThan(0.04);
+    }
+  });
+
+  it('makes the synthetic share of the positives from healthy slices, each with its mask', () => {
     const draws = draw(
       classifierSampler(healthy, pathological, SIZE, { ixiShare: 0.2, syntheticShare: 0.5 }),
       150,
     );
     const positives = draws.filter((d) => d.label === 1);
-    const synthetic = positives.filter((d) => d.origin === 'fastMRI');
+    const synthetic = positives.filter((d) => d.origin !== 'labelled');
     expect(Math.abs(synthetic.length / positives.length - 0.5)).toBeLessThan(0.05);
     // A synthetic positive differs from the flat healthy slice somewhere (the lesion).
     for (const d of synthetic.slice(0, 20)) {
       const level = centreLevel(d.slice);
       expect(d.slice.some((v) => v > -0.9 && Math.abs(v - level) > 0.2)).toBe(true);
     }
+    const batch = classifierSampler(healthy, pathological, SIZE, {
+      ixiShare: 0.2,
+      syntheticShare: 1,
+    })(8, mulberry32(2));
+    batch.labels.forEach((label, i) =>
+      expect(batch.masks![i] !== null, `draw ${i}`).toBe(label === 1),
+    );
   });
 
   it('refuses to run without healthy images or without any source of positives', () => {
@@ -192,7 +235,7 @@ function partlyInside(mask: Uint8Array, size: number): Uint8Array {
   return out;
 }
 
-describe('pasteSyntheticLesion', () => {
+describe('syntheticAnomaly', () => {
   let dir: string;
   let dataset: SyntheticDataset;
   beforeAll(async () => {
@@ -204,13 +247,14 @@ describe('pasteSyntheticLesion', () => {
   });
 
   for (const size of [32, 64])
-    it(`changes pixels only inside the brain (${size} px)`, async () => {
+    it(`changes exactly the masked pixels, all inside the brain, for every kind (${size} px)`, async () => {
       const cases = await prepareCases(
         (await readDatasetManifest(dataset.manifestPath)).slice(0, 6),
         size,
       );
       const random = mulberry32(5);
-      let pasted = 0;
+      const pasted = new Map<string, number>();
+      const change = new Map<string, number>();
       for (const [i, prepared] of cases.entries()) {
         const brain = partlyInside(
           resampleMaskToSlice(
@@ -221,21 +265,64 @@ describe('pasteSyntheticLesion', () => {
           ),
           size,
         );
-        for (let k = 0; k < 40; k++) {
-          const out = pasteSyntheticLesion(prepared.pixels, size, random);
-          if (!out) continue;
-          pasted++;
-          const outside = [...out.keys()].filter((j) => out[j] !== prepared.pixels[j] && !brain[j]);
-          expect(outside, `lesion ${k} of case ${i} changed pixels outside the brain`).toEqual([]);
-          expect(out.some((v, j) => v !== prepared.pixels[j])).toBe(true);
-        }
+        const region = lesionRegion(prepared.pixels, size);
+        const donor = cases[(i + 1) % cases.length].pixels;
+        for (const kind of SYNTHETIC_KINDS)
+          for (let k = 0; k < 10; k++) {
+            const out = syntheticAnomaly(kind, prepared.pixels, size, region, random, donor);
+            if (!out) continue;
+            pasted.set(kind, (pasted.get(kind) ?? 0) + 1);
+            const base = prepared.pixels;
+            const changedOutsideMask = [...base.keys()].filter(
+              (j) => out.pixels[j] !== base[j] && !out.mask[j],
+            );
+            expect(changedOutsideMask, `${kind} ${k} of case ${i}`).toEqual([]);
+            expect(
+              out.mask.every((m, j) => !m || (region[j] && brain[j])),
+              kind,
+            ).toBe(true);
+            const inMask = [...base.keys()].filter((j) => out.mask[j]);
+            expect(inMask.length, kind).toBeGreaterThan(0);
+            // The change is real where the mask says so: on average over the mask, not a speck
+            // (a deformation of flat tissue changes little, so that is checked per kind below).
+            const meanChange =
+              inMask.reduce((sum, j) => sum + Math.abs(out.pixels[j] - base[j]), 0) / inMask.length;
+            expect(meanChange, `${kind} ${k} of case ${i}`).toBeGreaterThan(0);
+            change.set(kind, (change.get(kind) ?? 0) + meanChange);
+          }
       }
-      expect(pasted).toBeGreaterThan(200);
+      for (const kind of SYNTHETIC_KINDS) {
+        expect(pasted.get(kind), kind).toBeGreaterThan(30);
+        expect(change.get(kind)! / pasted.get(kind)!, kind).toBeGreaterThan(0.02);
+      }
     });
 
-  it('returns null when the slice has too little tissue to place a lesion', () => {
-    expect(
-      pasteSyntheticLesion(new Float32Array(SIZE * SIZE).fill(-1), SIZE, mulberry32(1)),
-    ).toBeNull();
+  it('keeps the mask pixel-exact through the augmentation', () => {
+    const base = flatCase('fastMRI', 0.4).pixels;
+    const region = lesionRegion(base, SIZE);
+    const random = mulberry32(8);
+    for (let k = 0; k < 20; k++) {
+      const out = syntheticAnomaly('intensity', base, SIZE, region, random)!;
+      const augmentation = { ...drawAugmentation(random), gain: 1 };
+      const [a, b] = [base, out.pixels].map((p) => applyAugmentation(p, SIZE, augmentation));
+      const mask = applyAugmentationToMask(out.mask, SIZE, augmentation);
+      a.forEach((v, j) => {
+        if (!mask[j]) expect(b[j]).toBe(v);
+      });
+      expect(mask.reduce((n, m) => n + m, 0)).toBeGreaterThan(0);
+    }
+  });
+
+  it('returns null when the slice has too little tissue, and needs a donor for a patch', () => {
+    const empty = new Float32Array(SIZE * SIZE).fill(-1);
+    const all = new Uint8Array(SIZE * SIZE).fill(1);
+    expect(syntheticAnomaly('ellipse', empty, SIZE, all, mulberry32(1))).toBeNull();
+    const flat = flatCase('IXI', 0.2).pixels;
+    expect(() => syntheticAnomaly('patch', flat, SIZE, all, mulberry32(1))).toThrow(
+      /'patch' needs a donor slice/,
+    );
+    expect(() => syntheticAnomaly('texture', flat, SIZE, new Uint8Array(5), mulberry32(1))).toThrow(
+      /slice has 1024 pixels, region 5/,
+    );
   });
 });

@@ -64,7 +64,7 @@ async function libraryWithHostileNames(dir: string): Promise<Library> {
     reconstruction: map,
     anomalyMap: map,
     score: -0.25,
-    threshold: 0.5,
+    pixelThreshold: 0.5,
   });
   library.finishRun(run.id);
   return library;

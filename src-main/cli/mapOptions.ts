@@ -1,0 +1,48 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { ReconstructionSettings } from '../engine/index.ts';
+import { integer, number } from './options.ts';
+
+function oneOf<T extends string>(allowed: readonly T[]) {
+  return (value: string): T => {
+    if (!allowed.includes(value as T))
+      throw new InvalidArgumentError(`"${value}" is not one of ${allowed.join(', ')}`);
+    return value as T;
+  };
+}
+
+export const MAP_METHODS = ['reconstruction', 'stitch'] as const;
+export const RESIDUALS = ['l1', 'l1-ssim'] as const;
+export const IMAGE_SCORES = ['map', 'classifier'] as const;
+export const parseMapMethod = oneOf(MAP_METHODS);
+export const parseResidual = oneOf(RESIDUALS);
+export const parseImageScore = oneOf(IMAGE_SCORES);
+
+/** The map method's options (issue 11), shared by the commands that make maps. */
+export function mapMethodOptions(command: Command): Command {
+  return command
+    .option('--map-method <how>', 'reconstruction (default) or stitch (AutoDDPM)', parseMapMethod)
+    .option('--residual <how>', 'l1 (default) or l1-ssim', parseResidual)
+    .option('--draws <n>', 'noise encoding: residuals averaged over n seeded draws', integer)
+    .option('--resample-level <t>', 'stitch: re-noising timestep (default L)', integer)
+    .option('--mask-dilation <px>', 'stitch: dilation of the coarse mask (default 2)', integer)
+    .option('--mask-threshold <x>', 'stitch: cut-off of the first map (map units)', number)
+    .option(
+      '--image-score <how>',
+      'map (default) or classifier (p(pathological | x_0))',
+      parseImageScore,
+    );
+}
+
+/** The settings the map method's options override (only those given). */
+export function mapOverrides(o: Record<string, unknown>): Partial<ReconstructionSettings> {
+  const given = {
+    mapMethod: o.mapMethod,
+    residual: o.residual,
+    noiseDraws: o.draws,
+    resampleLevel: o.resampleLevel,
+    maskDilation: o.maskDilation,
+    maskThreshold: o.maskThreshold,
+    imageScore: o.imageScore,
+  };
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+}

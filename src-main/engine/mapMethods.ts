@@ -1,0 +1,193 @@
+/**
+ * The map methods (ALGORITHM.md, "Anomaly map and scores", and issue 11): how a batch of slices
+ * becomes anomaly maps and image scores, given the settings stored with the result.
+ * - 'reconstruction': the residual of the guided reconstruction; with `noiseDraws` > 1 (stochastic
+ *   encoding) the residuals of several seeded draws are averaged, so texture the model fails to
+ *   reproduce in one draw only averages out while a lesion removed in every draw stays.
+ * - 'stitch': AutoDDPM's mask, stitch and re-sample, seeded by the 'reconstruction' map.
+ * Map units: the residual of intensities in [-1, 1] ('l1' in [0, 2], see residualMap).
+ */
+import {
+  coarseMask,
+  estimateBrainMask,
+  gaussianSmooth,
+  imageScore,
+  maskMap,
+  residualMap,
+  valuesInMask,
+} from './anomaly/index.ts';
+import { sortedQuantile } from './anomaly/quantile.ts';
+import { ddimTimesteps } from './diffusion/schedule.ts';
+import {
+  reconstructBatch,
+  reconstructionSteps,
+  stitchResampleBatch,
+  type ChainFrame,
+  type ReconstructionInput,
+} from './diffusion/reconstruct.ts';
+import type { JobControl, ReconstructionSettings, Slice } from './types.ts';
+
+export interface SliceResult {
+  reconstruction: Float32Array;
+  /** The residual (settings.residual), smoothed and zero outside the brain. */
+  anomalyMap: Float32Array;
+  brainMask: Uint8Array;
+  score: number;
+}
+
+export interface MapBatchInput extends Omit<ReconstructionInput, 'settings'> {
+  settings: ReconstructionSettings;
+  smoothingSigma: number;
+  scoreTopFraction: number;
+  /** The stitch mask's cut-off when the settings give none (the preset's pixel threshold). */
+  defaultMaskThreshold: number | null;
+  /** p(pathological | x_0, t = 0) per slice, for imageScore 'classifier'. */
+  classifierProbability?: (slices: Slice[]) => Float32Array;
+}
+
+/** When no cut-off is known: the stitch mask marks the top 5% of the first map in the brain. */
+const FALLBACK_MASK_QUANTILE = 0.95;
+const DEFAULT_MASK_DILATION = 2;
+
+export async function mapBatch(
+  input: MapBatchInput,
+  control: JobControl = {},
+): Promise<{ results: SliceResult[]; chain: ChainFrame[] }> {
+  const { settings, slices } = input;
+  const draws = settings.noiseDraws ?? 1;
+  if (!Number.isInteger(draws) || draws < 1)
+    throw new RangeError(`noiseDraws must be a positive integer, got ${draws}`);
+  if (draws > 1 && settings.encoding !== 'noise')
+    throw new RangeError('noiseDraws > 1 needs the stochastic (noise) encoding');
+  const stitch = settings.mapMethod === 'stitch';
+  const passes = draws + (stitch ? 1 : 0);
+  const first = await meanOverDraws(input, draws, passes, control);
+  let results = first.reconstructions.map((r, i) => mapOf(input, slices[i], r, first.residuals[i]));
+  const chain = first.chain;
+  if (stitch) {
+    const second = await stitchPass(input, results, draws, passes, control);
+    chain.push(...second.chain);
+    results = second.reconstructions.map((r, i) => mapOf(input, slices[i], r));
+  }
+  if (settings.imageScore === 'classifier') {
+    if (!input.classifierProbability)
+      throw new Error("imageScore 'classifier' needs a classifier, and none is loaded");
+    const p = input.classifierProbability(slices);
+    results.forEach((r, i) => (r.score = p[i]));
+  }
+  return { results, chain };
+}
+
+/** Progress steps of one batch under these settings: every draw's reconstruction, then the stitch. */
+export function mapMethodSteps(settings: ReconstructionSettings, scheduleSteps: number): number {
+  const draws = (settings.noiseDraws ?? 1) * reconstructionSteps(settings, scheduleSteps);
+  if (settings.mapMethod !== 'stitch') return draws;
+  const level = settings.resampleLevel ?? settings.noiseLevel;
+  return draws + ddimTimesteps(level, settings.stride, scheduleSteps).length;
+}
+
+/** Progress of one pass of several, on one scale from 0 to passes * 1000 (one pass: its steps). */
+function passControl(control: JobControl, pass: number, passes: number): JobControl {
+  if (passes === 1) return control;
+  return {
+    signal: control.signal,
+    onProgress: (p) =>
+      control.onProgress?.({
+        ...p,
+        done: Math.round((pass + p.done / Math.max(p.total, 1)) * 1000),
+        total: passes * 1000,
+      }),
+  };
+}
+
+/** The draws' reconstructions (seeds seed, seed + 1, ...), their mean and their mean residual. */
+async function meanOverDraws(
+  input: MapBatchInput,
+  draws: number,
+  passes: number,
+  control: JobControl,
+) {
+  const { slices, settings } = input;
+  const size = slices[0]?.size ?? 0;
+  const reconstructions = slices.map((s) => new Float32Array(s.pixels.length));
+  const residuals = slices.map((s) => new Float32Array(s.pixels.length));
+  const chain: ChainFrame[] = [];
+  for (let draw = 0; draw < draws; draw++) {
+    const output = await reconstructBatch(
+      {
+        ...input,
+        settings: { ...settings, seed: (settings.seed ?? 0) + draw },
+        captureFrames: draw === 0 ? input.captureFrames : 0,
+      },
+      passControl(control, draw, passes),
+    );
+    chain.push(...output.chain);
+    output.reconstructions.forEach((r, i) => {
+      const residual = residualMap(slices[i].pixels, r, size, settings.residual);
+      for (let j = 0; j < r.length; j++) {
+        reconstructions[i][j] += r[j] / draws;
+        residuals[i][j] += residual[j] / draws;
+      }
+    });
+  }
+  return { reconstructions, residuals, chain };
+}
+
+/** The second pass of 'stitch': coarse masks from the first maps, then mask-stitch-resample. */
+async function stitchPass(
+  input: MapBatchInput,
+  first: SliceResult[],
+  draws: number,
+  passes: number,
+  control: JobControl,
+) {
+  const { settings, slices } = input;
+  const size = slices[0].size;
+  const masks = first.map((r) =>
+    coarseMask(
+      r.anomalyMap,
+      r.brainMask,
+      size,
+      settings.maskThreshold ?? input.defaultMaskThreshold ?? fallbackCutOff(r),
+      settings.maskDilation ?? DEFAULT_MASK_DILATION,
+    ),
+  );
+  return stitchResampleBatch(
+    {
+      ...input,
+      settings,
+      firstReconstructions: first.map((r) => r.reconstruction),
+      masks,
+      resampleLevel: settings.resampleLevel ?? settings.noiseLevel,
+      captureFrames: 0,
+    },
+    passControl(control, draws, passes),
+  );
+}
+
+function fallbackCutOff(result: SliceResult): number {
+  const values = valuesInMask(result.anomalyMap, result.brainMask).sort();
+  return values.length ? sortedQuantile(values, FALLBACK_MASK_QUANTILE) : Infinity;
+}
+
+/**
+ * The residual (given, or computed from the reconstruction) smoothed, restricted to the
+ * estimated brain, and its image score.
+ */
+export function mapOf(
+  input: Pick<MapBatchInput, 'settings' | 'smoothingSigma' | 'scoreTopFraction'>,
+  slice: Slice,
+  reconstruction: Float32Array,
+  residual = residualMap(slice.pixels, reconstruction, slice.size, input.settings.residual),
+): SliceResult {
+  const brainMask = estimateBrainMask(slice.pixels, slice.size);
+  const sigma = input.smoothingSigma;
+  const smooth = sigma > 0 ? gaussianSmooth(residual, slice.size, sigma) : residual;
+  const map = maskMap(smooth, brainMask);
+  return {
+    reconstruction,
+    anomalyMap: map,
+    brainMask,
+    score: imageScore(map, brainMask, input.scoreTopFraction),
+  };
+}

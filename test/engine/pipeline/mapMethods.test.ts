@@ -1,0 +1,142 @@
+import { rm } from 'node:fs/promises';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  coarseMask,
+  estimateBrainMask,
+  gaussianSmooth,
+  maskMap,
+  residualMap,
+} from '../../../src-main/engine/anomaly/index.ts';
+import {
+  disposeModels,
+  pathologicalProbability,
+  reconstruct,
+  type LoadedModels,
+} from '../../../src-main/engine/pipeline.ts';
+import type { ReconstructionSettings, Slice } from '../../../src-main/engine/types.ts';
+import { tinyPreset } from '../../fixtures/tinyModels.ts';
+import { tinyPipeline } from './tinyPipeline.ts';
+
+let root: string;
+let models: LoadedModels;
+let slices: Slice[];
+
+beforeAll(async () => {
+  ({ root, models, slices } = await tinyPipeline('anomap-map-methods-', 3, 5));
+});
+
+afterAll(async () => {
+  disposeModels(models);
+  await rm(root, { recursive: true, force: true });
+});
+
+const noise: Partial<ReconstructionSettings> = { encoding: 'noise', seed: 4 };
+const run = (settings: Partial<ReconstructionSettings>) =>
+  reconstruct(models, slices, { settings, parallel: false });
+const sigma = tinyPreset.smoothingSigma;
+
+/** The map of ALGORITHM.md from a residual: smoothed, then zero outside the estimated brain. */
+function finished(slice: Slice, residual: Float32Array): Float32Array {
+  return maskMap(gaussianSmooth(residual, slice.size, sigma), estimateBrainMask(slice.pixels, 32));
+}
+
+describe('noise draws', () => {
+  it('average the residuals of the draws with seeds seed, seed + 1, ... and reproduce', async () => {
+    const mean = await run({ ...noise, noiseDraws: 3 });
+    const singles = await Promise.all([4, 5, 6].map((seed) => run({ ...noise, seed })));
+    slices.forEach((slice, i) => {
+      const residual = new Float32Array(32 * 32);
+      for (const single of singles) {
+        const r = residualMap(slice.pixels, single.results[i].reconstruction, 32);
+        r.forEach((v, j) => (residual[j] += v / 3));
+      }
+      const expected = finished(slice, residual);
+      mean.results[i].anomalyMap.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
+    });
+    expect(mean.settings.noiseDraws).toBe(3);
+    const again = await run({ ...noise, noiseDraws: 3 });
+    expect(again.results[0].anomalyMap).toEqual(mean.results[0].anomalyMap);
+    // Different draws differ, so the mean is not just the first draw.
+    expect(singles[0].results[0].reconstruction).not.toEqual(singles[1].results[0].reconstruction);
+  });
+
+  it('are refused with the deterministic encoding', async () => {
+    await expect(run({ encoding: 'ddim', noiseDraws: 2 })).rejects.toThrow(
+      /noiseDraws > 1 needs the stochastic \(noise\) encoding/,
+    );
+  });
+});
+
+describe('the l1-ssim residual', () => {
+  it('is |x - x_hat| (1 - SSIM) of the same reconstruction, smoothed and masked', async () => {
+    const output = await run({ ...noise, residual: 'l1-ssim' });
+    slices.forEach((slice, i) => {
+      const { reconstruction, anomalyMap } = output.results[i];
+      const expected = finished(slice, residualMap(slice.pixels, reconstruction, 32, 'l1-ssim'));
+      anomalyMap.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 6));
+    });
+  });
+});
+
+describe('mask, stitch and re-sample', () => {
+  it('returns the input exactly outside the coarse mask and re-synthesises inside it', async () => {
+    const first = await run({ ...noise });
+    // A cut-off that marks part of the brain: the 90th percentile of the first map's brain values.
+    const values = first.results[0].anomalyMap.filter((_, j) => first.results[0].brainMask[j]);
+    const maskThreshold = values.sort()[Math.floor(values.length * 0.9)];
+    const stitched = await run({
+      ...noise,
+      mapMethod: 'stitch',
+      resampleLevel: 20,
+      maskThreshold,
+      maskDilation: 1,
+    });
+    slices.forEach((slice, i) => {
+      const r = first.results[i];
+      const mask = coarseMask(r.anomalyMap, r.brainMask, 32, maskThreshold, 1);
+      expect(mask.some((v, j) => !v && r.brainMask[j])).toBe(true);
+      const { reconstruction } = stitched.results[i];
+      let changedInside = 0;
+      for (let j = 0; j < mask.length; j++) {
+        if (!mask[j]) expect(reconstruction[j]).toBe(slice.pixels[j]);
+        else if (reconstruction[j] !== slice.pixels[j]) changedInside++;
+      }
+      expect(changedInside).toBeGreaterThan(0);
+    });
+  });
+
+  it('changes nothing when the mask is empty, and everything in the brain when it is full', async () => {
+    const none = await run({ ...noise, mapMethod: 'stitch', maskThreshold: 1e9 });
+    none.results.forEach((r, i) => expect(r.reconstruction).toEqual(slices[i].pixels));
+    expect(Math.max(...none.results[0].anomalyMap)).toBe(0);
+    const all = await run({ ...noise, mapMethod: 'stitch', maskThreshold: 0, maskDilation: 0 });
+    all.results.forEach((r, i) => {
+      for (let j = 0; j < r.brainMask.length; j++)
+        if (!r.brainMask[j]) expect(r.reconstruction[j]).toBe(slices[i].pixels[j]);
+    });
+    expect(all.results[0].reconstruction).not.toEqual(slices[0].pixels);
+  });
+
+  it('leaves no tensor behind, guided', async () => {
+    const settings = { ...noise, mapMethod: 'stitch' as const, guidanceScale: 5 };
+    await run(settings);
+    const before = tf.memory().numTensors;
+    await run(settings);
+    await run({ ...settings, noiseDraws: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('the classifier image score', () => {
+  it("is p(pathological | x_0, t = 0), while the map stays the map method's", async () => {
+    const byMap = await run({ ...noise });
+    const byClassifier = await run({ ...noise, imageScore: 'classifier' });
+    const p = pathologicalProbability(models.classifier!, slices, 0);
+    byClassifier.results.forEach((r, i) => {
+      expect(r.score).toBeCloseTo(p[i], 6);
+      expect(r.anomalyMap).toEqual(byMap.results[i].anomalyMap);
+    });
+    expect(byClassifier.results[0].score).not.toBe(byMap.results[0].score);
+  });
+});
