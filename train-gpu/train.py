@@ -50,7 +50,24 @@ def load_data(folder, device):
     flag = lambda cases, key, value: torch.tensor(
         [c[key] == value for c in cases], dtype=torch.bool, device=device
     )
+    bank = None
+    if os.path.exists(os.path.join(folder, "bank-base.i32.gz")):
+        flat = lambda name, dtype: torch.from_numpy(
+            np.frombuffer(gzip.open(os.path.join(folder, name + ".gz")).read(), dtype=dtype).astype(
+                np.int64 if dtype == "<i4" else np.float32
+            )
+        )
+        base, length = flat("bank-base.i32", "<i4"), flat("bank-length.i32", "<i4")
+        index, value = flat("bank-index.i32", "<i4"), flat("bank-value.f32", "<f4")
+        if int(length.sum()) != len(index) or len(index) != len(value) or int(base.max()) >= len(healthy):
+            raise ValueError(f"{folder}: the synthetic bank's arrays do not fit each other")
+        # The positives, whole: each base slice with its changed pixels written back.
+        rows = torch.repeat_interleave(torch.arange(len(base)), length)
+        positives = healthy.cpu()[base].reshape(len(base), -1).clone()
+        positives[rows, index] = value
+        bank = positives.reshape(len(base), size, size).to(device)
     return {
+        "bank": bank,
         "meta": meta,
         "size": size,
         "healthy": healthy,
@@ -157,8 +174,12 @@ class Samplers:
         from_ixi = torch.rand(half, generator=gen, device=dev) < self.ixi_share
         healthy_index = torch.where(from_ixi, pick(self.cls_other, half, gen), pick(self.cls_fast, half, gen))
         healthy = d["healthy"][healthy_index]
-        base = pick(self.cls_fast, half, gen)
-        lesioned, ok = paste_lesions(d["healthy"][base], d["regions"][base], gen)
+        if d["bank"] is not None:
+            lesioned = d["bank"][torch.randint(len(d["bank"]), (half,), generator=gen, device=dev)]
+            ok = torch.ones(half, dtype=torch.bool, device=dev)
+        else:
+            base = pick(self.cls_fast, half, gen)
+            lesioned, ok = paste_lesions(d["healthy"][base], d["regions"][base], gen)
         synthetic = (torch.rand(half, generator=gen, device=dev) < self.synthetic_share) & ok
         real = d["pathological"][pick(self.cls_path, half, gen)]
         positive = torch.where(synthetic[:, None, None], lesioned, real)
@@ -265,6 +286,47 @@ def train_network(run, sample_loss, seconds, max_steps, log, save_every):
     return run.save()
 
 
+def held_out_auroc(params, data, alpha_bar):
+    """AUROC of p(pathological) on the classifier's held-out cases at t = 0 and t = 100 (fixed noise)."""
+    x = torch.cat([data["healthy"][data["healthyHeld"]], data["pathological"][data["pathologicalHeld"]]])
+    n_h = int(data["healthyHeld"].sum())
+    gen = torch.Generator(device=x.device)
+    gen.manual_seed(12345)
+    out = {}
+    with torch.no_grad():
+        for t in (0, 100):
+            ab = alpha_bar[t]
+            xt = ab.sqrt() * x + (1 - ab).sqrt() * torch.randn(x.shape, generator=gen, device=x.device)
+            logits = twin.classifier_logits(params, CONFIG, xt[:, None], torch.full((len(x),), t, device=x.device))
+            p = torch.softmax(logits, 1)[:, 1]
+            neg, pos = p[:n_h], p[n_h:]
+            wins = (pos[:, None] > neg[None, :]).float() + 0.5 * (pos[:, None] == neg[None, :]).float()
+            out[f"t{t}"] = float(wins.mean())
+    return out
+
+
+def train_classifier_selected(run, sample_loss, seconds, max_steps, log, args, data, alpha_bar):
+    """Trains like train_network, and keeps the EMA weights with the best mean held-out AUROC
+    (t = 0 and 100): the classifier overfits its 26 real positives within minutes."""
+    end = time.time() + seconds
+    best = {"score": -1.0, "step": 0, "auroc": None, "ema": None}
+    while run.step < max_steps and time.time() < end:
+        fraction = 1 - (end - time.time()) / seconds if max_steps == math.inf else run.step / max_steps
+        run.update(sample_loss(), fraction)
+        if run.step % args.eval_every == 0:
+            auroc = held_out_auroc(run.ema, data, alpha_bar)
+            score = (auroc["t0"] + auroc["t100"]) / 2
+            log({"net": run.kind, "step": run.step, "loss": run.final_loss(), "heldOutAuroc": auroc, "seconds": round(time.time() - run.started, 1)})
+            if score > best["score"]:
+                best = {"score": score, "step": run.step, "auroc": auroc, "ema": {k: v.clone() for k, v in run.ema.items()}}
+    if best["ema"] is not None:
+        run.ema = best["ema"]
+    run.training["selectedStep"] = best["step"]
+    run.training["selectedBy"] = "best mean held-out AUROC at t = 0 and 100 (26 healthy + 6 pathological held-out cases), evaluated every %d steps" % args.eval_every
+    run.training["heldOutAuroc"] = best["auroc"]
+    return run.save()
+
+
 def held_out_accuracy(params, data, alpha_bar, gen):
     """Accuracy and mean log-loss of the classifier on its held-out cases at t = 0, 100, 200."""
     x = torch.cat([data["healthy"][data["healthyHeld"]], data["pathological"][data["pathologicalHeld"]]])
@@ -300,6 +362,11 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--diffusion-share", type=float, default=0.65)
     parser.add_argument("--save-every", type=float, default=60)
+    parser.add_argument("--classifier-only", action="store_true", help="skip the diffusion model")
+    parser.add_argument("--init-from", default="", help="Anomap diffusion model whose encoder starts the classifier")
+    parser.add_argument("--synthetic-share", type=float, default=0.5)
+    parser.add_argument("--classifier-lr", type=float, default=0)
+    parser.add_argument("--eval-every", type=int, default=250, help="held-out AUROC of the EMA classifier every N steps; the best is kept")
     args = parser.parse_args()
     t0 = time.time()
     device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -321,7 +388,7 @@ def main():
 
     data = load_data(args.data, device)
     meta = data["meta"]
-    samplers = Samplers(data)
+    samplers = Samplers(data, synthetic_share=args.synthetic_share)
     alpha_bar = torch.tensor(twin.alpha_bar(), dtype=torch.float32, device=device)
     budget = args.minutes * 60 - (time.time() - t0) - 20
     max_steps = args.steps if args.steps > 0 else math.inf
@@ -334,6 +401,20 @@ def main():
         "maxTimestep": 1000,
     }
     cpu_gen = torch.Generator().manual_seed(args.seed)
+    if args.classifier_only:
+        if args.init_from.endswith(".npz"):  # encoder weights only, float16 (the upload is capped)
+            diff_ema = {k: torch.from_numpy(v.astype(np.float32)).to(device) for k, v in np.load(args.init_from).items()}
+            diff_summary = {"initFrom": args.init_from}
+        else:
+            diff_manifest, diff_params = twin.load_model(args.init_from, "diffusion")
+            diff_ema = {k: v.to(device) for k, v in diff_params.items()}
+            diff_summary = {"initFrom": args.init_from, **diff_manifest.get("training", {})}
+    else:
+        diff_ema, diff_summary = train_diffusion(args, data, samplers, alpha_bar, gen, cpu_gen, device, device_name, budget, max_steps, log, diff_training)
+    classifier_stage(args, data, samplers, alpha_bar, gen, cpu_gen, device, device_name, max_steps, log, t0, meta, diff_ema, diff_summary)
+
+
+def train_diffusion(args, data, samplers, alpha_bar, gen, cpu_gen, device, device_name, budget, max_steps, log, diff_training):
     diff = Run("diffusion", twin.init_params("diffusion", CONFIG, cpu_gen, device), args, diff_training,
                os.path.join(args.out, "diffusion"), device_name)
 
@@ -346,6 +427,10 @@ def main():
         diff, diffusion_loss, budget * args.diffusion_share, max_steps, log, args.save_every
     )
     log({"net": "diffusion", "done": diff_summary})
+    return diff.ema, diff_summary
+
+
+def classifier_stage(args, data, samplers, alpha_bar, gen, cpu_gen, device, device_name, max_steps, log, t0, meta, diff_ema, diff_summary):
 
     held_h, held_p = int(data["healthyHeld"].sum()), int(data["pathologicalHeld"].sum())
     cls_training = {
@@ -355,17 +440,20 @@ def main():
             f"({len(samplers.cls_fast)} fastMRI), IXI share 0.2"
         ),
         "pathological": (
-            f"classifier_train split, {len(samplers.cls_path)} images, synthetic lesion share 0.5"
+            f"classifier_train split, {len(samplers.cls_path)} images, synthetic share {args.synthetic_share}"
+            + (f" from a bank of {len(data['bank'])} engine-made anomalies (5 kinds)" if data["bank"] is not None else "")
         ),
         "heldOut": held_h + held_p,
-        "initialisedFrom": "the diffusion model of the same run (EMA weights, encoder)",
+        "initialisedFrom": args.init_from or "the diffusion model of the same run (EMA weights, encoder)",
         "testImagesUsed": 0,
         "maxTimestep": 300,
     }
     init = twin.init_params("classifier", CONFIG, cpu_gen, device)
     for name in init:
-        if name in diff.ema and diff.ema[name].shape == init[name].shape:
-            init[name] = diff.ema[name].clone()
+        if name in diff_ema and diff_ema[name].shape == init[name].shape:
+            init[name] = diff_ema[name].clone()
+    if args.classifier_lr > 0:
+        args.lr = args.classifier_lr
     cls = Run("classifier", init, args, cls_training, os.path.join(args.out, "classifier"), device_name)
 
     def classifier_loss():
@@ -374,7 +462,7 @@ def main():
         return F.cross_entropy(twin.classifier_logits(cls.params, CONFIG, xt, t), labels)
 
     remaining = args.minutes * 60 - (time.time() - t0) - 25
-    cls_summary = train_network(cls, classifier_loss, remaining, max_steps, log, args.save_every)
+    cls_summary = train_classifier_selected(cls, classifier_loss, remaining, max_steps, log, args, data, alpha_bar)
     log({"net": "classifier", "done": cls_summary})
     summary = {
         "diffusion": diff_summary,
