@@ -3,10 +3,10 @@
  * `anomap reconstruct` must then stop between steps, stop its guidance process itself, say
  * "cancelled" and exit with 130, leaving no process behind.
  */
-import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { descendants, survivors, type ProcessInfo } from '../fixtures/processes.ts';
 import { tinyWorkspace } from '../fixtures/tinyWorkspace.ts';
 import { startAnomap } from './anomapProcess.ts';
 
@@ -23,33 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-/** Every process below `pid` (children, their children, ...). */
-function descendants(pid: number): number[] {
-  const table = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number));
-  const below: number[] = [];
-  const walk = (parent: number) => {
-    for (const [child, ppid] of table)
-      if (ppid === parent) {
-        below.push(child);
-        walk(child);
-      }
-  };
-  walk(pid);
-  return below;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -84,7 +57,7 @@ describe('Ctrl-C during anomap reconstruct', () => {
     // Wait until it decodes (past the one encoding step of each slice of the first batch of 8
     // and two guided steps), with its guidance process running.
     const done = () => Number([...stderr.matchAll(/ (\d+)\/\d+ ETA/g)].at(-1)?.[1] ?? 0);
-    let helpers: number[] = [];
+    let helpers: ProcessInfo[] = [];
     for (let i = 0; i < 600 && !(helpers.length > 0 && done() >= 24); i++) {
       await sleep(100);
       helpers = descendants(pid);
@@ -97,7 +70,7 @@ describe('Ctrl-C during anomap reconstruct', () => {
     expect(stderr).not.toMatch(/exited with code/);
     expect(stderr).toMatch(/anomap: cancelled/);
     expect([code, signal]).toEqual([130, null]);
-    for (let i = 0; i < 50 && helpers.some(alive); i++) await sleep(100);
-    expect(helpers.filter(alive)).toEqual([]);
+    expect(helpers.some((p) => p.args.includes('guidanceWorker'))).toBe(true);
+    expect(await survivors(helpers)).toEqual([]);
   });
 });

@@ -85,7 +85,14 @@ export async function seedLibrary(libraryDir: string, slicesDir: string): Promis
     }
     const run = library.createRun({
       name: 'e2e ideal model',
-      settings: { imageSize: SIZE, noiseLevel: 250, stride: 25, guidanceScale: 100 },
+      // The run's image operating point (image score), which the AI verdict reads.
+      settings: {
+        imageSize: SIZE,
+        noiseLevel: 250,
+        stride: 25,
+        guidanceScale: 100,
+        imageScoreThreshold: 0.2,
+      },
       modelIds: [],
     });
     const page = library.listStudies({ offset: 0, limit: 100 });
