@@ -8,6 +8,7 @@
  * Never asserts on time.
  *
  *   npm run bench [-- --rounds 5 --quick --no-torch]
+ *   npm run bench -- --from bench/results/engine.json   (tables anew from a result's raw times)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,15 +22,18 @@ import { readPreset } from '../src-main/engine/preset.ts';
 import { ContenderProcess, type WorkerReply } from './contenderProcess.ts';
 import type { BenchPreset } from './engineWorker.ts';
 import {
-  coresBusy,
+  formatCpuTable,
   formatTable,
   interleavedSchedule,
   measuresFor,
   summarizeMeasure,
   type Contender,
+  type Measure,
   type MeasureId,
+  type MeasureSummary,
   type MemoryRow,
   type NetworkCost,
+  type Samples,
 } from './interleave.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -37,6 +41,8 @@ const root = join(here, '..');
 const PYTHON = '/usr/bin/python3';
 
 interface Options {
+  /** Re-summarise this result file instead of measuring. */
+  from: string | null;
   rounds: number;
   quick: boolean;
   torch: boolean;
@@ -48,10 +54,14 @@ function parseOptions(args: string[]): Options {
   const rounds = at >= 0 ? Number(args[at + 1]) : 5;
   if (!Number.isInteger(rounds) || rounds < 1)
     throw new Error(`--rounds needs a positive integer, got '${args[at + 1]}'`);
-  const known = new Set(['--rounds', '--quick', '--no-torch']);
-  const unknown = args.filter((a, i) => a.startsWith('--') && !known.has(a) && i !== at + 1);
+  const fromAt = args.indexOf('--from');
+  const known = new Set(['--rounds', '--quick', '--no-torch', '--from']);
+  const unknown = args.filter(
+    (a, i) => a.startsWith('--') && !known.has(a) && i !== at + 1 && i !== fromAt + 1,
+  );
   if (unknown.length) throw new Error(`unknown option ${unknown.join(', ')}`);
   return {
+    from: fromAt >= 0 ? resolve(args[fromAt + 1]) : null,
     rounds,
     quick: args.includes('--quick'),
     torch: !args.includes('--no-torch'),
@@ -190,6 +200,9 @@ async function freshProcessRss(
       const finished = await worker.request({ type: 'finish' });
       rss[contender] = finished.peakRssMegabytes as number;
       console.error(`peak RSS ${contender}: ${rss[contender]!.toFixed(0)} MB`);
+    } catch (error) {
+      // The timings are written all the same; the table then says 'not measured'.
+      console.error(`peak RSS ${contender}: not measured: ${(error as Error).message}`);
     } finally {
       worker.stop();
     }
@@ -231,8 +244,44 @@ function networkCost(config: UNetConfig, preset: BenchPreset): NetworkCost {
   };
 }
 
-async function main() {
-  const options = parseOptions(process.argv.slice(2));
+/** Summaries of every measure from the raw per-round times. */
+function summarize(raw: RawTime[], measures: Measure[], cost: NetworkCost): MeasureSummary[] {
+  return measures.map((measure) => {
+    const samples: Samples = {};
+    for (const t of raw.filter((r) => r.measure === measure.id)) {
+      const s = (samples[t.contender] ??= { milliseconds: [], cpuMilliseconds: [] });
+      s.milliseconds.push(t.milliseconds);
+      if (t.cpuMilliseconds !== undefined) s.cpuMilliseconds!.push(t.cpuMilliseconds);
+    }
+    return summarizeMeasure(measure, samples, cost);
+  });
+}
+
+interface BenchResult {
+  load: { before: ReturnType<typeof machineLoad>; after: ReturnType<typeof machineLoad> };
+  flops: NetworkCost;
+  quick: boolean;
+  memory: MemoryRow[];
+  raw: RawTime[];
+  summaries?: MeasureSummary[];
+  table?: string;
+  cpuTable?: string;
+}
+
+/** Adds summaries and both tables to a result, writes it to `out` and prints the tables. */
+async function report<T extends BenchResult>(result: T, out: string): Promise<void> {
+  const summaries = summarize(result.raw, measuresFor(result.quick), result.flops);
+  const table = formatTable(summaries, result.memory);
+  const cpuTable = formatCpuTable(summaries);
+  const output = { ...result, summaries, table, cpuTable };
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, JSON.stringify(output, null, 2) + '\n');
+  const { before, after } = result.load;
+  console.log(`\n${table}\n\n${cpuTable}\n`);
+  console.log(`load before: ${before.uptime}\nload after:  ${after.uptime}\nwritten to ${out}`);
+}
+
+async function measureAll(options: Options) {
   const config = await shippedArchitecture();
   const preset = await shippedPreset();
   const measures = measuresFor(options.quick);
@@ -243,7 +292,7 @@ async function main() {
   const loadBefore = machineLoad();
   const started = await startAll(wanted, config, preset, unavailable);
   const finished = new Map<Contender, WorkerReply>();
-  let times: { warmup: RawTime[]; raw: RawTime[] } = { warmup: [], raw: [] };
+  let times: { warmup: RawTime[]; raw: RawTime[] };
   try {
     checkSameNetworks(started);
     times = await runRounds(
@@ -257,47 +306,42 @@ async function main() {
     for (const s of started.values()) s.process.stop();
   }
   const rss = options.quick ? {} : await freshProcessRss([...started.keys()], config, preset);
-  const loadAfter = machineLoad();
-  const cost = networkCost(config, preset);
-  const summaries = measures.map((measure) => {
-    const samples = times.raw.filter((r) => r.measure === measure.id);
-    const byContender: Partial<Record<Contender, number[]>> = {};
-    for (const t of samples) (byContender[t.contender] ??= []).push(t.milliseconds);
-    const cores = Object.fromEntries(
-      [...started.keys()].map((c) => [c, coresBusy(samples.filter((t) => t.contender === c))]),
-    );
-    return { ...summarizeMeasure(measure, byContender, cost), coresBusy: cores };
-  });
   const memory: MemoryRow[] = [...started.keys()].map((contender) => ({
     contender,
     peakRssMegabytes: rss[contender] ?? null,
     tensorsBefore: (finished.get(contender)?.tensorsBefore as number | undefined) ?? null,
     tensorsAfter: (finished.get(contender)?.tensorsAfter as number | undefined) ?? null,
   }));
-  const table = formatTable(summaries, memory);
-  const output = {
+  return {
     date: new Date().toISOString(),
     machine: machineInfo(started),
-    load: { before: loadBefore, after: loadAfter },
+    load: { before: loadBefore, after: machineLoad() },
     architecture: config,
     shippedPreset: preset,
-    flops: cost,
+    flops: networkCost(config, preset),
     rounds: options.rounds,
     quick: options.quick,
     order: 'one warm-up pass, then per round, per measure: tensorflow, wasm, torch in turn',
     contenders: Object.fromEntries([...started].map(([c, s]) => [c, s.ready])),
     unavailable,
-    summaries,
     memory,
     longLivedProcesses: Object.fromEntries(finished),
-    table,
     warmup: times.warmup,
     raw: times.raw,
   };
-  await mkdir(dirname(options.out), { recursive: true });
-  await writeFile(options.out, JSON.stringify(output, null, 2) + '\n');
-  console.log(`\n${table}\n\nload before: ${loadBefore.uptime}\nload after:  ${loadAfter.uptime}`);
-  console.log(`written to ${options.out}`);
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  if (options.from) {
+    // Summaries and tables anew from a result's raw times: nothing is measured.
+    const result = JSON.parse(await readFile(options.from, 'utf8')) as BenchResult;
+    if (!Array.isArray(result.raw) || !result.flops || !result.load)
+      throw new Error(`${options.from}: not a result of this benchmark (no raw times)`);
+    await report(result, options.out);
+    return;
+  }
+  await report(await measureAll(options), options.out);
 }
 
 await main();

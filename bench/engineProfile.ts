@@ -70,6 +70,8 @@ async function main() {
   const size = config.imageSize;
   const x = tf.randomNormal([BATCH, size, size, 1]) as tf.Tensor4D;
   const t = tf.fill([BATCH], 500) as tf.Tensor1D;
+  const x1 = tf.randomNormal([1, size, size, 1]) as tf.Tensor4D;
+  const t1 = tf.fill([1], 500) as tf.Tensor1D;
   const batch = {
     size,
     noisy: Float32Array.from({ length: BATCH * size * size }, () => Math.random()),
@@ -80,12 +82,14 @@ async function main() {
   const variables = [...params.variables.values()];
   const gradients = () => tf.variableGrads(() => batchLoss('diffusion', params, config, batch));
   const forward = () => tf.tidy(() => noiseModel(params, config, x, t));
+  const forward1 = () => tf.tidy(() => noiseModel(params, config, x1, t1));
   const adam = new Adam(1e-4);
   const oneGradient = gradients();
   const gradientMap = new Map(
     [...params.variables].map(([n, v]) => [n, oneGradient.grads[v.name]]),
   );
   const timed = {
+    forwardBatch1: await wallAndCores(async () => void (await forward1().data())),
     forwardBatch8: await wallAndCores(async () => void (await forward().data())),
     gradientsBatch8: await wallAndCores(async () => {
       const { value, grads } = gradients();
@@ -99,8 +103,12 @@ async function main() {
   };
   const output = {
     backend: report,
+    env: Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => /^(TF_|OMP_)/.test(k)),
+    ) as Record<string, string>,
     timed,
     kernels: {
+      forwardBatch1: await profileKernels(forward1),
       forwardBatch8: await profileKernels(forward),
       gradientsBatch8: await profileKernels(() => {
         const { value, grads } = gradients();

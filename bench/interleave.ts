@@ -205,27 +205,45 @@ export interface MeasureSummary {
   targetRatio: number | null;
   tensorflowVerdict: Verdict;
   achievedGflopsPerSecond: Partial<Record<Contender, number>>;
+  /** CPU time of the contender's process per measurement, in the measure's unit. */
+  cpuSpread: Partial<Record<Contender, Spread>>;
+  cpuRatioVsTorch: { tensorflow: number | null; wasm: number | null };
+  coresBusy: Partial<Record<Contender, number | null>>;
 }
 
-/** Spread, ratios, verdict and GFLOP/s of one measure from its per-round times (in ms). */
+/** Per contender, one measure's wall times and (index for index) CPU times, in ms. */
+export type Samples = Partial<
+  Record<Contender, { milliseconds: number[]; cpuMilliseconds?: number[] }>
+>;
+
+/** Spread, ratios, verdict, GFLOP/s and CPU time of one measure from its per-round times. */
 export function summarizeMeasure(
   measure: Measure,
-  millisecondsByContender: Partial<Record<Contender, number[]>>,
+  samples: Samples,
   cost: NetworkCost,
 ): MeasureSummary {
   const spread: Partial<Record<Contender, Spread>> = {};
+  const cpuSpread: Partial<Record<Contender, Spread>> = {};
+  const cores: Partial<Record<Contender, number | null>> = {};
   const achievedGflopsPerSecond: Partial<Record<Contender, number>> = {};
   for (const contender of contenders) {
-    const times = millisecondsByContender[contender];
-    if (!times || times.length === 0) continue;
-    spread[contender] = spreadOf(times.map((ms) => inUnit(measure, ms)));
-    achievedGflopsPerSecond[contender] = measure.flops(cost) / (quantile(times, 0.5) / 1000) / 1e9;
+    const times = samples[contender];
+    if (!times || times.milliseconds.length === 0) continue;
+    spread[contender] = spreadOf(times.milliseconds.map((ms) => inUnit(measure, ms)));
+    achievedGflopsPerSecond[contender] =
+      measure.flops(cost) / (quantile(times.milliseconds, 0.5) / 1000) / 1e9;
+    const cpu = times.cpuMilliseconds;
+    if (!cpu || cpu.length !== times.milliseconds.length) continue;
+    cpuSpread[contender] = spreadOf(cpu.map((ms) => inUnit(measure, ms)));
+    cores[contender] = coresBusy(
+      cpu.map((cpuMilliseconds, i) => ({ cpuMilliseconds, milliseconds: times.milliseconds[i] })),
+    );
   }
-  const torch = spread.torch ?? null;
-  const ratioVsTorch = {
-    tensorflow: ratioOfMedians(spread.tensorflow ?? null, torch),
-    wasm: ratioOfMedians(spread.wasm ?? null, torch),
-  };
+  const versusTorch = (of: Partial<Record<Contender, Spread>>) => ({
+    tensorflow: ratioOfMedians(of.tensorflow ?? null, of.torch ?? null),
+    wasm: ratioOfMedians(of.wasm ?? null, of.torch ?? null),
+  });
+  const ratioVsTorch = versusTorch(spread);
   return {
     measure: measure.id,
     label: measure.label,
@@ -235,6 +253,9 @@ export function summarizeMeasure(
     targetRatio: measure.targetRatio,
     tensorflowVerdict: verdict(ratioVsTorch.tensorflow, measure.targetRatio),
     achievedGflopsPerSecond,
+    cpuSpread,
+    cpuRatioVsTorch: versusTorch(cpuSpread),
+    coresBusy: cores,
   };
 }
 
@@ -313,6 +334,38 @@ export function formatTable(summaries: MeasureSummary[], memory: MemoryRow[]): s
       ? 'missed'
       : 'met',
   ]);
+  return markdownTable(header, rows);
+}
+
+/**
+ * The same measures by CPU time (all threads of the contender's process): on a loaded machine
+ * the share of the cores each contender gets weighs on its wall time, not on its CPU time.
+ * The wasm guidance process is not counted.
+ */
+export function formatCpuTable(summaries: MeasureSummary[]): string {
+  const header = [
+    'measure, CPU time',
+    ...contenders.map((c) => `${contenderLabels[c]}, median (min-max)`),
+    'tensorflow / PyTorch',
+    'wasm / PyTorch',
+    'cores busy (tensorflow, wasm, PyTorch)',
+  ];
+  const rows = summaries.map((s) => [
+    `${s.label}${s.unit === 's/slice' ? ', s/slice' : ''}`,
+    ...contenders.map((c) => formatSpread(s.cpuSpread[c], s.unit)),
+    formatRatio(s.cpuRatioVsTorch.tensorflow),
+    formatRatio(s.cpuRatioVsTorch.wasm),
+    contenders
+      .map((c) => {
+        const busy = s.coresBusy[c];
+        return busy === undefined || busy === null ? '-' : busy.toFixed(2);
+      })
+      .join(', '),
+  ]);
+  return markdownTable(header, rows);
+}
+
+function markdownTable(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [
     line(header),

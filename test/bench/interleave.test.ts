@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   coresBusy,
+  formatCpuTable,
   formatSpread,
   formatTable,
   inUnit,
@@ -104,7 +105,10 @@ describe('summaries', () => {
     expect(inUnit(measure, 8000)).toBe(1);
     const summary = summarizeMeasure(
       measure,
-      { tensorflow: [8000, 12000, 16000], torch: [8000, 8000, 8000] },
+      {
+        tensorflow: { milliseconds: [8000, 12000, 16000], cpuMilliseconds: [8000, 12000, 24000] },
+        torch: { milliseconds: [8000, 8000, 8000], cpuMilliseconds: [16000, 16000, 16000] },
+      },
       cost,
     );
     expect(summary.spread.tensorflow).toMatchObject({ median: 1.5, min: 1, max: 2 });
@@ -114,12 +118,22 @@ describe('summaries', () => {
     // 8 slices x (5 encode + 5 decode UNet passes + 5 x 3 classifier passes of 0.5 GFLOP)
     const flops = 8 * (10 * 1e9 + 15 * 0.5e9);
     expect(summary.achievedGflopsPerSecond.torch).toBeCloseTo(flops / 8 / 1e9, 9);
+    expect(summary.cpuSpread.tensorflow).toMatchObject({ median: 1.5, max: 3 });
+    expect(summary.cpuRatioVsTorch.tensorflow).toBeCloseTo(0.75, 12);
+    expect(summary.coresBusy).toEqual({ tensorflow: 1, torch: 2 });
+    expect(formatCpuTable([summary]).split('\n')[2]).toBe(
+      '| guided reconstruction, preset, DDIM encoding, 8 slices, s/slice | 1.50 s (1.00-3.00) | - | 2.00 s (2.00-2.00) | 0.75x | - | 1.00, -, 2.00 |',
+    );
   });
 
   it('the table shows median (min-max), ratios, target and verdict, RSS and tensors', () => {
     const forward = summarizeMeasure(
       byId('forwardBatch8'),
-      { tensorflow: [110, 100, 120], wasm: [900, 1000, 950], torch: [100, 90, 95] },
+      {
+        tensorflow: { milliseconds: [110, 100, 120] },
+        wasm: { milliseconds: [900, 1000, 950] },
+        torch: { milliseconds: [100, 90, 95] },
+      },
       cost,
     );
     const table = formatTable(
