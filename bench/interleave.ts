@@ -205,6 +205,8 @@ export interface MeasureSummary {
   targetRatio: number | null;
   tensorflowVerdict: Verdict;
   achievedGflopsPerSecond: Partial<Record<Contender, number>>;
+  /** The same FLOPs over the median CPU time: the work per second of a busy core. */
+  gflopsPerCpuSecond: Partial<Record<Contender, number>>;
   /** CPU time of the contender's process per measurement, in the measure's unit. */
   cpuSpread: Partial<Record<Contender, Spread>>;
   cpuRatioVsTorch: { tensorflow: number | null; wasm: number | null };
@@ -226,6 +228,7 @@ export function summarizeMeasure(
   const cpuSpread: Partial<Record<Contender, Spread>> = {};
   const cores: Partial<Record<Contender, number | null>> = {};
   const achievedGflopsPerSecond: Partial<Record<Contender, number>> = {};
+  const gflopsPerCpuSecond: Partial<Record<Contender, number>> = {};
   for (const contender of contenders) {
     const times = samples[contender];
     if (!times || times.milliseconds.length === 0) continue;
@@ -235,6 +238,7 @@ export function summarizeMeasure(
     const cpu = times.cpuMilliseconds;
     if (!cpu || cpu.length !== times.milliseconds.length) continue;
     cpuSpread[contender] = spreadOf(cpu.map((ms) => inUnit(measure, ms)));
+    gflopsPerCpuSecond[contender] = measure.flops(cost) / (quantile(cpu, 0.5) / 1000) / 1e9;
     cores[contender] = coresBusy(
       cpu.map((cpuMilliseconds, i) => ({ cpuMilliseconds, milliseconds: times.milliseconds[i] })),
     );
@@ -253,6 +257,7 @@ export function summarizeMeasure(
     targetRatio: measure.targetRatio,
     tensorflowVerdict: verdict(ratioVsTorch.tensorflow, measure.targetRatio),
     achievedGflopsPerSecond,
+    gflopsPerCpuSecond,
     cpuSpread,
     cpuRatioVsTorch: versusTorch(cpuSpread),
     coresBusy: cores,

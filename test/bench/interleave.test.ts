@@ -121,6 +121,7 @@ describe('summaries', () => {
     expect(summary.cpuSpread.tensorflow).toMatchObject({ median: 1.5, max: 3 });
     expect(summary.cpuRatioVsTorch.tensorflow).toBeCloseTo(0.75, 12);
     expect(summary.coresBusy).toEqual({ tensorflow: 1, torch: 2 });
+    expect(summary.gflopsPerCpuSecond.torch).toBeCloseTo(flops / 16 / 1e9, 9);
     expect(formatCpuTable([summary]).split('\n')[2]).toBe(
       '| guided reconstruction, preset, DDIM encoding, 8 slices, s/slice | 1.50 s (1.00-3.00) | - | 2.00 s (2.00-2.00) | 0.75x | - | 1.00, -, 2.00 |',
     );
