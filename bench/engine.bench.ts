@@ -1,302 +1,347 @@
 /**
- * Engine benchmark: UNet forward, train step, guided reconstruction, FLOPs and GFLOP/s, peak RSS
- * and tensor counts, per backend present; compared with the PyTorch peer in
- * ../shared/bench/torch_reference.py when Debian's python3-torch is installed.
- * Writes bench/results/engine.json. Never asserts on time.
+ * Engine benchmark, interleaved: Anomap on the native tensorflow backend, Anomap on wasm and the
+ * PyTorch peer (bench/torch_peer.py) run as three long-lived processes, each asked for one
+ * measurement at a time in rounds A, B, C, A, B, C, ... so that other load on the machine hits
+ * all three alike. Shipped architecture (models/diffusion/manifest.json) with random weights,
+ * shipped preset (models/preset.json). Reports medians, spread and ratios against PyTorch with
+ * the targets of issue 10; writes JSON where BENCH_OUT says (default bench/results/engine.json).
+ * Never asserts on time.
  *
- *   npm run bench [-- --backends wasm,cpu --quick]
+ *   npm run bench [-- --rounds 5 --quick --no-torch]
+ *   npm run bench -- --from bench/results/engine.json   (tables anew from a result's raw times)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
-import { initBackend, type BackendName } from '../src-main/engine/backend.ts';
-import { createModelParams, saveModel, type Model } from '../src-main/engine/models.ts';
 import { forwardFlops } from '../src-main/engine/nn/flops.ts';
-import { noiseModel, type UNetConfig } from '../src-main/engine/nn/unet.ts';
-import { disposeModels, loadModels, reconstruct } from '../src-main/engine/pipeline.ts';
-import { PREPROCESSING } from '../src-main/engine/preprocessing.ts';
-import { fallbackPreset, readPreset, type Preset } from '../src-main/engine/preset.ts';
-import { Adam } from '../src-main/engine/train/adam.ts';
-import { computeGradients } from '../src-main/engine/train/objectives.ts';
-import { batchGradients, GradientWorker } from '../src-main/engine/train/trainer.ts';
+import type { UNetConfig } from '../src-main/engine/nn/unet.ts';
+import { readPreset } from '../src-main/engine/preset.ts';
+import { ContenderProcess, type WorkerReply } from './contenderProcess.ts';
+import type { BenchPreset } from './engineWorker.ts';
+import {
+  formatCpuTable,
+  formatTable,
+  interleavedSchedule,
+  measuresFor,
+  summarizeMeasure,
+  type Contender,
+  type Measure,
+  type MeasureId,
+  type MeasureSummary,
+  type MemoryRow,
+  type NetworkCost,
+  type Samples,
+} from './interleave.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-const value = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
+const PYTHON = '/usr/bin/python3';
 
-/** The seed's architecture, the same flags the PyTorch peer uses by default. */
-const config: UNetConfig = {
-  imageSize: 64,
-  channels: [64, 64, 64],
-  resBlocks: 1,
-  attention: [false, false, true],
-};
-const BATCH = 8;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+interface Options {
+  /** Re-summarise this result file instead of measuring. */
+  from: string | null;
+  rounds: number;
+  quick: boolean;
+  torch: boolean;
+  out: string;
 }
 
-async function timeMs(fn: () => Promise<void>, runs: number): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
-
-function model(kind: 'diffusion' | 'classifier'): Model {
-  const params = createModelParams(kind, config, kind === 'diffusion' ? 1 : 2);
-  return { kind, config, params, manifest: {} as Model['manifest'] };
-}
-
-/** Writes random-weight models of the benchmark architecture so the pipeline can load them. */
-async function writeModels(dir: string, preset: Preset): Promise<void> {
-  for (const kind of ['diffusion', 'classifier'] as const) {
-    const m = model(kind);
-    m.manifest = {
-      format: 'anomap-model',
-      formatVersion: 1,
-      kind,
-      architecture: config,
-      preprocessing: { ...PREPROCESSING, imageSize: 64 },
-      schedule: { steps: 1000, betaStart: 1e-4, betaEnd: 0.02 },
-      training: { note: 'random weights for the benchmark' },
-    };
-    await saveModel(join(dir, kind), m);
-    m.params.dispose();
-  }
-  await writeFile(join(dir, 'preset.json'), JSON.stringify({ ...preset, imageSize: 64 }));
-}
-
-/** Seconds per slice of a guided reconstruction through the pipeline (guidance in a second process). */
-async function reconstructionSeconds(
-  modelsDir: string,
-  settings: {
-    noiseLevel: number;
-    stride: number;
-    guidanceScale: number;
-    encoding: 'ddim' | 'noise';
-  },
-  slices: number,
-  parallel = true,
-) {
-  const models = await loadModels(modelsDir);
-  const input = Array.from({ length: slices }, () => ({
-    size: 64,
-    pixels: Float32Array.from({ length: 4096 }, () => Math.random() * 2 - 1),
-  }));
-  const t0 = performance.now();
-  await reconstruct(models, input, { settings, parallel, batchSize: 8 });
-  const seconds = (performance.now() - t0) / 1000 / slices;
-  disposeModels(models);
-  return seconds;
-}
-
-async function benchBackend(
-  name: BackendName,
-  preset: { noiseLevel: number; stride: number; guidanceScale: number; encoding: 'ddim' | 'noise' },
-) {
-  const report = await initBackend({ prefer: name });
-  const quick = flag('quick') || name === 'cpu';
-  const runs = quick ? 1 : 5;
-  const unet = model('diffusion');
-  const tensorsBefore = tf.memory().numTensors;
-  const x1 = tf.randomNormal([1, 64, 64, 1]) as tf.Tensor4D;
-  const x8 = tf.randomNormal([BATCH, 64, 64, 1]) as tf.Tensor4D;
-  const forward = (x: tf.Tensor4D) => async () => {
-    const y = tf.tidy(() =>
-      noiseModel(unet.params, config, x, tf.fill([x.shape[0]], 500) as tf.Tensor1D),
-    );
-    await y.data();
-    y.dispose();
-  };
-  const forward1 = await timeMs(forward(x1), runs);
-  const forward8 = await timeMs(forward(x8), runs);
-  const adam = new Adam(1e-4);
-  const batch = {
-    size: 64,
-    noisy: Float32Array.from({ length: BATCH * 4096 }, () => Math.random()),
-    noise: Float32Array.from({ length: BATCH * 4096 }, () => Math.random()),
-    timesteps: Array.from({ length: BATCH }, (_, i) => i * 100),
-    labels: null,
-  };
-  const trainStep = await timeMs(async () => {
-    const { gradients } = await computeGradients('diffusion', unet.params, config, batch);
-    adam.applyArrays(unet.params, gradients);
-  }, runs);
-  // The same step with the batch split over this process and a gradient worker (--processes 2).
-  const worker = await GradientWorker.start('diffusion', config);
-  const trainStepTwoProcesses = await timeMs(async () => {
-    const { gradients } = await batchGradients('diffusion', unet.params, config, batch, worker);
-    adam.applyArrays(unet.params, gradients);
-  }, runs);
-  worker.stop();
-  const flops = forwardFlops(config);
-  const result: Record<string, unknown> = {
-    backend: report.name,
-    reason: report.reason,
-    threads: report.threads,
-    unetForwardMs: { batch1: round(forward1), batch8: round(forward8) },
-    trainStepMs: { batch8: round(trainStep), batch8TwoProcesses: round(trainStepTwoProcesses) },
-    flopsPerForward: flops,
-    achievedGflops: {
-      forwardBatch8: round((flops * BATCH) / (forward8 / 1000) / 1e9),
-      trainStepBatch8: round((3 * flops * BATCH) / (trainStep / 1000) / 1e9),
-    },
-  };
-  if (!quick || flag('reconstruct-cpu')) {
-    const dir = await mkdtemp(join(tmpdir(), 'anomap-bench-'));
-    await writeModels(dir, { ...fallbackPreset, ...preset });
-    const ddim = { ...preset, encoding: 'ddim' as const };
-    const l200 = { noiseLevel: 200, stride: 1, guidanceScale: 3, encoding: 'ddim' as const };
-    result.guidedReconstructionSecondsPerSlice = {
-      note: 'the PyTorch peer always encodes by DDIM inversion: compare the ddim rows with it',
-      presetShipped: {
-        ...preset,
-        slices: 1,
-        seconds: round(await reconstructionSeconds(dir, preset, 1)),
-      },
-      presetDdim: { ...ddim, slices: 1, seconds: round(await reconstructionSeconds(dir, ddim, 1)) },
-      presetDdimOneProcess: {
-        ...ddim,
-        slices: 1,
-        seconds: round(await reconstructionSeconds(dir, ddim, 1, false)),
-      },
-      presetDdimBatch8: {
-        ...ddim,
-        slices: 8,
-        seconds: round(await reconstructionSeconds(dir, ddim, 8)),
-      },
-      L200k1: { ...l200, slices: 1, seconds: round(await reconstructionSeconds(dir, l200, 1)) },
-    };
-    await rm(dir, { recursive: true, force: true });
-  } else {
-    result.guidedReconstructionSecondsPerSlice = `not measured on ${name}: a single reconstruction takes hours on this backend (pass --reconstruct-cpu to force)`;
-  }
-  x1.dispose();
-  x8.dispose();
-  adam.dispose();
-  unet.params.dispose();
-  result.tensors = { before: tensorsBefore, after: tf.memory().numTensors };
-  result.peakRssMb = round(process.resourceUsage().maxRSS / 1024);
-  return result;
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}
-
-/** Peak RSS of a fresh process reconstructing 8 slices at 64 px at the preset. */
-function rssOfEightSliceReconstruction(backend: string): number | null {
-  const run = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--child-rss', '--backends', backend],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, ANOMAP_BACKEND: backend } },
+function parseOptions(args: string[]): Options {
+  const at = args.indexOf('--rounds');
+  const rounds = at >= 0 ? Number(args[at + 1]) : 5;
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error(`--rounds needs a positive integer, got '${args[at + 1]}'`);
+  const fromAt = args.indexOf('--from');
+  const known = new Set(['--rounds', '--quick', '--no-torch', '--from']);
+  const unknown = args.filter(
+    (a, i) => a.startsWith('--') && !known.has(a) && i !== at + 1 && i !== fromAt + 1,
   );
-  const line = run.stdout.trim().split('\n').pop() ?? '';
-  return line.startsWith('{') ? (JSON.parse(line) as { peakRssMb: number }).peakRssMb : null;
+  if (unknown.length) throw new Error(`unknown option ${unknown.join(', ')}`);
+  return {
+    from: fromAt >= 0 ? resolve(args[fromAt + 1]) : null,
+    rounds,
+    quick: args.includes('--quick'),
+    torch: !args.includes('--no-torch'),
+    out: resolve(process.env.BENCH_OUT || join(here, 'results', 'engine.json')),
+  };
 }
 
-function torchPeer(noiseLevel: number, stride: number): Record<string, unknown> | null {
-  const script = join(root, '..', 'shared', 'bench', 'torch_reference.py');
-  if (!existsSync(script) || !existsSync('/usr/bin/python3')) return null;
-  try {
-    const out = execFileSync(
-      '/usr/bin/python3',
-      [
-        script,
-        '--noise-level',
-        String(noiseLevel),
-        '--stride',
-        String(stride),
-        '--threads',
-        '2',
-        '--batch',
-        String(BATCH),
-      ],
-      { encoding: 'utf8', timeout: 1_800_000 },
-    );
-    return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
-  } catch (error) {
-    return { error: (error as Error).message.split('\n')[0] };
+/** The shipped architecture; the classifier must share it (the pipeline requires the same size). */
+async function shippedArchitecture(): Promise<UNetConfig> {
+  const read = async (kind: string) => {
+    const path = join(root, 'models', kind, 'manifest.json');
+    const manifest = JSON.parse(await readFile(path, 'utf8')) as { architecture?: UNetConfig };
+    if (!manifest.architecture) throw new Error(`${path}: no architecture`);
+    return manifest.architecture;
+  };
+  const [diffusion, classifier] = [await read('diffusion'), await read('classifier')];
+  if (JSON.stringify(diffusion) !== JSON.stringify(classifier))
+    throw new Error('models/: the classifier and the diffusion model differ in architecture');
+  return diffusion;
+}
+
+async function shippedPreset(): Promise<BenchPreset> {
+  const { noiseLevel, stride, guidanceScale, encoding } = await readPreset(
+    join(root, 'models', 'preset.json'),
+  );
+  return { noiseLevel, stride, guidanceScale, encoding };
+}
+
+function startContender(contender: Contender): ContenderProcess {
+  if (contender === 'torch')
+    return ContenderProcess.start('torch', PYTHON, [join(here, 'torch_peer.py')], {
+      ...process.env,
+      // Without it libgomp's idle threads spin, and on a loaded machine PyTorch's 2-thread
+      // forward pass ran 5x slower than with passive waiting (bench/README.md).
+      OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE',
+    });
+  return ContenderProcess.start(
+    contender,
+    process.execPath,
+    ['--import', 'tsx', join(here, 'engineWorker.ts')],
+    { ...process.env, ANOMAP_BACKEND: contender },
+  );
+}
+
+interface Started {
+  process: ContenderProcess;
+  ready: WorkerReply;
+}
+
+/** Starts and initialises each contender; one that cannot start is left out with its reason. */
+async function startAll(
+  wanted: Contender[],
+  config: UNetConfig,
+  preset: BenchPreset,
+  unavailable: Partial<Record<Contender, string>>,
+): Promise<Map<Contender, Started>> {
+  const started = new Map<Contender, Started>();
+  for (const contender of wanted) {
+    const worker = startContender(contender);
+    try {
+      const ready = await worker.request({ type: 'init', config, preset, threads: cpus().length });
+      started.set(contender, { process: worker, ready });
+    } catch (error) {
+      worker.stop();
+      unavailable[contender] = (error as Error).message;
+      console.error(`${contender}: not measured: ${(error as Error).message}`);
+    }
   }
+  return started;
+}
+
+/** Refuses a comparison of networks that are not the same size. */
+function checkSameNetworks(started: Map<Contender, Started>): void {
+  const counts = [...started].map(([c, s]) => `${c} ${JSON.stringify(s.ready.parameters)}`);
+  const distinct = new Set([...started.values()].map((s) => JSON.stringify(s.ready.parameters)));
+  if (distinct.size > 1)
+    throw new Error(`the contenders' networks differ in parameter count: ${counts.join('; ')}`);
+}
+
+interface RawTime {
+  round: number;
+  measure: MeasureId;
+  contender: Contender;
+  milliseconds: number;
+  /** CPU time of the contender's process meanwhile: CPU / wall time is the cores it kept busy. */
+  cpuMilliseconds?: number;
+  /** Live tensors after the measurement (engine only): constant across rounds when nothing leaks. */
+  tensors?: number;
+}
+
+async function measureOnce(
+  started: Map<Contender, Started>,
+  round: number,
+  measure: MeasureId,
+  contender: Contender,
+): Promise<RawTime> {
+  const reply = await started.get(contender)!.process.request({ type: 'measure', measure });
+  const time: RawTime = { round, measure, contender, milliseconds: reply.milliseconds as number };
+  if (typeof reply.cpuMilliseconds === 'number') time.cpuMilliseconds = reply.cpuMilliseconds;
+  if (typeof reply.tensors === 'number') time.tensors = reply.tensors;
+  const label = round < 0 ? 'warm-up' : `round ${round + 1}`;
+  console.error(`${label} ${measure} ${contender}: ${time.milliseconds.toFixed(1)} ms`);
+  return time;
+}
+
+/** One warm-up pass, then the interleaved rounds. */
+async function runRounds(
+  started: Map<Contender, Started>,
+  measureIds: MeasureId[],
+  rounds: number,
+): Promise<{ warmup: RawTime[]; raw: RawTime[] }> {
+  const present = [...started.keys()];
+  const warmup: RawTime[] = [];
+  for (const step of interleavedSchedule(1, measureIds, present))
+    warmup.push(await measureOnce(started, -1, step.measure, step.contender));
+  const raw: RawTime[] = [];
+  for (const step of interleavedSchedule(rounds, measureIds, present))
+    raw.push(await measureOnce(started, step.round, step.measure, step.contender));
+  return { warmup, raw };
+}
+
+/** Peak RSS of a fresh process of each contender reconstructing 8 slices at the shipped preset. */
+async function freshProcessRss(
+  present: Contender[],
+  config: UNetConfig,
+  preset: BenchPreset,
+): Promise<Partial<Record<Contender, number>>> {
+  const rss: Partial<Record<Contender, number>> = {};
+  for (const contender of present) {
+    const worker = startContender(contender);
+    try {
+      await worker.request({ type: 'init', config, preset, threads: cpus().length });
+      const measure =
+        preset.encoding === 'ddim' ? 'reconstructDdimBatch8' : 'reconstructNoiseBatch8';
+      await worker.request({ type: 'measure', measure });
+      const finished = await worker.request({ type: 'finish' });
+      rss[contender] = finished.peakRssMegabytes as number;
+      console.error(`peak RSS ${contender}: ${rss[contender]!.toFixed(0)} MB`);
+    } catch (error) {
+      // The timings are written all the same; the table then says 'not measured'.
+      console.error(`peak RSS ${contender}: not measured: ${(error as Error).message}`);
+    } finally {
+      worker.stop();
+    }
+  }
+  return rss;
+}
+
+function machineLoad() {
+  let uptime: string;
+  try {
+    uptime = execFileSync('uptime', { encoding: 'utf8' }).trim();
+  } catch {
+    uptime = 'uptime not available';
+  }
+  return { uptime, loadAverage1m5m15m: loadavg().map((x) => Math.round(x * 100) / 100) };
+}
+
+function machineInfo(started: Map<Contender, Started>) {
+  const engineLibrary = (c: Contender) =>
+    (started.get(c)?.ready.backend as { libraryVersion?: string } | undefined)?.libraryVersion ??
+    null;
+  return {
+    cpus: cpus().length,
+    model: cpus()[0]?.model ?? 'unknown',
+    totalMemoryMegabytes: Math.round(totalmem() / 2 ** 20),
+    node: process.version,
+    torch: (started.get('torch')?.ready.torch as string | undefined) ?? null,
+    torchThreads: (started.get('torch')?.ready.threads as number | undefined) ?? null,
+    tensorflowLibrary: engineLibrary('tensorflow'),
+    wasmLibrary: engineLibrary('wasm'),
+  };
+}
+
+function networkCost(config: UNetConfig, preset: BenchPreset): NetworkCost {
+  return {
+    unetFlopsPerSlice: forwardFlops(config),
+    classifierFlopsPerSlice: forwardFlops(config, 'classifier'),
+    reconstructionSteps: preset.noiseLevel / preset.stride,
+  };
+}
+
+/** Summaries of every measure from the raw per-round times. */
+function summarize(raw: RawTime[], measures: Measure[], cost: NetworkCost): MeasureSummary[] {
+  return measures.map((measure) => {
+    const samples: Samples = {};
+    for (const t of raw.filter((r) => r.measure === measure.id)) {
+      const s = (samples[t.contender] ??= { milliseconds: [], cpuMilliseconds: [] });
+      s.milliseconds.push(t.milliseconds);
+      if (t.cpuMilliseconds !== undefined) s.cpuMilliseconds!.push(t.cpuMilliseconds);
+    }
+    return summarizeMeasure(measure, samples, cost);
+  });
+}
+
+interface BenchResult {
+  load: { before: ReturnType<typeof machineLoad>; after: ReturnType<typeof machineLoad> };
+  flops: NetworkCost;
+  quick: boolean;
+  memory: MemoryRow[];
+  raw: RawTime[];
+  summaries?: MeasureSummary[];
+  table?: string;
+  cpuTable?: string;
+}
+
+/** Adds summaries and both tables to a result, writes it to `out` and prints the tables. */
+async function report<T extends BenchResult>(result: T, out: string): Promise<void> {
+  const summaries = summarize(result.raw, measuresFor(result.quick), result.flops);
+  const table = formatTable(summaries, result.memory);
+  const cpuTable = formatCpuTable(summaries);
+  const output = { ...result, summaries, table, cpuTable };
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, JSON.stringify(output, null, 2) + '\n');
+  const { before, after } = result.load;
+  console.log(`\n${table}\n\n${cpuTable}\n`);
+  console.log(`load before: ${before.uptime}\nload after:  ${after.uptime}\nwritten to ${out}`);
+}
+
+async function measureAll(options: Options) {
+  const config = await shippedArchitecture();
+  const preset = await shippedPreset();
+  const measures = measuresFor(options.quick);
+  const unavailable: Partial<Record<Contender, string>> = {};
+  const wanted: Contender[] = ['tensorflow', 'wasm'];
+  if (options.torch && existsSync(PYTHON)) wanted.push('torch');
+  else unavailable.torch = options.torch ? `${PYTHON} not found` : 'left out by --no-torch';
+  const loadBefore = machineLoad();
+  const started = await startAll(wanted, config, preset, unavailable);
+  const finished = new Map<Contender, WorkerReply>();
+  let times: { warmup: RawTime[]; raw: RawTime[] };
+  try {
+    checkSameNetworks(started);
+    times = await runRounds(
+      started,
+      measures.map((m) => m.id),
+      options.rounds,
+    );
+    for (const [contender, s] of started)
+      finished.set(contender, await s.process.request({ type: 'finish' }));
+  } finally {
+    for (const s of started.values()) s.process.stop();
+  }
+  const rss = options.quick ? {} : await freshProcessRss([...started.keys()], config, preset);
+  const memory: MemoryRow[] = [...started.keys()].map((contender) => ({
+    contender,
+    peakRssMegabytes: rss[contender] ?? null,
+    tensorsBefore: (finished.get(contender)?.tensorsBefore as number | undefined) ?? null,
+    tensorsAfter: (finished.get(contender)?.tensorsAfter as number | undefined) ?? null,
+  }));
+  return {
+    date: new Date().toISOString(),
+    machine: machineInfo(started),
+    load: { before: loadBefore, after: machineLoad() },
+    architecture: config,
+    shippedPreset: preset,
+    flops: networkCost(config, preset),
+    rounds: options.rounds,
+    quick: options.quick,
+    order: 'one warm-up pass, then per round, per measure: tensorflow, wasm, torch in turn',
+    contenders: Object.fromEntries([...started].map(([c, s]) => [c, s.ready])),
+    unavailable,
+    memory,
+    longLivedProcesses: Object.fromEntries(finished),
+    warmup: times.warmup,
+    raw: times.raw,
+  };
 }
 
 async function main() {
-  const presetPath = join(root, 'models', 'preset.json');
-  const shipped = existsSync(presetPath) ? await readPreset(presetPath) : fallbackPreset;
-  const preset = {
-    noiseLevel: shipped.noiseLevel,
-    stride: shipped.stride,
-    guidanceScale: shipped.guidanceScale,
-    encoding: shipped.encoding,
-  };
-  if (flag('child-rss')) {
-    await initBackend();
-    const dir = await mkdtemp(join(tmpdir(), 'anomap-bench-'));
-    await writeModels(dir, { ...fallbackPreset, ...preset });
-    await reconstructionSeconds(dir, preset, 8);
-    await rm(dir, { recursive: true, force: true });
-    console.log(JSON.stringify({ peakRssMb: round(process.resourceUsage().maxRSS / 1024) }));
+  const options = parseOptions(process.argv.slice(2));
+  if (options.from) {
+    // Summaries and tables anew from a result's raw times: nothing is measured.
+    const result = JSON.parse(await readFile(options.from, 'utf8')) as BenchResult;
+    if (!Array.isArray(result.raw) || !result.flops || !result.load)
+      throw new Error(`${options.from}: not a result of this benchmark (no raw times)`);
+    await report(result, options.out);
     return;
   }
-  const backends = value('backends', 'wasm').split(',') as BackendName[];
-  const results: Record<string, unknown>[] = [];
-  for (const name of backends) {
-    // One backend per process: tfjs keeps its kernels registered per backend.
-    if (backends.length > 1) {
-      const run = spawnSync(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          fileURLToPath(import.meta.url),
-          '--backends',
-          name,
-          '--single',
-          ...(flag('quick') ? ['--quick'] : []),
-        ],
-        { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-      );
-      results.push(JSON.parse(run.stdout.trim().split('\n').pop()!) as Record<string, unknown>);
-      continue;
-    }
-    const r = await benchBackend(name, preset);
-    r.peakRssMbReconstructing8Slices = name === 'cpu' ? null : rssOfEightSliceReconstruction(name);
-    results.push(r);
-  }
-  if (flag('single')) {
-    console.log(JSON.stringify(results[0]));
-    return;
-  }
-  const torch = flag('no-torch')
-    ? null
-    : { L200k1: torchPeer(200, 1), preset: torchPeer(preset.noiseLevel, preset.stride) };
-  const output = {
-    date: new Date().toISOString(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-    architecture: config,
-    shippedPreset: preset,
-    results,
-    torch,
-  };
-  await mkdir(join(here, 'results'), { recursive: true });
-  await writeFile(join(here, 'results', 'engine.json'), JSON.stringify(output, null, 2) + '\n');
-  console.log(JSON.stringify(output, null, 2));
+  await report(await measureAll(options), options.out);
 }
 
 await main();
