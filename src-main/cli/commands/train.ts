@@ -58,7 +58,10 @@ export function registerTrainCommand(program: Command): void {
       ['ellipse'],
     )
     .option('--max-t <n>', 'classifier: timesteps drawn from [0, max-t)', integer, 500)
-    .option('--init-from <dir>', "classifier: start from this diffusion model's encoder")
+    .option(
+      '--init-from <dir>',
+      'start from this diffusion model: all its weights (diffusion: fine-tuning) or its encoder (classifier)',
+    )
     .action(async (which: string, o) => {
       if (which !== 'diffusion' && which !== 'classifier')
         throw new Error(`train what? expected diffusion or classifier, got "${which}"`);
@@ -88,7 +91,10 @@ export function registerTrainCommand(program: Command): void {
       };
       const summary =
         which === 'diffusion'
-          ? await trainDiffusion({ ...common, fastMriShare: o.fastmriShare }, control)
+          ? await trainDiffusion(
+              { ...common, fastMriShare: o.fastmriShare, initFrom: o.initFrom },
+              control,
+            )
           : await trainClassifier(
               {
                 ...common,

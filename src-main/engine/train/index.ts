@@ -57,7 +57,11 @@ function configOf(options: TrainCommonOptions): UNetConfig {
 
 /** Diffusion model on the healthy train split (fastMRI drawn at a set share, see diffusionSampler). */
 export async function trainDiffusion(
-  options: TrainCommonOptions & { fastMriShare?: number },
+  options: TrainCommonOptions & {
+    fastMriShare?: number;
+    /** A diffusion model to start from (fine-tuning), e.g. one trained elsewhere. */
+    initFrom?: string;
+  },
   control: JobControl = {},
 ): Promise<TrainingSummary> {
   const config = configOf(options);
@@ -68,16 +72,19 @@ export async function trainDiffusion(
     throw new Error(`${options.manifestPath}: no healthy images in the train split`);
   const prepared = await prepareCases(cases, config.imageSize);
   const share = options.fastMriShare ?? 0.5;
+  const initialWeights = options.initFrom ? await diffusionWeights(options.initFrom) : undefined;
   return train(
     {
       objective: 'diffusion',
       ...commonTrainingOptions(options, config, 1, 1000),
+      initialWeights,
       trainingData: {
         manifest: basename(options.manifestPath),
         split: 'train',
         images: cases.length,
         fastMriShare: share,
         ...countSources(prepared),
+        ...(options.initFrom ? { initialisedFrom: basename(options.initFrom) } : {}),
       },
     },
     diffusionSampler(prepared, config.imageSize, share),
@@ -116,7 +123,7 @@ export async function trainClassifier(
   );
   const holdout = { healthy: heldHealthy, pathological: heldPathological };
   const sampling: ClassifierSampling = { ixiShare: 0.2, syntheticShare: 0.5, ...options.sampling };
-  const initialWeights = options.initFrom ? await encoderWeights(options.initFrom) : undefined;
+  const initialWeights = options.initFrom ? await diffusionWeights(options.initFrom) : undefined;
   const summary = await train(
     {
       objective: 'classifier',
@@ -141,7 +148,8 @@ export async function trainClassifier(
 }
 
 /** The weights of a trained diffusion model, to start the classifier from its encoder. */
-async function encoderWeights(dir: string) {
+/** A diffusion model's weights; the network they start assigns those it has (all, or the encoder). */
+async function diffusionWeights(dir: string) {
   await initBackend();
   const model = await loadModel(dir, 'diffusion');
   try {
