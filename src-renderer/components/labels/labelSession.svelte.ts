@@ -125,3 +125,21 @@ export function createLabelSession(api: ApiClient, study: StudyDetail): LabelSes
     },
   };
 }
+
+// One session per study and connection, kept while the app runs, so the undo history of a case
+// survives moving to another case and back (P by mistake, ←, Ctrl+Z).
+const sessions = new WeakMap<ApiClient, Map<number, LabelSession>>();
+
+/** The study's session with its undo history: the one made before, or a new one. */
+export function labelSessionFor(api: ApiClient, study: StudyDetail): LabelSession {
+  let byStudy = sessions.get(api);
+  if (!byStudy) {
+    byStudy = new Map();
+    sessions.set(api, byStudy);
+  }
+  const kept = byStudy.get(study.id);
+  if (kept) return kept;
+  const made = createLabelSession(api, study);
+  byStudy.set(study.id, made);
+  return made;
+}
