@@ -7,6 +7,7 @@ import type { ApiClient, StudyDetail } from '../../api/types.ts';
 import { planAnnotationSync, type SavedBox } from './annotationSync.ts';
 import { canRedo, canUndo, createHistory, record, redo, undo, type History } from './history.ts';
 import { applyLabelEdit, draftFromStored, type LabelDraft, type LabelEdit } from './labelDraft.ts';
+import { userMessage } from '../common/userMessage.ts';
 
 export interface LabelSession {
   readonly studyId: number;
@@ -82,7 +83,7 @@ export function createLabelSession(api: ApiClient, study: StudyDetail): LabelSes
           error = null;
         },
         (e: unknown) => {
-          error = `not saved: ${e instanceof Error ? e.message : String(e)}`;
+          error = `not saved: ${userMessage(e)}`;
         },
       )
       .finally(() => pending--);
@@ -134,6 +135,8 @@ const sessions = new WeakMap<ApiClient, Map<number, LabelSession>>();
 export function labelSessionFor(api: ApiClient, study: StudyDetail): LabelSession {
   let byStudy = sessions.get(api);
   if (!byStudy) {
+    // Bookkeeping, never rendered: each session's own state is reactive.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     byStudy = new Map();
     sessions.set(api, byStudy);
   }
