@@ -66,6 +66,7 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
       const detail: StudyDetail = { ...study, results };
       return detail;
     },
+    readerAgreement: ({ split }) => library.readerAgreement(split),
     imageUrl: ({ hash }) => ({ url: deps.urls.image(hash), pixelsUrl: deps.urls.pixels(hash) }),
 
     setLabel: ({ studyId, label, author }) => {

@@ -15,6 +15,7 @@ import {
   LabelChangeSchema,
   LabelSchema,
   ModelInfoSchema,
+  ReaderAgreementSchema,
   ReconstructionSettingsSchema,
   ResultSchema,
   ReviewStatusSchema,
@@ -131,6 +132,11 @@ export const methods = {
   getStudy: {
     params: z.object({ studyId: StudyIdSchema, runId: RunIdSchema.optional() }).strict(),
     result: StudyDetailSchema,
+  },
+  /** Reader-vs-reference agreement (Cohen's kappa) over the studies both labelled. */
+  readerAgreement: {
+    params: z.object({ split: z.string().max(64).optional() }).strict(),
+    result: ReaderAgreementSchema,
   },
   /** Where to fetch a stored image's PNG and its raw pixels (see pixels.ts), by its hash. */
   imageUrl: {

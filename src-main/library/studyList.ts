@@ -297,6 +297,7 @@ interface SummaryRow {
   findings: string | null;
   score: number | null;
   classifier_probability: number | null;
+  reference_verdict: Verdict | null;
 }
 
 /** Summaries of the given studies, in the order of `ids`. */
@@ -315,7 +316,9 @@ export function readStudySummaries(
               (SELECT group_concat(name, ';') FROM (
                  SELECT f.name FROM label_findings lf JOIN findings f ON f.id = lf.finding_id
                  WHERE lf.study_id = s.id ORDER BY f.name)) AS findings,
-              r.score, r.classifier_probability
+              r.score, r.classifier_probability,
+              (SELECT rl.verdict FROM reference_labels rl WHERE rl.study_id = s.id
+                 ORDER BY rl.created_at, rl.source LIMIT 1) AS reference_verdict
        FROM studies s JOIN labels l ON l.study_id = s.id
          LEFT JOIN run_study_scores r ON r.study_id = s.id AND r.run_id = @runId
        WHERE s.id IN (SELECT value FROM json_each(@ids))`,
@@ -346,5 +349,6 @@ function toSummary(row: SummaryRow): StudySummary {
     findings: row.findings ? row.findings.split(';') : [],
     score: row.score,
     classifierProbability: row.classifier_probability,
+    referenceVerdict: row.reference_verdict,
   };
 }

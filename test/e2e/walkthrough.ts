@@ -80,13 +80,15 @@ try {
     'the chain player shows the kept chain',
   );
   await shot('3-review');
-  // One-key verdicts: the opposite of the study's label, then (back on it) its label again, so
-  // the evaluation below reads the labels as imported. Each key saves and moves to the next case.
+  // One-key verdicts: the opposite of the dataset's label (the study's reference, read blind),
+  // then (back on it) the same as the reference, so the evaluation below reads the labels as
+  // imported. Each key saves the reader's label and moves to the next case.
+  type Labels = { label: { verdict: string | null }; reference: { verdict: string | null } | null };
   const verdictOf = async (studyId: number) =>
-    (await serve.call<{ label: { verdict: string | null } }>('getStudy', { studyId })).label
-      .verdict;
+    (await serve.call<Labels>('getStudy', { studyId })).label.verdict;
   const studyId = Number(await page.locator('.review').getAttribute('data-study-id'));
-  const imported = await verdictOf(studyId);
+  const imported =
+    (await serve.call<Labels>('getStudy', { studyId })).reference?.verdict ?? 'normal';
   const keyOf = (verdict: string | null) => (verdict === 'normal' ? 'n' : 'p');
   const opposite = imported === 'normal' ? 'pathological' : 'normal';
   await page.keyboard.press(keyOf(opposite));

@@ -41,6 +41,7 @@ const study: StudySummary = {
   findings: [],
   score: 0.8125,
   classifierProbability: 0.4321,
+  referenceVerdict: 'pathological',
 };
 
 /** An api that answers Library's calls and remembers every study query. */
