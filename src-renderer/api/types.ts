@@ -16,6 +16,8 @@ export type {
   ModelInfo,
   PresetName,
   Progress,
+  ReaderAgreement,
+  ReferenceLabel,
   ReconstructionSettings,
   Result,
   ReviewStatus,

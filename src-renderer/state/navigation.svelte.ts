@@ -20,6 +20,8 @@ export const navigation = $state({
    */
   nextCaseOrder: 'score' as NextCaseOrder,
   helpOpen: false,
+  /** Studies whose reference label the reader has revealed (after deciding); others read blind. */
+  revealedStudyIds: [] as number[],
 });
 
 export function openReview(queue: number[], index: number): void {

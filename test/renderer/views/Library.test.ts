@@ -53,6 +53,7 @@ function fakeConnection() {
       queries.push(params);
       return { total: 1, studies: [study] };
     },
+    listJobs: async () => [],
     on: () => () => undefined,
   } as unknown as ApiClient;
   const connection: Connection = { api, door: 'browser', authorise: (url) => url };

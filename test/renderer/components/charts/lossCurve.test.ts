@@ -4,7 +4,12 @@ import {
   lossFromPhase,
   metricsOf,
 } from '../../../../src-renderer/components/charts/lossCurve.ts';
-import { aiVerdict, describeSettings } from '../../../../src-renderer/components/ai/aiVerdict.ts';
+import {
+  aiVerdict,
+  describeSettings,
+  imageOperatingPoint,
+} from '../../../../src-renderer/components/ai/aiVerdict.ts';
+import type { Result } from '../../../../src-renderer/api/types.ts';
 import { dequantise } from '../../../../src-renderer/components/viewer/quantisation.ts';
 
 describe('training loss curve', () => {
@@ -44,11 +49,30 @@ describe('training loss curve', () => {
 });
 
 describe('AI result helpers', () => {
-  it('calls a result pathological when its score reaches the threshold', () => {
-    expect(aiVerdict({ score: 0.7, threshold: 0.5 })).toBe('pathological');
-    expect(aiVerdict({ score: 0.5, threshold: 0.5 })).toBe('pathological');
-    expect(aiVerdict({ score: 0.2, threshold: 0.5 })).toBe('normal');
-    expect(aiVerdict({ score: 0.2, threshold: null })).toBeNull();
+  it('calls a result pathological when its score reaches the image operating point', () => {
+    expect(aiVerdict(0.7, 0.5)).toBe('pathological');
+    expect(aiVerdict(0.5, 0.5)).toBe('pathological');
+    expect(aiVerdict(0.2, 0.5)).toBe('normal');
+    expect(aiVerdict(0.2, null)).toBeNull();
+  });
+
+  it('never takes the overlay cut-off (a map value) for the image operating point', () => {
+    // The bug: a healthy slice's top-1% score (0.31) above the pixel cut-off (0.2) read as
+    // "pathological" on every case.
+    const result = { score: 0.31, threshold: 0.2 } as Result;
+    const run = { settings: { noiseLevel: 100, stride: 20, guidanceScale: 30, encoding: 'noise' } };
+    expect(imageOperatingPoint(result, run, null)).toBeNull();
+    expect(imageOperatingPoint(result, run, { threshold: 0.2 })).toBeNull();
+    const preset = { ...run.settings, threshold: 0.2, imageScoreThreshold: 0.45 };
+    expect(imageOperatingPoint(result, run, preset)).toBe(0.45);
+    expect(aiVerdict(result.score, imageOperatingPoint(result, run, preset))).toBe('normal');
+    // The preset's operating point holds for its own settings only.
+    expect(
+      imageOperatingPoint(result, { settings: { ...run.settings, stride: 5 } }, preset),
+    ).toBeNull();
+    // One stored with the run (or the result) comes first.
+    const calibratedRun = { settings: { ...run.settings, imageScoreThreshold: 0.3 } };
+    expect(imageOperatingPoint(result, calibratedRun, preset)).toBe(0.3);
   });
 
   it('describes a run by its L, k and s', () => {
