@@ -134,11 +134,12 @@ export function listStudies(db: SqliteDatabase, query: StudyQuery): StudyPage {
     return { total: scoredTotal, studies: readStudySummaries(db, ids, query.runId) };
   }
   const total = count('all');
+  // Unscored studies last in either order: lowest scores first must not open on the studies
+  // the run never saw.
   const parts: Part[] = [
     { rows: 'scored', order: scoreOrder, size: scoredTotal },
     { rows: 'unscored', order: `s.id ${direction}`, size: total - scoredTotal },
   ];
-  if (!descending) parts.reverse();
   const ids = pickParts(parts);
   return { total, studies: readStudySummaries(db, ids, query.runId) };
 }

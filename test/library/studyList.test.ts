@@ -118,14 +118,14 @@ describe('listing studies', () => {
     expect(unscored).toHaveLength(6);
   });
 
-  it('sorts by score with unscored studies after (descending) or before (ascending), across pages', () => {
+  it('sorts by score with unscored studies last in either order, across pages', () => {
     const scores = (query: Partial<Parameters<Library['listStudies']>[0]>) =>
       library.listStudies({ ...page, runId, sort: 'score', ...query }).studies.map((s) => s.score);
     const unscored = Array(6).fill(null);
     expect(scores({ order: 'desc' })).toEqual([1, 0.8, 0.6, 0.4, 0.2, 0, ...unscored]);
-    expect(scores({ order: 'asc' })).toEqual([...unscored, 0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(scores({ order: 'asc' })).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1, ...unscored]);
     expect(scores({ order: 'desc', offset: 4, limit: 4 })).toEqual([0.2, 0, null, null]);
-    expect(scores({ order: 'asc', offset: 5, limit: 3 })).toEqual([null, 0, 0.2]);
+    expect(scores({ order: 'asc', offset: 5, limit: 3 })).toEqual([1, null, null]);
     expect(
       library.listStudies({ ...page, runId, sort: 'score', order: 'desc', offset: 4, limit: 4 })
         .total,
