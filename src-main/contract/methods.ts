@@ -81,6 +81,8 @@ export const BackendInfoSchema = z.object({
   /** Why this backend: what was tried before it and how it failed, or who forced it. */
   reason: z.string(),
   threads: z.number().int().nonnegative(),
+  /** The version of that package, where it could be read. */
+  packageVersion: z.string().nullable().default(null),
 });
 
 export const SettingsSchema = z.object({

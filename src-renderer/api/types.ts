@@ -13,6 +13,7 @@ export type {
   BackendInfo,
   AppSettings,
   ImportSummary,
+  InstalledModels,
   ModelInfo,
   PresetName,
   Progress,

@@ -170,6 +170,9 @@ describe('review workstation in browser mode', () => {
 
   it('offers presets and custom L, k, s for a reconstruction of the selected studies', async () => {
     await openView('library');
+    // Library kept its "Next cases to label" filter; every study is wanted here.
+    await page.selectOption('select[aria-label="Label"]', '');
+    await expect.poll(() => page.locator('tr.study').count()).toBe(cases.length);
     await page.click('text=Select all');
     await openView('run');
     await page.waitForSelector('text=Reconstruct');
@@ -217,7 +220,7 @@ describe('review workstation in browser mode', () => {
     expect(await page.locator('p.summary').textContent()).toContain(
       `Imported ${extraCases.length}`,
     );
-    expect(await page.locator('details').textContent()).toContain('no-such-slice.png');
+    expect(await page.locator('.import details').textContent()).toContain('no-such-slice.png');
   }, 180_000);
 
   it('reconstructs the imported studies with tiny models and opens the results in Review', async () => {
@@ -264,6 +267,8 @@ describe.each([
   afterAll(() => p?.close());
 
   it('lists the imported, labelled dataset as cases still to label, references hidden', async () => {
+    // The cases that came with the labelled manifest (the extra slices came without labels).
+    await p.fill('input[aria-label="Search"]', 'case-');
     await p.click('text=Next cases to label');
     await expect.poll(() => p.locator('tr.study').count()).toBeGreaterThan(0);
     expect(await p.locator('th:text-is("Reference")').count()).toBe(0);
