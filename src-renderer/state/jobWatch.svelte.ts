@@ -5,6 +5,7 @@
 import type { ApiClient, Job, JobKind, Progress } from '../api/types.ts';
 import { metricsOf, type ProgressStep } from '../components/charts/lossCurve.ts';
 import { userMessage } from '../components/common/userMessage.ts';
+import { isActive } from './jobTray.svelte.ts';
 
 type Spec = Parameters<ApiClient['startJob']>[0]['spec'];
 
@@ -35,7 +36,7 @@ export function createJobWatch(
   let progress = $state<Progress | null>(null);
   let error = $state<string | null>(null);
   let history = $state<ProgressStep[]>([]);
-  const running = $derived(job !== null && (job.status === 'queued' || job.status === 'running'));
+  const running = $derived(job !== null && isActive(job));
 
   const ended = (next: Job) => {
     if (next.id !== job?.id) return;
@@ -72,9 +73,7 @@ export function createJobWatch(
   if (kind) {
     api.listJobs({}).then(
       (jobs) => {
-        const active = jobs.filter(
-          (j) => j.kind === kind && (j.status === 'running' || j.status === 'queued'),
-        );
+        const active = jobs.filter((j) => j.kind === kind && isActive(j));
         const newest = active.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
         if (newest && job === null) {
           job = newest;

@@ -5,10 +5,14 @@
  */
 import type { Size } from './viewTransform.ts';
 
-export function resampleNearest(values: ArrayLike<number>, from: Size, to: Size): Float32Array {
+function checkSize(values: ArrayLike<number>, from: Size): void {
   if (values.length !== from.width * from.height) {
     throw new Error(`resample: ${values.length} values for a ${from.width} x ${from.height} image`);
   }
+}
+
+export function resampleNearest(values: ArrayLike<number>, from: Size, to: Size): Float32Array {
+  checkSize(values, from);
   const out = new Float32Array(to.width * to.height);
   const sx = from.width / to.width;
   const sy = from.height / to.height;
@@ -28,9 +32,7 @@ export function resampleNearest(values: ArrayLike<number>, from: Size, to: Size)
  * cut-off remain the model's.
  */
 export function resampleBilinear(values: ArrayLike<number>, from: Size, to: Size): Float32Array {
-  if (values.length !== from.width * from.height) {
-    throw new Error(`resample: ${values.length} values for a ${from.width} x ${from.height} image`);
-  }
+  checkSize(values, from);
   const out = new Float32Array(to.width * to.height);
   const sx = from.width / to.width;
   const sy = from.height / to.height;
