@@ -269,6 +269,10 @@ describe.each([
   it('lists the imported, labelled dataset as cases still to label, references hidden', async () => {
     // The cases that came with the labelled manifest (the extra slices came without labels).
     await p.fill('input[aria-label="Search"]', 'case-');
+    await p.waitForSelector(`select[aria-label="Model run"] option[value="${runId}"]`, {
+      state: 'attached',
+    });
+    await p.selectOption('select[aria-label="Model run"]', String(runId));
     await p.click('text=Next cases to label');
     await expect.poll(() => p.locator('tr.study').count()).toBeGreaterThan(0);
     expect(await p.locator('th:text-is("Reference")').count()).toBe(0);

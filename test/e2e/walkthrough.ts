@@ -61,7 +61,7 @@ try {
   await page.waitForSelector('button:has-text("Select all 47 matching")', { timeout: minutes(1) });
   await page.click('button:has-text("Select all 47 matching")');
   await openView('run');
-  await page.click('label:has-text("the models\' own")');
+  await page.click('label:has-text("Shipped preset")');
   await page.check('label:has-text("Keep the denoising chain") input');
   await page.click('button:has-text("Reconstruct 47 studies")');
   await page.waitForSelector('button:has-text("Open results in Review"), .run > p.error', {
