@@ -158,6 +158,8 @@ describe('api handlers', () => {
       package: '@tensorflow/tfjs',
       reason: 'test',
       threads: 1,
+      // Read from the package itself, so Settings can name the library's version.
+      packageVersion: expect.stringMatching(/^\d+\.\d+\.\d+/),
     });
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Library } from '../library.ts';
 import { encodeGrayPng } from '../store.ts';
-import type { StudySummary, Verdict } from '../types.ts';
+import type { StudySummary } from '../types.ts';
 import { emptyMask, paintAnnotation } from './exportMasks.ts';
 
 /** The columns of a brain-mid style dataset manifest, as the engine's training and evaluation read it. */

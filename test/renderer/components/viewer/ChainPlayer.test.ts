@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import type { Component } from 'svelte';
 import type { ApiClient, Result } from '../../../../src-renderer/api/types.ts';
