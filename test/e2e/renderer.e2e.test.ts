@@ -7,7 +7,7 @@
  * each view is kept in test-results/renderer/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -73,6 +73,10 @@ beforeAll(async () => {
   extraDir = await writeSlices(dir, 'extra', extraCases, 100);
   const modelsDir = join(dir, 'models');
   await writeTinyModels(modelsDir);
+  writeFileSync(
+    join(modelsDir, 'README.md'),
+    '# Tiny model card\n\nResearch use only.\n\n| metric | value |\n| --- | ---: |\n| image AUROC | 0.758 |\n\n<script>window.cardRan = true</script>\n',
+  );
   serve = await startServeProcess(libraryDir, rendererDir, modelsDir);
   url = serve.url;
   browser = await launchChromium();
@@ -205,6 +209,15 @@ describe('review workstation in browser mode', () => {
     await page.waitForSelector('text=Library location');
     // The backend is probed in the engine process, which loads TensorFlow.js first.
     await page.waitForSelector('text=Why:', { timeout: 60_000 });
+    expect(await page.locator('[data-testid="backend"]').textContent()).toMatch(
+      /^Computing with .+ on (one thread|\d+ threads)\.$/,
+    );
+    // The model card is a page: its table rendered, its script not run.
+    const card = page.locator('section[aria-label="Model card"]');
+    await card.locator('td:text-is("0.758")').waitFor();
+    expect(await card.locator('h1').textContent()).toBe('Tiny model card');
+    expect(await page.evaluate(() => 'cardRan' in window)).toBe(false);
+    expect(await card.locator('script').count()).toBe(0);
     await shot('settings');
   });
 
