@@ -110,6 +110,8 @@ export const StudySummarySchema = z.object({
   imageCount: z.number().int().nonnegative(),
   /** First image, for thumbnails. */
   firstImageId: ImageIdSchema.nullable(),
+  /** Content hash of that image, to fetch its pixels for a thumbnail. */
+  firstImageHash: ImageHashSchema.nullable().default(null),
   verdict: VerdictSchema.nullable(),
   status: ReviewStatusSchema,
   findings: z.array(FindingSchema),

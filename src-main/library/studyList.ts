@@ -299,6 +299,7 @@ interface SummaryRow {
   score: number | null;
   classifier_probability: number | null;
   reference_verdict: Verdict | null;
+  first_image_hash: string | null;
 }
 
 /** Summaries of the given studies, in the order of `ids`. */
@@ -314,6 +315,8 @@ export function readStudySummaries(
               s.split, s.created_at, l.verdict, l.status,
               (SELECT COUNT(*) FROM images i WHERE i.study_id = s.id) AS image_count,
               (SELECT MIN(i.id) FROM images i WHERE i.study_id = s.id) AS first_image_id,
+              (SELECT i.hash FROM images i WHERE i.study_id = s.id ORDER BY i.id LIMIT 1)
+                AS first_image_hash,
               (SELECT group_concat(name, ';') FROM (
                  SELECT f.name FROM label_findings lf JOIN findings f ON f.id = lf.finding_id
                  WHERE lf.study_id = s.id ORDER BY f.name)) AS findings,
@@ -351,5 +354,6 @@ function toSummary(row: SummaryRow): StudySummary {
     score: row.score,
     classifierProbability: row.classifier_probability,
     referenceVerdict: row.reference_verdict,
+    firstImageHash: row.first_image_hash,
   };
 }

@@ -104,6 +104,8 @@ export interface StudySummary {
   classifierProbability: number | null;
   /** The reference label's verdict (a dataset's or another reader's), for blind comparison. */
   referenceVerdict: Verdict | null;
+  /** Content hash of the first image, for thumbnails. */
+  firstImageHash: string | null;
 }
 
 export interface ImageInfo extends ValueScale {

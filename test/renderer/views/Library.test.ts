@@ -48,6 +48,7 @@ const study: StudySummary = {
   score: 0.8125,
   classifierProbability: 0.4321,
   referenceVerdict: 'pathological',
+  firstImageHash: 'a'.repeat(64),
 };
 
 /** An api that answers Library's calls and remembers every study query. */
@@ -93,6 +94,8 @@ describe('library view', () => {
     expect(await screen.findByText('0.43')).toBeTruthy();
     expect(screen.getByText('0.813')).toBeTruthy();
     expect(screen.getByRole('columnheader', { name: 'Classifier p' })).toBeTruthy();
+    // A thumbnail of the first slice opens the study too.
+    expect(screen.getByRole('button', { name: 'Open study 7' })).toBeTruthy();
   });
 
   it('offers both next-case orders: highest anomaly score and classifier most uncertain', async () => {
