@@ -73,6 +73,9 @@ describe('job tray', () => {
     });
     await screen.findByText(/62 \/ 124 · 50 %/);
     emit('job.finished', { job: { ...evaluation, status: 'finished' } });
+    await waitFor(() =>
+      expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100'),
+    );
     await fireEvent.click(await screen.findByRole('button', { name: 'Open report' }));
     expect(navigation.view).toBe('evaluate');
     expect(navigation.evaluationId).toBe('job-eval-1');
