@@ -287,7 +287,16 @@ describe.each([
     });
     await p.selectOption('select[aria-label="Model run"]', String(runId));
     await p.click('text=Next cases to label');
-    await expect.poll(() => p.locator('tr.study').count()).toBeGreaterThan(0);
+    // The list has followed the filters: the seeded run's unlabelled cases, every one scored.
+    await expect
+      .poll(async () => {
+        const scores = await p.locator('tr.study td.score').allTextContents();
+        return scores.length > 0 && scores.every((score) => /^\d/.test(score.trim()));
+      })
+      .toBe(true);
+    // Your label (10th column) is empty on every row: the dataset's labels are references.
+    const yours = await p.locator('tr.study td:nth-child(10)').allTextContents();
+    expect(yours.every((label) => label.trim() === '—')).toBe(true);
     expect(await p.locator('th:text-is("Reference")').count()).toBe(0);
     // Library's score columns fit without scrolling the page sideways.
     const score = await p.locator('td.score').first().boundingBox();
