@@ -19,6 +19,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Library, importPaths, type StudyQuery } from '../src-main/library/index.ts';
+import { writeLabel } from '../src-main/library/labels.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -112,16 +113,20 @@ export function generateLibrary(library: Library, count: number): number {
             originalPath: `/data/bench/${i}.dcm`,
           },
         ],
-        label:
-          i % 10 < 3
-            ? {
-                verdict: pathological ? 'pathological' : 'normal',
-                findings: pathological ? [findings[i % findings.length]] : [],
-                status: statuses[i % 4],
-              }
-            : undefined,
-        labelAuthor: 'bench',
       });
+      // A reader's own label on 30% (a label given to addStudy would be a reference label).
+      if (i % 10 < 3)
+        writeLabel(
+          library.db,
+          added.studyId,
+          {
+            verdict: pathological ? 'pathological' : 'normal',
+            findings: pathological ? [findings[i % findings.length]] : [],
+            status: statuses[i % 4],
+          },
+          'bench',
+          'imported',
+        );
       const score = ((i * 2654435761) % 1000) / 1000;
       insertResult.run(
         run.id,

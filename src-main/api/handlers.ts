@@ -3,6 +3,7 @@
  * runner, and returns the contract's result. Every door calls these and nothing else.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { EvaluationSchema, RECONSTRUCTION_PRESETS } from '../contract/index.ts';
 import type {
@@ -45,6 +46,7 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
         reason: report.reason,
         threads: report.threads,
         libraryVersion: report.libraryVersion,
+        packageVersion: packageVersion(report.package),
       };
     },
     getSettings: () => ({
@@ -67,6 +69,7 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
       const detail: StudyDetail = { ...study, results };
       return detail;
     },
+    readerAgreement: ({ split }) => library.readerAgreement(split),
     imageUrl: ({ hash }) => ({ url: deps.urls.image(hash), pixelsUrl: deps.urls.pixels(hash) }),
 
     setLabel: ({ studyId, label, author }) => {
@@ -119,6 +122,18 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
       return { files };
     },
   };
+}
+
+/** The installed version of an npm package, or null when it cannot be read. */
+function packageVersion(name: string): string | null {
+  try {
+    const manifest = createRequire(import.meta.url)(`${name}/package.json`) as {
+      version?: unknown;
+    };
+    return typeof manifest.version === 'string' ? manifest.version : null;
+  } catch {
+    return null; // packages that do not export their package.json, or not installed
+  }
 }
 
 /** Every readable evaluation, newest first; an unreadable file is left out, not fatal. */

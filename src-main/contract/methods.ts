@@ -15,6 +15,7 @@ import {
   LabelChangeSchema,
   LabelSchema,
   ModelInfoSchema,
+  ReaderAgreementSchema,
   ReconstructionSettingsSchema,
   ResultSchema,
   ReviewStatusSchema,
@@ -82,6 +83,8 @@ export const BackendInfoSchema = z.object({
   threads: z.number().int().nonnegative(),
   /** The library doing the work and its version, e.g. 'TensorFlow 2.21.0 (C library), tfjs-node 4.22.0'. */
   libraryVersion: z.string(),
+  /** The version of that package, where it could be read. */
+  packageVersion: z.string().nullable().default(null),
 });
 
 export const SettingsSchema = z.object({
@@ -133,6 +136,11 @@ export const methods = {
   getStudy: {
     params: z.object({ studyId: StudyIdSchema, runId: RunIdSchema.optional() }).strict(),
     result: StudyDetailSchema,
+  },
+  /** Reader-vs-reference agreement (Cohen's kappa) over the studies both labelled. */
+  readerAgreement: {
+    params: z.object({ split: z.string().max(64).optional() }).strict(),
+    result: ReaderAgreementSchema,
   },
   /** Where to fetch a stored image's PNG and its raw pixels (see pixels.ts), by its hash. */
   imageUrl: {

@@ -110,6 +110,8 @@ export const StudySummarySchema = z.object({
   imageCount: z.number().int().nonnegative(),
   /** First image, for thumbnails. */
   firstImageId: ImageIdSchema.nullable(),
+  /** Content hash of that image, to fetch its pixels for a thumbnail. */
+  firstImageHash: ImageHashSchema.nullable().default(null),
   verdict: VerdictSchema.nullable(),
   status: ReviewStatusSchema,
   findings: z.array(FindingSchema),
@@ -120,6 +122,21 @@ export const StudySummarySchema = z.object({
    * without a run, or when the run had no classifier. An AI result, never a label.
    */
   classifierProbability: z.number().min(0).max(1).nullable().default(null),
+  /**
+   * The reference label's verdict (one that came with a dataset, or another reader's): kept
+   * apart from the reader's own `verdict`, and hidden by the renderer while reading blind.
+   */
+  referenceVerdict: VerdictSchema.nullable().default(null),
+});
+
+/** A label the reader did not give: a dataset's, or another reader's. */
+export const ReferenceLabelSchema = z.object({
+  studyId: StudyIdSchema,
+  /** "dataset:manifest.csv", or another reader's name. */
+  source: z.string(),
+  verdict: VerdictSchema.nullable(),
+  findings: z.array(FindingSchema),
+  createdAt: z.string(),
 });
 
 /** Reconstruction settings, in the paper's words (ALGORITHM.md): L, k, s and the encoding. */
@@ -200,8 +217,12 @@ export const ResultSchema = z.object({
 export const StudyDetailSchema = StudySummarySchema.extend({
   originPath: z.string().nullable(),
   images: z.array(ImageInfoSchema),
+  /** The reader's own label and boxes. */
   label: LabelSchema,
   annotations: z.array(AnnotationSchema),
+  /** The reference label and its boxes, apart from the reader's (blind reading). */
+  reference: ReferenceLabelSchema.nullable().default(null),
+  referenceAnnotations: z.array(AnnotationSchema).default([]),
   /** Results of the asked (or latest) run for this study's images; empty when none. */
   results: z.array(ResultSchema),
 });
@@ -279,4 +300,18 @@ export const ProgressSchema = z.object({
   etaSeconds: z.number().nonnegative().nullable(),
   /** Live figures of the latest step, e.g. { step, loss } while training (loss curves). */
   metrics: z.record(z.string(), z.number()).optional(),
+});
+
+/**
+ * How far the reader agrees with the reference on the studies both labelled: the table of
+ * verdicts (rows the reader's, columns the reference's), observed agreement and Cohen's kappa.
+ */
+export const ReaderAgreementSchema = z.object({
+  categories: z.array(VerdictSchema),
+  table: z.array(z.array(z.number().int().nonnegative())),
+  pairs: z.number().int().nonnegative(),
+  agreed: z.number().int().nonnegative(),
+  observed: z.number().min(0).max(1).nullable(),
+  expected: z.number().min(0).max(1).nullable(),
+  kappa: z.number().min(-1).max(1).nullable(),
 });

@@ -49,10 +49,24 @@ export function readAnnotation(db: SqliteDatabase, id: number): Annotation {
   return toAnnotation(row);
 }
 
-export function readAnnotationsOfStudy(db: SqliteDatabase, studyId: number): Annotation[] {
+/**
+ * The study's boxes and masks: the reader's own, those that came with the reference (a
+ * dataset's, kept apart for blind reading), or all.
+ */
+export function readAnnotationsOfStudy(
+  db: SqliteDatabase,
+  studyId: number,
+  origin: 'reader' | 'reference' | 'all' = 'all',
+): Annotation[] {
+  const which = {
+    reader: 'AND a.reference_source IS NULL',
+    reference: 'AND a.reference_source IS NOT NULL',
+    all: '',
+  }[origin];
   const rows = db
     .prepare(
-      `${selectAnnotation} JOIN images i ON i.id = a.image_id WHERE i.study_id = ? ORDER BY a.id`,
+      `${selectAnnotation} JOIN images i ON i.id = a.image_id WHERE i.study_id = ? ${which}
+       ORDER BY a.id`,
     )
     .all(studyId) as AnnotationRow[];
   return rows.map(toAnnotation);

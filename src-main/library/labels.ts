@@ -8,6 +8,7 @@ import {
   verdicts,
   type Label,
   type NewLabel,
+  type ReferenceLabel,
   type ReviewStatus,
   type Verdict,
 } from './types.ts';
@@ -115,4 +116,88 @@ export function setLabel(
       return after;
     })
     .immediate();
+}
+
+/**
+ * Keeps a label that came with imported data (or another reader's) as a reference, apart from
+ * the reader's own label; the caller holds the transaction. A second import from the same
+ * source replaces it.
+ */
+export function writeReferenceLabel(
+  db: SqliteDatabase,
+  studyId: number,
+  source: string,
+  label: NewLabel,
+): void {
+  checkLabel(label);
+  const findings = (label.findings ?? []).map((name) => {
+    findingId(db, name, 'imported'); // the vocabulary learns the dataset's findings
+    return name;
+  });
+  db.prepare(
+    `INSERT INTO reference_labels (study_id, source, verdict, findings, created_at)
+     VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (study_id, source) DO UPDATE
+       SET verdict = excluded.verdict, findings = excluded.findings`,
+  ).run(studyId, source, label.verdict ?? null, JSON.stringify(findings), now());
+}
+
+interface ReferenceRow {
+  study_id: number;
+  source: string;
+  verdict: Verdict | null;
+  findings: string;
+  created_at: string;
+}
+
+/** The study's reference label, the first by date when there are several; null when none. */
+export function readReferenceLabel(db: SqliteDatabase, studyId: number): ReferenceLabel | null {
+  const row = db
+    .prepare(
+      `SELECT * FROM reference_labels WHERE study_id = ? ORDER BY created_at, source LIMIT 1`,
+    )
+    .get(studyId) as ReferenceRow | undefined;
+  if (!row) return null;
+  return {
+    studyId,
+    source: row.source,
+    verdict: row.verdict,
+    findings: JSON.parse(row.findings) as string[],
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * The verdict a study stands for in training and evaluation from the library: the reader's own
+ * once the reader has labelled it (even to say "uncertain" or to clear it), else the
+ * reference's. Returns the study ids with that verdict, in import order.
+ */
+export function studiesByVerdict(db: SqliteDatabase, verdict: Verdict): number[] {
+  return db
+    .prepare(
+      `SELECT s.id FROM studies s JOIN labels l ON l.study_id = s.id
+       WHERE CASE WHEN l.updated_at IS NOT NULL THEN l.verdict
+                  ELSE (SELECT rl.verdict FROM reference_labels rl WHERE rl.study_id = s.id
+                          ORDER BY rl.created_at, rl.source LIMIT 1) END = ?
+       ORDER BY s.created_at, s.id`,
+    )
+    .pluck()
+    .all(verdict) as number[];
+}
+
+/** Reader's and reference verdicts of every study that has both (optionally in one split). */
+export function readerReferencePairs(
+  db: SqliteDatabase,
+  split?: string,
+): [reader: Verdict, reference: Verdict][] {
+  const rows = db
+    .prepare(
+      `SELECT l.verdict AS reader,
+              (SELECT rl.verdict FROM reference_labels rl WHERE rl.study_id = s.id
+                 ORDER BY rl.created_at, rl.source LIMIT 1) AS reference
+       FROM studies s JOIN labels l ON l.study_id = s.id
+       WHERE l.verdict IS NOT NULL AND (@split IS NULL OR s.split = @split)`,
+    )
+    .all({ split: split ?? null }) as { reader: Verdict; reference: Verdict | null }[];
+  return rows.flatMap((r) => (r.reference === null ? [] : [[r.reader, r.reference]]));
 }

@@ -8,7 +8,8 @@ import type { LibraryContext } from './context.ts';
 import { readAudit } from './audit.ts';
 import { findingId, listFindings, type Finding } from './findings.ts';
 import { readImage, hasImageHash } from './images.ts';
-import { setLabel } from './labels.ts';
+import { readerReferencePairs, setLabel, studiesByVerdict } from './labels.ts';
+import { cohensKappa, type Agreement } from './agreement.ts';
 import { addStudy, getStudy, type AddedStudy } from './studies.ts';
 import { listStudies } from './studyList.ts';
 import {
@@ -50,7 +51,9 @@ import type {
   StudyDetail,
   StudyPage,
   StudyQuery,
+  Verdict,
 } from './types.ts';
+import { verdicts } from './types.ts';
 
 export interface OpenOptions {
   /** Who the audit log names for changes made through this handle; defaults to the OS user. */
@@ -119,6 +122,16 @@ export class Library {
 
   getStudy(studyId: number, runId?: number): StudyDetail {
     return getStudy(this.context, studyId, runId);
+  }
+
+  /** Reader-vs-reference agreement (Cohen's kappa) on the studies both labelled. */
+  readerAgreement(split?: string): Agreement<Verdict> {
+    return cohensKappa(readerReferencePairs(this.context.db, split), verdicts);
+  }
+
+  /** Studies that stand for `verdict` in training and evaluation (the reader's, else the reference's). */
+  studiesByVerdict(verdict: Verdict): number[] {
+    return studiesByVerdict(this.context.db, verdict);
   }
 
   getImage(imageId: number): ImageInfo {

@@ -3,7 +3,7 @@ import type { SqliteDatabase } from './database.ts';
 import { now } from './context.ts';
 import { writeAudit } from './audit.ts';
 import { findingId } from './findings.ts';
-import { writeLabel, readLabel } from './labels.ts';
+import { readLabel, readReferenceLabel, writeReferenceLabel } from './labels.ts';
 import { readStudyImages } from './images.ts';
 import { readAnnotationsOfStudy } from './annotations.ts';
 import { readStudySummaries } from './studyList.ts';
@@ -38,10 +38,10 @@ export function addStudy(
       if (existing === undefined) {
         db.prepare('INSERT INTO labels (study_id) VALUES (?)').run(studyId);
       }
-      const imageIds = input.images.map((image) =>
-        insertImage(db, studyId, image, input.labelAuthor ?? actor),
-      );
-      if (input.label) writeLabel(db, studyId, input.label, input.labelAuthor ?? actor, 'imported');
+      // What came with the data is a reference, never the reader's own label (blind reading).
+      const source = input.labelAuthor ?? `import:${actor}`;
+      const imageIds = input.images.map((image) => insertImage(db, studyId, image, source));
+      if (input.label) writeReferenceLabel(db, studyId, source, input.label);
       writeAudit(db, {
         actor,
         action: 'import',
@@ -82,7 +82,8 @@ function insertStudy(db: SqliteDatabase, input: NewStudy): number {
   );
 }
 
-function insertImage(db: SqliteDatabase, studyId: number, image: NewImage, author: string): number {
+/** Inserts one image with the boxes that came with it, kept as the reference's (`source`). */
+function insertImage(db: SqliteDatabase, studyId: number, image: NewImage, source: string): number {
   const createdAt = now();
   const imageId = Number(
     db
@@ -120,8 +121,9 @@ function insertImage(db: SqliteDatabase, studyId: number, image: NewImage, autho
       }).lastInsertRowid,
   );
   const insertBox = db.prepare(
-    `INSERT INTO annotations (image_id, finding_id, kind, x, y, width, height, author, created_at, updated_at)
-     VALUES (?, ?, 'box', ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO annotations (image_id, finding_id, kind, x, y, width, height, author,
+                              reference_source, created_at, updated_at)
+     VALUES (?, ?, 'box', ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   for (const { finding, box } of image.boxes ?? []) {
     const finding_ = finding === null ? null : findingId(db, finding, 'imported');
@@ -132,7 +134,8 @@ function insertImage(db: SqliteDatabase, studyId: number, image: NewImage, autho
       box.y,
       box.width,
       box.height,
-      author,
+      source,
+      source,
       createdAt,
       createdAt,
     );
@@ -153,6 +156,8 @@ export function getStudy(context: LibraryContext, studyId: number, runId?: numbe
     originPath,
     images: readStudyImages(db, studyId),
     label: readLabel(db, studyId),
-    annotations: readAnnotationsOfStudy(db, studyId),
+    annotations: readAnnotationsOfStudy(db, studyId, 'reader'),
+    reference: readReferenceLabel(db, studyId),
+    referenceAnnotations: readAnnotationsOfStudy(db, studyId, 'reference'),
   };
 }

@@ -134,11 +134,12 @@ export function listStudies(db: SqliteDatabase, query: StudyQuery): StudyPage {
     return { total: scoredTotal, studies: readStudySummaries(db, ids, query.runId) };
   }
   const total = count('all');
+  // Unscored studies last in either order: lowest scores first must not open on the studies
+  // the run never saw.
   const parts: Part[] = [
     { rows: 'scored', order: scoreOrder, size: scoredTotal },
     { rows: 'unscored', order: `s.id ${direction}`, size: total - scoredTotal },
   ];
-  if (!descending) parts.reverse();
   const ids = pickParts(parts);
   return { total, studies: readStudySummaries(db, ids, query.runId) };
 }
@@ -297,6 +298,8 @@ interface SummaryRow {
   findings: string | null;
   score: number | null;
   classifier_probability: number | null;
+  reference_verdict: Verdict | null;
+  first_image_hash: string | null;
 }
 
 /** Summaries of the given studies, in the order of `ids`. */
@@ -312,10 +315,14 @@ export function readStudySummaries(
               s.split, s.created_at, l.verdict, l.status,
               (SELECT COUNT(*) FROM images i WHERE i.study_id = s.id) AS image_count,
               (SELECT MIN(i.id) FROM images i WHERE i.study_id = s.id) AS first_image_id,
+              (SELECT i.hash FROM images i WHERE i.study_id = s.id ORDER BY i.id LIMIT 1)
+                AS first_image_hash,
               (SELECT group_concat(name, ';') FROM (
                  SELECT f.name FROM label_findings lf JOIN findings f ON f.id = lf.finding_id
                  WHERE lf.study_id = s.id ORDER BY f.name)) AS findings,
-              r.score, r.classifier_probability
+              r.score, r.classifier_probability,
+              (SELECT rl.verdict FROM reference_labels rl WHERE rl.study_id = s.id
+                 ORDER BY rl.created_at, rl.source LIMIT 1) AS reference_verdict
        FROM studies s JOIN labels l ON l.study_id = s.id
          LEFT JOIN run_study_scores r ON r.study_id = s.id AND r.run_id = @runId
        WHERE s.id IN (SELECT value FROM json_each(@ids))`,
@@ -346,5 +353,7 @@ function toSummary(row: SummaryRow): StudySummary {
     findings: row.findings ? row.findings.split(';') : [],
     score: row.score,
     classifierProbability: row.classifier_probability,
+    referenceVerdict: row.reference_verdict,
+    firstImageHash: row.first_image_hash,
   };
 }

@@ -102,6 +102,10 @@ export interface StudySummary {
    * or when the run had no classifier.
    */
   classifierProbability: number | null;
+  /** The reference label's verdict (a dataset's or another reader's), for blind comparison. */
+  referenceVerdict: Verdict | null;
+  /** Content hash of the first image, for thumbnails. */
+  firstImageHash: string | null;
 }
 
 export interface ImageInfo extends ValueScale {
@@ -136,11 +140,27 @@ export interface Annotation {
   updatedAt: string;
 }
 
+/** A label the reader did not give: one that came with a dataset, or another reader's. */
+export interface ReferenceLabel {
+  studyId: number;
+  /** "dataset:manifest.csv", or another reader's name. */
+  source: string;
+  verdict: Verdict | null;
+  findings: string[];
+  createdAt: string;
+}
+
 export interface StudyDetail extends StudySummary {
   originPath: string | null;
   images: ImageInfo[];
+  /** The reader's own label. */
   label: Label;
+  /** The reader's own boxes. */
   annotations: Annotation[];
+  /** The reference label (the first by date when there are several), kept apart for blind reading. */
+  reference: ReferenceLabel | null;
+  /** Boxes that came with the reference. */
+  referenceAnnotations: Annotation[];
 }
 
 export type StudySortKey =

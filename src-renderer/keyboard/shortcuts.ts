@@ -23,7 +23,13 @@ export interface Shortcut {
   keys: readonly string[];
   /** Needs Ctrl (or Cmd on macOS). */
   mod?: boolean;
+  /**
+   * Shift must be down (true) or up (false). Left out, Shift must be up for Ctrl shortcuts and
+   * is ignored for the rest, whose key may itself be typed with Shift ('?').
+   */
   shift?: boolean;
+  /** A verdict key that stays on the case instead of moving to the next. */
+  stay?: boolean;
   action: ShortcutAction;
   /** What the help overlay shows as the key. */
   label: string;
@@ -65,6 +71,7 @@ export const shortcuts: readonly Shortcut[] = [
   },
   {
     keys: ['n'],
+    shift: false,
     action: 'verdictNormal',
     label: 'N',
     description: 'Verdict: normal, then next case',
@@ -72,6 +79,7 @@ export const shortcuts: readonly Shortcut[] = [
   },
   {
     keys: ['p'],
+    shift: false,
     action: 'verdictPathological',
     label: 'P',
     description: 'Verdict: pathological, then next case',
@@ -79,9 +87,37 @@ export const shortcuts: readonly Shortcut[] = [
   },
   {
     keys: ['f'],
+    shift: false,
     action: 'verdictFlag',
     label: 'F',
     description: 'Flag for a second look, then next case',
+    scope: 'review',
+  },
+  {
+    keys: ['n'],
+    shift: true,
+    stay: true,
+    action: 'verdictNormal',
+    label: 'Shift+N',
+    description: 'Verdict: normal, stay on this case (to correct one)',
+    scope: 'review',
+  },
+  {
+    keys: ['p'],
+    shift: true,
+    stay: true,
+    action: 'verdictPathological',
+    label: 'Shift+P',
+    description: 'Verdict: pathological, stay on this case',
+    scope: 'review',
+  },
+  {
+    keys: ['f'],
+    shift: true,
+    stay: true,
+    action: 'verdictFlag',
+    label: 'Shift+F',
+    description: 'Flag, stay on this case',
     scope: 'review',
   },
   {
@@ -138,6 +174,8 @@ export interface ShortcutMatch {
   action: ShortcutAction;
   /** For windowPreset: which number key (0-based preset index). */
   index?: number;
+  /** For verdicts: stay on this case rather than move on. */
+  stay?: boolean;
 }
 
 /** The action a key press triggers, or null. Shift is ignored for keys typed with it ('?'). */
@@ -148,21 +186,49 @@ export function actionForKey(press: KeyPress): ShortcutMatch | null {
   for (const shortcut of shortcuts) {
     if (!shortcut.keys.includes(key)) continue;
     if (Boolean(shortcut.mod) !== mod) continue;
-    if (shortcut.mod && Boolean(shortcut.shift) !== Boolean(press.shiftKey)) continue;
+    const shiftRule = shortcut.shift ?? (shortcut.mod ? false : undefined);
+    if (shiftRule !== undefined && shiftRule !== Boolean(press.shiftKey)) continue;
     if (shortcut.action === 'windowPreset')
       return { action: 'windowPreset', index: digits.indexOf(key) };
-    return { action: shortcut.action };
+    return shortcut.stay ? { action: shortcut.action, stay: true } : { action: shortcut.action };
   }
   return null;
 }
 
-/** True when typing goes into a form field, where single-letter shortcuts must not fire. */
-export function isTypingTarget(target: EventTarget | null): boolean {
-  if (!target || typeof (target as HTMLElement).tagName !== 'string') return false;
-  const element = target as HTMLElement;
+/** Keys a focused control uses itself, by kind of control (besides Tab). */
+const keysOfControl: Record<string, readonly string[] | 'all'> = {
+  text: 'all',
+  select: 'all', // arrows, Space, and letters that jump to an option
+  range: ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown'],
+  number: ['ArrowUp', 'ArrowDown'],
+  radio: ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', ' '],
+  toggle: [' ', 'Enter'], // buttons, checkboxes, links, summaries
+};
+
+function controlKind(element: HTMLElement): keyof typeof keysOfControl | null {
   const tag = element.tagName.toLowerCase();
-  if (tag === 'textarea' || tag === 'select' || element.isContentEditable) return true;
-  if (tag !== 'input') return false;
+  if (tag === 'textarea' || element.isContentEditable) return 'text';
+  if (tag === 'select') return 'select';
+  if (tag === 'button' || tag === 'a' || tag === 'summary') return 'toggle';
+  if (element.getAttribute('role') === 'slider') return 'range';
+  if (tag !== 'input') return null;
   const type = (element as HTMLInputElement).type;
-  return !['checkbox', 'radio', 'range', 'button', 'submit'].includes(type);
+  if (type === 'range') return 'range';
+  if (type === 'number') return 'number';
+  if (type === 'radio') return 'radio';
+  if (['checkbox', 'button', 'submit', 'reset', 'color', 'file'].includes(type)) return 'toggle';
+  return 'text';
+}
+
+/**
+ * True when the focused control uses this key itself (an arrow on a slider, a letter in a text
+ * field or a select, Space on a button), so no global shortcut may take it from the control.
+ */
+export function controlTakesKey(target: EventTarget | null, press: KeyPress): boolean {
+  if (!target || typeof (target as HTMLElement).tagName !== 'string') return false;
+  const kind = controlKind(target as HTMLElement);
+  if (kind === null) return false;
+  const keys = keysOfControl[kind];
+  if (keys === 'all') return press.key !== 'Escape' || kind === 'select';
+  return keys.includes(press.key);
 }

@@ -2,8 +2,10 @@
  * Follows one long job through the api's events: progress with ETA, and how it ended.
  * Used by Library (import), Run (reconstruct), Train and Evaluate.
  */
-import type { ApiClient, Job, Progress } from '../api/types.ts';
+import type { ApiClient, Job, JobKind, Progress } from '../api/types.ts';
 import { metricsOf, type ProgressStep } from '../components/charts/lossCurve.ts';
+import { userMessage } from '../components/common/userMessage.ts';
+import { isActive } from './jobTray.svelte.ts';
 
 type Spec = Parameters<ApiClient['startJob']>[0]['spec'];
 
@@ -20,17 +22,26 @@ export interface JobWatch {
   dispose(): void;
 }
 
-export function createJobWatch(api: ApiClient, onEnd?: (job: Job) => void): JobWatch {
+/**
+ * `kind`: the view's kind of job. A view opened while one of that kind runs (started from this
+ * view before leaving it, or before a reload) follows it again, so its button stays disabled
+ * and its progress shows.
+ */
+export function createJobWatch(
+  api: ApiClient,
+  onEnd?: (job: Job) => void,
+  kind?: JobKind,
+): JobWatch {
   let job = $state<Job | null>(null);
   let progress = $state<Progress | null>(null);
   let error = $state<string | null>(null);
   let history = $state<ProgressStep[]>([]);
-  const running = $derived(job !== null && (job.status === 'queued' || job.status === 'running'));
+  const running = $derived(job !== null && isActive(job));
 
   const ended = (next: Job) => {
     if (next.id !== job?.id) return;
     job = next;
-    if (next.error) error = next.error;
+    if (next.error) error = userMessage(next.error);
     onEnd?.(next);
   };
   const unsubscribe = [
@@ -54,10 +65,24 @@ export function createJobWatch(api: ApiClient, onEnd?: (job: Job) => void): JobW
     api.on('job.finished', ({ job: next }) => ended(next)),
     api.on('job.cancelled', ({ job: next }) => ended(next)),
     api.on('job.failed', ({ job: next, error: message }) => {
-      if (next.id === job?.id) error = message;
+      if (next.id === job?.id) error = userMessage(message);
       ended(next);
     }),
   ];
+
+  if (kind) {
+    api.listJobs({}).then(
+      (jobs) => {
+        const active = jobs.filter((j) => j.kind === kind && isActive(j));
+        const newest = active.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+        if (newest && job === null) {
+          job = newest;
+          progress = newest.progress;
+        }
+      },
+      () => undefined,
+    );
+  }
 
   return {
     get job() {
@@ -83,35 +108,25 @@ export function createJobWatch(api: ApiClient, onEnd?: (job: Job) => void): JobW
         job = await api.startJob({ spec });
         return job;
       } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
+        error = userMessage(e);
         return null;
       }
     },
     follow(existing) {
       job = existing;
       progress = existing.progress;
-      error = existing.error;
+      error = existing.error === null ? null : userMessage(existing.error);
     },
     async cancel() {
       if (!job) return;
       try {
         job = await api.cancelJob({ jobId: job.id });
       } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
+        error = userMessage(e);
       }
     },
     dispose() {
       for (const off of unsubscribe) off();
     },
   };
-}
-
-/** "2 min 05 s" style, for ETAs. */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '…';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }

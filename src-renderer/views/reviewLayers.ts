@@ -3,7 +3,7 @@ import { loadPixels, type Connection } from '../api/client.ts';
 import type { ImageInfo, Result, StudyDetail } from '../api/types.ts';
 import { applyLinear, fitLinear } from '../components/viewer/intensityMatch.ts';
 import { dequantise } from '../components/viewer/quantisation.ts';
-import { resampleNearest } from '../components/viewer/resample.ts';
+import { resampleBilinear } from '../components/viewer/resample.ts';
 import { intensityRange, type IntensityRange } from '../components/viewer/windowLevel.ts';
 
 export interface Layer {
@@ -26,7 +26,7 @@ export async function loadLayer(
 
 function onGridOf(layer: Layer, input: Layer): Layer {
   if (layer.width === input.width && layer.height === input.height) return layer;
-  const values = resampleNearest(layer.values, layer, input);
+  const values = resampleBilinear(layer.values, layer, input);
   return { width: input.width, height: input.height, values, range: layer.range };
 }
 

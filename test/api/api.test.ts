@@ -160,6 +160,8 @@ describe('api handlers', () => {
       reason: 'test',
       threads: 1,
       libraryVersion: 'tfjs-backend-cpu 4.22.0',
+      // Read from the package itself, so Settings can name the library's version.
+      packageVersion: expect.stringMatching(/^\d+\.\d+\.\d+/),
     });
   });
 });

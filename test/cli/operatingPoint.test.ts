@@ -13,7 +13,7 @@ import { JobSpecSchema, ReconstructResultSchema } from '../../src-main/contract/
 import { presetSchema } from '../../src-main/engine/preset.ts';
 import { JobRunner, forkEngine } from '../../src-main/jobs/index.ts';
 import { Library, exportRun, importPaths } from '../../src-main/library/index.ts';
-import { aiVerdict } from '../../src-renderer/components/ai/aiVerdict.ts';
+import { aiVerdict, imageOperatingPoint } from '../../src-renderer/components/ai/aiVerdict.ts';
 import type { SyntheticDataset } from '../fixtures/syntheticBrainDataset.ts';
 import { tinyWorkspace } from '../fixtures/tinyWorkspace.ts';
 import { jobEnd } from '../jobs/helpers.ts';
@@ -103,7 +103,9 @@ describe('the image operating point, calibrated on healthy val images', () => {
       // The job computes the same scores from the stored images as the CLI from the files.
       expect(healthy.score).toBeCloseTo(cli.results[0].score, 5);
       expect(pathological.score).toBeCloseTo(cli.results[1].score, 5);
-      expect([aiVerdict(healthy), aiVerdict(pathological)]).toEqual(['normal', 'pathological']);
+      const verdictOf = (r: typeof healthy) =>
+        aiVerdict(r.score, imageOperatingPoint(r as never, null, null));
+      expect([verdictOf(healthy), verdictOf(pathological)]).toEqual(['normal', 'pathological']);
       const report = exportRun(opened, runId, join(root, 'export'));
       const [header, ...lines] = readFileSync(report.csv, 'utf8').trim().split('\n');
       const column = header.split(',').indexOf('above_threshold');

@@ -7,7 +7,7 @@
  * each view is kept in test-results/renderer/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -25,6 +25,8 @@ import { startServeProcess, type ServeProcess } from '../server/serveProcess.ts'
 
 const root = resolve(import.meta.dirname, '../..');
 const shots = join(root, 'test-results', 'renderer');
+/** The reading room at two screen sizes, kept where the walkthrough's screenshots go. */
+const readingShots = join(root, 'out', 'reading-room');
 let dir: string;
 let serve: ServeProcess;
 let url: string;
@@ -58,6 +60,7 @@ async function openView(name: string): Promise<void> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'anomap-renderer-e2e-'));
   mkdirSync(shots, { recursive: true });
+  mkdirSync(readingShots, { recursive: true });
   const rendererDir = join(dir, 'renderer');
   await build({
     configFile: join(root, 'vite.config.ts'),
@@ -70,6 +73,10 @@ beforeAll(async () => {
   extraDir = await writeSlices(dir, 'extra', extraCases, 100);
   const modelsDir = join(dir, 'models');
   await writeTinyModels(modelsDir);
+  writeFileSync(
+    join(modelsDir, 'README.md'),
+    '# Tiny model card\n\nResearch use only.\n\n| metric | value |\n| --- | ---: |\n| image AUROC | 0.758 |\n\n<script>window.cardRan = true</script>\n',
+  );
   serve = await startServeProcess(libraryDir, rendererDir, modelsDir);
   url = serve.url;
   browser = await launchChromium();
@@ -137,6 +144,8 @@ describe('review workstation in browser mode', () => {
     const studyId = Number(await page.locator('.review').getAttribute('data-study-id'));
     expect(studyId).toBeGreaterThan(0);
     await page.click('button:text-is("Box")');
+    // A new box names its finding: none is chosen until the reader picks one.
+    await page.selectOption('select[aria-label="Finding for new boxes"]', 'mass');
     const canvas = page.locator('canvas').first();
     const area = await canvas.boundingBox();
     if (!area) throw new Error('the input canvas is not on screen');
@@ -165,6 +174,9 @@ describe('review workstation in browser mode', () => {
 
   it('offers presets and custom L, k, s for a reconstruction of the selected studies', async () => {
     await openView('library');
+    // Library kept its "Next cases to label" filter; every study is wanted here.
+    await page.selectOption('select[aria-label="Label"]', '');
+    await expect.poll(() => page.locator('tr.study').count()).toBe(cases.length);
     await page.click('text=Select all');
     await openView('run');
     await page.waitForSelector('text=Reconstruct');
@@ -197,6 +209,15 @@ describe('review workstation in browser mode', () => {
     await page.waitForSelector('text=Library location');
     // The backend is probed in the engine process, which loads TensorFlow.js first.
     await page.waitForSelector('text=Why:', { timeout: 60_000 });
+    expect(await page.locator('[data-testid="backend"]').textContent()).toMatch(
+      /^Computing with .+ on (one thread|\d+ threads)\.$/,
+    );
+    // The model card is a page: its table rendered, its script not run.
+    const card = page.locator('section[aria-label="Model card"]');
+    await card.locator('td:text-is("0.758")').waitFor();
+    expect(await card.locator('h1').textContent()).toBe('Tiny model card');
+    expect(await page.evaluate(() => 'cardRan' in window)).toBe(false);
+    expect(await card.locator('script').count()).toBe(0);
     await shot('settings');
   });
 
@@ -212,7 +233,7 @@ describe('review workstation in browser mode', () => {
     expect(await page.locator('p.summary').textContent()).toContain(
       `Imported ${extraCases.length}`,
     );
-    expect(await page.locator('details').textContent()).toContain('no-such-slice.png');
+    expect(await page.locator('.import details').textContent()).toContain('no-such-slice.png');
   }, 180_000);
 
   it('reconstructs the imported studies with tiny models and opens the results in Review', async () => {
@@ -220,7 +241,7 @@ describe('review workstation in browser mode', () => {
     await expect.poll(() => page.locator('tr.study').count()).toBe(extraCases.length);
     await page.click('text=Select all');
     await openView('run');
-    await page.click('label:has-text("the models\' own")');
+    await page.click('label:has-text("Shipped preset")');
     await page.check('label:has-text("Keep the denoising chain") input');
     await page.click(`button:has-text("Reconstruct ${extraCases.length} studies")`);
     await page.waitForSelector('button:has-text("Open results in Review"), .run > p.error', {
@@ -236,4 +257,118 @@ describe('review workstation in browser mode', () => {
     expect(chain).toMatch(/1 \/ \d+\s*(noising|guided denoising), t = \d+/);
     await shot('review-tiny-model');
   }, 180_000);
+});
+
+async function readerVerdictOf(studyId: number): Promise<string | null> {
+  return (await serve.call<{ label: { verdict: string | null } }>('getStudy', { studyId })).label
+    .verdict;
+}
+
+describe.each([
+  [1280, 800],
+  [1920, 1080],
+])('the reading room at %ix%i', (width, height) => {
+  let p: Page;
+  const snap = (name: string) =>
+    p.screenshot({ path: join(readingShots, `${width}x${height}-${name}.png`) });
+
+  beforeAll(async () => {
+    p = await browser.newPage({ viewport: { width, height } });
+    await p.goto(url);
+    await p.waitForSelector('nav button[data-view="library"]');
+  });
+  afterAll(() => p?.close());
+
+  it('lists the imported, labelled dataset as cases still to label, references hidden', async () => {
+    // The cases that came with the labelled manifest (the extra slices came without labels).
+    await p.fill('input[aria-label="Search"]', 'case-');
+    await p.waitForSelector(`select[aria-label="Model run"] option[value="${runId}"]`, {
+      state: 'attached',
+    });
+    await p.selectOption('select[aria-label="Model run"]', String(runId));
+    await p.click('text=Next cases to label');
+    // The list has followed the filters: the seeded run's unlabelled cases, every one scored.
+    await expect
+      .poll(async () => {
+        const scores = await p.locator('tr.study td.score').allTextContents();
+        return scores.length > 0 && scores.every((score) => /^\d/.test(score.trim()));
+      })
+      .toBe(true);
+    // Your label (10th column) is empty on every row: the dataset's labels are references.
+    const yours = await p.locator('tr.study td:nth-child(10)').allTextContents();
+    expect(yours.every((label) => label.trim() === '—')).toBe(true);
+    expect(await p.locator('th:text-is("Reference")').count()).toBe(0);
+    // Library's score columns fit without scrolling the page sideways.
+    const score = await p.locator('td.score').first().boundingBox();
+    expect(score && score.x + score.width).toBeLessThanOrEqual(width);
+    await snap('1-library');
+  });
+
+  it('reads a case blind, keeps arrows on a focused slider, corrects a verdict without moving on, then reveals the reference', async () => {
+    await p.click('text=Review this page');
+    await p.waitForSelector('.review[data-loading="false"] canvas[aria-label="Anomaly map"]');
+    const studyId = Number(await p.locator('.review').getAttribute('data-study-id'));
+    const reference = p.locator('section[aria-label="Reference label"]');
+    expect(await reference.getAttribute('data-revealed')).toBe('false');
+    expect(await reference.locator('button').isDisabled()).toBe(true);
+    // The input is read at a useful size, and the label's fields are above the fold.
+    const input = await p.locator('canvas[aria-label="Input + anomaly overlay"]').boundingBox();
+    expect(input?.width).toBeGreaterThanOrEqual(400);
+    const comment = await p.locator('textarea[aria-label="Comment"]').boundingBox();
+    expect(comment && comment.y + comment.height).toBeLessThanOrEqual(height);
+    // W/L in numbers; the image verdict names its operating point.
+    expect(await p.locator('[data-testid="window-level"]').textContent()).toMatch(
+      /^C \d+ · W \d+$/,
+    );
+    expect(await p.locator('section[aria-label="AI result"]').textContent()).toContain(
+      'Image operating point (score)',
+    );
+
+    const counter = () => p.locator('.review header .mono').textContent();
+    const at = await counter();
+    const opacity = p.locator('input[aria-label="Opacity"]');
+    await opacity.focus();
+    const before = await opacity.inputValue();
+    await p.keyboard.press('ArrowRight');
+    expect(await opacity.inputValue()).not.toBe(before);
+    expect(await counter()).toBe(at);
+    await p.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
+    await p.keyboard.press('Shift+P');
+    await expect.poll(() => readerVerdictOf(studyId)).toBe('pathological');
+    expect(Number(await p.locator('.review').getAttribute('data-study-id'))).toBe(studyId);
+    await reference.locator('button:has-text("Reveal reference")').click();
+    await expect.poll(() => reference.textContent()).toContain('from the dataset');
+    await snap('2-review-revealed');
+  });
+
+  it('undoes a verdict after moving on and coming back', async () => {
+    const studyId = Number(await p.locator('.review').getAttribute('data-study-id'));
+    await p.keyboard.press('n'); // by mistake: saves "normal" and moves on
+    await p.waitForSelector(`.review[data-loading="false"]:not([data-study-id="${studyId}"])`);
+    await expect.poll(() => readerVerdictOf(studyId)).toBe('normal');
+    await p.keyboard.press('ArrowLeft');
+    await p.waitForSelector(`.review[data-loading="false"][data-study-id="${studyId}"]`);
+    await p.keyboard.press('Control+z');
+    await expect.poll(() => readerVerdictOf(studyId)).toBe('pathological');
+    await snap('3-review-undone');
+  });
+
+  it('watches a job from another view and after a reload, and cancels it from the tray', async () => {
+    await p.click('nav button[data-view="library"]');
+    const job = await serve.call<{ id: string }>('startJob', {
+      spec: { kind: 'selftest', steps: 400, stepMs: 100 },
+    });
+    const row = p.locator(`.tray [data-job-id="${job.id}"]`);
+    await expect.poll(() => row.textContent(), { timeout: 60_000 }).toMatch(/\d+ \/ 400 · \d+ %/);
+    await p.reload();
+    await p.waitForSelector('nav button[data-view="library"]');
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toMatch(/\d+ \/ 400/);
+    await p.click('nav button[data-view="settings"]');
+    expect(await row.isVisible()).toBe(true);
+    await snap('4-job-tray');
+    await row.locator('button:text-is("Cancel")').click();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
+    expect(await row.textContent()).not.toMatch(/ETA|left/);
+  }, 120_000);
 });

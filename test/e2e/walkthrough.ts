@@ -61,7 +61,7 @@ try {
   await page.waitForSelector('button:has-text("Select all 47 matching")', { timeout: minutes(1) });
   await page.click('button:has-text("Select all 47 matching")');
   await openView('run');
-  await page.click('label:has-text("the models\' own")');
+  await page.click('label:has-text("Shipped preset")');
   await page.check('label:has-text("Keep the denoising chain") input');
   await page.click('button:has-text("Reconstruct 47 studies")');
   await page.waitForSelector('button:has-text("Open results in Review"), .run > p.error', {
@@ -80,13 +80,15 @@ try {
     'the chain player shows the kept chain',
   );
   await shot('3-review');
-  // One-key verdicts: the opposite of the study's label, then (back on it) its label again, so
-  // the evaluation below reads the labels as imported. Each key saves and moves to the next case.
+  // One-key verdicts: the opposite of the dataset's label (the study's reference, read blind),
+  // then (back on it) the same as the reference, so the evaluation below reads the labels as
+  // imported. Each key saves the reader's label and moves to the next case.
+  type Labels = { label: { verdict: string | null }; reference: { verdict: string | null } | null };
   const verdictOf = async (studyId: number) =>
-    (await serve.call<{ label: { verdict: string | null } }>('getStudy', { studyId })).label
-      .verdict;
+    (await serve.call<Labels>('getStudy', { studyId })).label.verdict;
   const studyId = Number(await page.locator('.review').getAttribute('data-study-id'));
-  const imported = await verdictOf(studyId);
+  const imported =
+    (await serve.call<Labels>('getStudy', { studyId })).reference?.verdict ?? 'normal';
   const keyOf = (verdict: string | null) => (verdict === 'normal' ? 'n' : 'p');
   const opposite = imported === 'normal' ? 'pathological' : 'normal';
   await page.keyboard.press(keyOf(opposite));

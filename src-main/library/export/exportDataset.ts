@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Library } from '../library.ts';
 import { encodeGrayPng } from '../store.ts';
-import type { StudySummary, Verdict } from '../types.ts';
+import type { StudySummary } from '../types.ts';
 import { emptyMask, paintAnnotation } from './exportMasks.ts';
 import { neutraliseFormula, startsLikeFormula } from './csvText.ts';
 
@@ -41,7 +41,8 @@ export interface DatasetExport {
  * training and evaluation read the radiologist's labels rather than a file made elsewhere.
  *
  * - Studies with the verdict normal or pathological are written; unlabelled and uncertain ones
- *   are not.
+ *   are not. The verdict is the reader's own once the reader has labelled the study, else the
+ *   reference's (the label that came with an imported dataset); likewise the boxes.
  * - Images point into the library's store (nothing is copied); each box or mask annotation of a
  *   pathological study becomes one finding mask PNG under `outDir/masks`.
  * - In a pathological study with annotations, only the annotated images are written (the others
@@ -65,11 +66,14 @@ export async function exportDataset(
     findingMasks: 0,
   };
   for (const verdict of ['normal', 'pathological'] as const) {
-    for (const summary of labelledStudies(library, verdict)) {
+    for (const studyId of library.studiesByVerdict(verdict)) {
+      const study = library.getStudy(studyId);
+      const summary = study;
       const split = options.splitOf ? options.splitOf(summary, verdict) : (summary.split ?? '');
       if (split === null) continue;
-      const study = library.getStudy(summary.id);
-      const annotated = new Set(study.annotations.map((a) => a.imageId));
+      // The reader's boxes where the reader drew any, else those that came with the reference.
+      const boxes = study.annotations.length > 0 ? study.annotations : study.referenceAnnotations;
+      const annotated = new Set(boxes.map((a) => a.imageId));
       const images =
         verdict === 'pathological' && annotated.size > 0
           ? study.images.filter((image) => annotated.has(image.id))
@@ -78,7 +82,7 @@ export async function exportDataset(
         const findings: string[] = [];
         const masks: string[] = [];
         if (verdict === 'pathological')
-          for (const annotation of study.annotations.filter((a) => a.imageId === image.id)) {
+          for (const annotation of boxes.filter((a) => a.imageId === image.id)) {
             const mask = emptyMask(image);
             if (!(await paintAnnotation(library, annotation, mask))) continue;
             const file = join(out, 'masks', `image-${image.id}-annotation-${annotation.id}.png`);
@@ -111,15 +115,6 @@ export async function exportDataset(
   writeFileSync(temporary, `${lines.join('\n')}\n`);
   renameSync(temporary, written.manifestPath);
   return written;
-}
-
-function* labelledStudies(library: Library, verdict: Verdict): Generator<StudySummary> {
-  const limit = 500;
-  for (let offset = 0; ; offset += limit) {
-    const page = library.listStudies({ label: verdict, sort: 'created', offset, limit });
-    yield* page.studies;
-    if (page.studies.length < limit) return;
-  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { migration0001 } from './0001-initial.ts';
 import { migration0002 } from './0002-study-search.ts';
 import { migration0003 } from './0003-classifier-probability.ts';
 import { migration0004 } from './0004-result-chains.ts';
+import { migration0005 } from './0005-reference-labels.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   migration0002,
   migration0003,
   migration0004,
+  migration0005,
 ];

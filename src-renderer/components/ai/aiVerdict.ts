@@ -1,13 +1,60 @@
 /**
- * The model's decision for one result: pathological when its image score is above the run's image
- * operating point (never the pixel cut-off); null when the run had none.
+ * The model's image-level decision. Two numbers with different units must never be compared:
+ * the image score (e.g. the mean of the top 1 % of anomaly-map values in the brain) is judged
+ * against the image operating point (`imageScoreThreshold`, calibrated on healthy images), and
+ * the overlay cut-off (`Result.threshold`, a map value) only decides which pixels are coloured.
  */
 import { aboveThreshold } from '../../../src-main/contract/index.ts';
-import type { Result, Verdict } from '../../api/types.ts';
+import type { Result, Run, Verdict } from '../../api/types.ts';
 
-export function aiVerdict(result: Pick<Result, 'score' | 'imageScoreThreshold'>): Verdict | null {
-  const above = aboveThreshold(result.score, result.imageScoreThreshold);
+type Settings = Record<string, unknown>;
+
+const numberOf = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
+
+/** The settings that change a map; a preset's operating point only holds for the same ones. */
+const mapSettings = ['noiseLevel', 'stride', 'guidanceScale', 'encoding', 'imageSize'];
+
+function sameMapSettings(a: Settings, b: Settings): boolean {
+  return mapSettings.every(
+    (key) => a[key] === undefined || b[key] === undefined || a[key] === b[key],
+  );
+}
+
+/**
+ * The image operating point for a result: stored with the result or its run, else the shipped
+ * preset's when the run used the preset's settings; null when none was calibrated.
+ */
+export function imageOperatingPoint(
+  result: Result | null,
+  run: Pick<Run, 'settings'> | null,
+  preset: Settings | null,
+): number | null {
+  const own = numberOf((result as Settings | null)?.imageScoreThreshold);
+  if (own !== null) return own;
+  const ofRun = numberOf(run?.settings.imageScoreThreshold);
+  if (ofRun !== null) return ofRun;
+  const ofPreset = numberOf(preset?.imageScoreThreshold);
+  if (ofPreset !== null && run && preset && sameMapSettings(run.settings, preset)) return ofPreset;
+  return null;
+}
+
+/** Pathological when the image score is above (`>`, as everywhere) the image operating point; null without one. */
+export function aiVerdict(score: number, operatingPoint: number | null): Verdict | null {
+  const above = aboveThreshold(score, operatingPoint);
   return above === null ? null : above ? 'pathological' : 'normal';
+}
+
+/** What the image score is, for tooltips and the colorbar, from the settings that made it. */
+export function scoreMeaning(settings: Settings | undefined): string {
+  const top = numberOf(settings?.scoreTopFraction);
+  const share = top === null ? 'the top values' : `the top ${+(top * 100).toFixed(2)} % of values`;
+  return (
+    `Image score: the mean of ${share} of the anomaly map inside the brain. ` +
+    'The map is |x − x̂|, the absolute difference between the slice and its pseudo-healthy ' +
+    'reconstruction, smoothed, in units of the slice intensities scaled to [-1, 1] (0 = identical, 2 = black against white). ' +
+    'It is not a probability, and it can exceed the overlay cut-off on healthy slices.'
+  );
 }
 
 /** Settings of a run as "L=400 k=10 s=100 ddim", from whatever the run stored. */

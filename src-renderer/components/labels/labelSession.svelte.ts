@@ -7,6 +7,7 @@ import type { ApiClient, StudyDetail } from '../../api/types.ts';
 import { planAnnotationSync, type SavedBox } from './annotationSync.ts';
 import { canRedo, canUndo, createHistory, record, redo, undo, type History } from './history.ts';
 import { applyLabelEdit, draftFromStored, type LabelDraft, type LabelEdit } from './labelDraft.ts';
+import { userMessage } from '../common/userMessage.ts';
 
 export interface LabelSession {
   readonly studyId: number;
@@ -82,7 +83,7 @@ export function createLabelSession(api: ApiClient, study: StudyDetail): LabelSes
           error = null;
         },
         (e: unknown) => {
-          error = `not saved: ${e instanceof Error ? e.message : String(e)}`;
+          error = `not saved: ${userMessage(e)}`;
         },
       )
       .finally(() => pending--);
@@ -124,4 +125,24 @@ export function createLabelSession(api: ApiClient, study: StudyDetail): LabelSes
       return queue;
     },
   };
+}
+
+// One session per study and connection, kept while the app runs, so the undo history of a case
+// survives moving to another case and back (P by mistake, ←, Ctrl+Z).
+const sessions = new WeakMap<ApiClient, Map<number, LabelSession>>();
+
+/** The study's session with its undo history: the one made before, or a new one. */
+export function labelSessionFor(api: ApiClient, study: StudyDetail): LabelSession {
+  let byStudy = sessions.get(api);
+  if (!byStudy) {
+    // Bookkeeping, never rendered: each session's own state is reactive.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    byStudy = new Map();
+    sessions.set(api, byStudy);
+  }
+  const kept = byStudy.get(study.id);
+  if (kept) return kept;
+  const made = createLabelSession(api, study);
+  byStudy.set(study.id, made);
+  return made;
 }

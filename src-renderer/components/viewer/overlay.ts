@@ -69,6 +69,63 @@ export function composeOverlay(
   return out;
 }
 
+/** How the map is laid over the slice: coloured above the cut-off, or only its outline. */
+export type OverlayMode = 'filled' | 'outline';
+
+/**
+ * 1 on the border of the region at or above the cut-off (a pixel of the region with a
+ * 4-neighbour outside it, or on the image edge), 0 elsewhere: the contour a radiologist reads
+ * the anatomy through.
+ */
+export function regionOutline(
+  anomalyMap: ArrayLike<number>,
+  width: number,
+  height: number,
+  threshold: number,
+): Uint8Array {
+  if (anomalyMap.length !== width * height) {
+    throw new Error(`outline: ${anomalyMap.length} values for a ${width} x ${height} map`);
+  }
+  const inside = thresholdMask(anomalyMap, threshold);
+  const out = new Uint8Array(inside.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!inside[i]) continue;
+      const edge =
+        x === 0 ||
+        y === 0 ||
+        x === width - 1 ||
+        y === height - 1 ||
+        !inside[i - 1] ||
+        !inside[i + 1] ||
+        !inside[i - width] ||
+        !inside[i + width];
+      out[i] = edge ? 1 : 0;
+    }
+  }
+  return out;
+}
+
+/** The greyscale slice with the outline of the region above the cut-off drawn over it, opaque. */
+export function composeOutline(
+  grey: Uint8ClampedArray,
+  outline: Uint8Array,
+  colour: readonly [number, number, number],
+): Uint8ClampedArray {
+  if (outline.length !== grey.length) {
+    throw new Error(`outline has ${outline.length} pixels but the slice has ${grey.length}`);
+  }
+  const out = greyToRgba(grey);
+  for (let i = 0; i < outline.length; i++) {
+    if (!outline[i]) continue;
+    out[4 * i] = colour[0];
+    out[4 * i + 1] = colour[1];
+    out[4 * i + 2] = colour[2];
+  }
+  return out;
+}
+
 /** Greyscale (one byte per pixel) as opaque RGBA. */
 export function greyToRgba(grey: Uint8ClampedArray): Uint8ClampedArray {
   const out = new Uint8ClampedArray(grey.length * 4);

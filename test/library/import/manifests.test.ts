@@ -54,25 +54,31 @@ describe('import of dataset manifests', () => {
     ]);
     expect(progress.at(-1)).toMatchObject({ phase: 'import', done: 3, total: 3, etaSeconds: 0 });
 
-    const { studies } = library.listStudies({ offset: 0, limit: 10, finding: 'mass' });
+    const { studies } = library.listStudies({ offset: 0, limit: 10, source: 'fastMRI' });
     expect(studies).toHaveLength(1);
     const study = library.getStudy(studies[0].id);
+    // The dataset's label is a reference, kept apart from the reader's own (blind reading).
     expect(study).toMatchObject({
       source: 'fastMRI',
       split: 'test',
-      verdict: 'pathological',
-      status: 'done',
+      verdict: null,
+      status: 'not-reviewed',
+      referenceVerdict: 'pathological',
     });
-    expect(study.label.findings).toEqual(['edema', 'mass']);
-    expect(study.label.author).toBe('dataset:manifest.csv');
-    const boxes = study.annotations.map((a) => [a.finding, a.box]);
+    expect(study.reference).toMatchObject({
+      source: 'dataset:manifest.csv',
+      verdict: 'pathological',
+      findings: ['mass', 'edema'],
+    });
+    expect(study.annotations).toEqual([]);
+    const boxes = study.referenceAnnotations.map((a) => [a.finding, a.box]);
     expect(boxes).toEqual([
       ['mass', { x: 2, y: 3, width: 5, height: 4 }],
       ['mass', { x: 20, y: 20, width: 10, height: 8 }],
       ['edema', { x: 10, y: 12, width: 6, height: 6 }],
     ]);
     expect(study.images[0].healthyMaskHash).toMatch(/^[0-9a-f]{64}$/);
-    const normal = library.listStudies({ offset: 0, limit: 10, label: 'normal' }).studies;
+    const normal = library.studiesByVerdict('normal').map((id) => library!.getStudy(id));
     expect(normal.map((s) => s.patientAlias)).toEqual(['IXI002']);
   });
 
@@ -97,10 +103,11 @@ describe('import of dataset manifests', () => {
     });
     expect(summary).toMatchObject({ imported: 2, failed: [] });
     const page = library.listStudies({ offset: 0, limit: 10, sort: 'patient', order: 'desc' });
-    expect(page.studies.map((s) => [s.patientAlias, s.studyDate, s.verdict, s.findings])).toEqual([
-      ['P2', '2024-02-02', 'normal', []],
-      ['P1', '2024-02-01', 'pathological', ['edema', 'mass']],
+    expect(page.studies.map((s) => [s.patientAlias, s.studyDate, s.referenceVerdict])).toEqual([
+      ['P2', '2024-02-02', 'normal'],
+      ['P1', '2024-02-01', 'pathological'],
     ]);
+    expect(library.getStudy(page.studies[1].id).reference?.findings).toEqual(['mass', 'edema']);
   });
 
   it('refuses a mapping naming a column the CSV lacks', async () => {

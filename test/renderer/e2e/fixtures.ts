@@ -5,7 +5,7 @@
  * ideal model would give (the lesion removed; the map is |input - reconstruction|).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Evaluation, VariantMetrics } from '../../../src-main/contract/index.ts';
 import { evaluationFile, evaluationsDir } from '../../../src-main/jobs/index.ts';
 import { encodeGrayPng, importPaths, Library } from '../../../src-main/library/index.ts';
@@ -75,23 +75,58 @@ export const extraCases: readonly FixtureCase[] = [
   { file: 'extra-02.png', lesion: null },
 ];
 
-/** Imports the slices and stores one finished run of ideal results; returns the run id. */
+/** The image operating point of the seeded run: lesions score about 0.5, healthy slices 0. */
+export const imageScoreThreshold = 0.1;
+
+/**
+ * A dataset manifest (brain-mid format) beside the slices: each case labelled by whether it has
+ * a lesion, with a mask of the lesion, so the import brings reference labels and boxes.
+ */
+async function writeManifest(slicesDir: string): Promise<string> {
+  const root = dirname(slicesDir);
+  const folder = basename(slicesDir);
+  const lines = ['image,source,split,label,findings,finding_masks'];
+  for (const c of cases) {
+    if (!c.lesion) {
+      lines.push(`${folder}/${c.file},fixture,test,normal,,`);
+      continue;
+    }
+    const mask = new Uint8Array(SIZE * SIZE);
+    for (let y = 0; y < SIZE; y++)
+      for (let x = 0; x < SIZE; x++)
+        if (Math.hypot(x - c.lesion.x, y - c.lesion.y) < c.lesion.r) mask[y * SIZE + x] = 255;
+    const maskFile = `${folder}/${c.file.replace('.png', '-mass.png')}`;
+    writeFileSync(
+      join(root, maskFile),
+      await encodeGrayPng({ width: SIZE, height: SIZE, bitDepth: 8, pixels: mask }),
+    );
+    lines.push(`${folder}/${c.file},fixture,test,pathological,mass,${maskFile}`);
+  }
+  const manifest = join(root, `${folder}-manifest.csv`);
+  writeFileSync(manifest, `${lines.join('\n')}\n`);
+  return manifest;
+}
+
+/**
+ * Imports the slices through a labelled manifest (the labels become reference labels, so every
+ * case is still the reader's to label) and stores one finished run of ideal results; returns
+ * the run id.
+ */
 export async function seedLibrary(libraryDir: string, slicesDir: string): Promise<number> {
   const library = Library.open(libraryDir);
   try {
-    const summary = await importPaths(library, [slicesDir]);
+    const summary = await importPaths(library, [await writeManifest(slicesDir)]);
     if (summary.failed.length > 0) {
       throw new Error(`fixture import failed: ${JSON.stringify(summary.failed)}`);
     }
     const run = library.createRun({
       name: 'e2e ideal model',
-      // The run's image operating point (image score), which the AI verdict reads.
       settings: {
         imageSize: SIZE,
         noiseLevel: 250,
         stride: 25,
         guidanceScale: 100,
-        imageScoreThreshold: 0.2,
+        imageScoreThreshold,
       },
       modelIds: [],
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   actionForKey,
-  isTypingTarget,
+  controlTakesKey,
   shortcuts,
 } from '../../../src-renderer/keyboard/shortcuts.ts';
 
@@ -20,7 +20,7 @@ describe('keyboard shortcut table', () => {
 
   it('gives one-key verdicts in either case, and Space resets the view', () => {
     expect(actionForKey({ key: 'n' })).toEqual({ action: 'verdictNormal' });
-    expect(actionForKey({ key: 'P', shiftKey: true })).toEqual({ action: 'verdictPathological' });
+    expect(actionForKey({ key: 'P' })).toEqual({ action: 'verdictPathological' });
     expect(actionForKey({ key: 'f' })).toEqual({ action: 'verdictFlag' });
     expect(actionForKey({ key: 'o' })).toEqual({ action: 'toggleOverlay' });
     expect(actionForKey({ key: ' ' })).toEqual({ action: 'resetView' });
@@ -47,13 +47,42 @@ describe('keyboard shortcut table', () => {
     }
   });
 
-  it('does not fire shortcuts while typing in a text field', () => {
-    const text = document.createElement('input');
-    const slider = document.createElement('input');
-    slider.type = 'range';
-    expect(isTypingTarget(text)).toBe(true);
-    expect(isTypingTarget(document.createElement('textarea'))).toBe(true);
-    expect(isTypingTarget(slider)).toBe(false);
-    expect(isTypingTarget(document.body)).toBe(false);
+  it('corrects a verdict without moving on when Shift is held', () => {
+    expect(actionForKey({ key: 'P', shiftKey: true })).toEqual({
+      action: 'verdictPathological',
+      stay: true,
+    });
+    expect(actionForKey({ key: 'N', shiftKey: true })).toEqual({
+      action: 'verdictNormal',
+      stay: true,
+    });
+    expect(actionForKey({ key: 'n' })).toEqual({ action: 'verdictNormal' });
+  });
+
+  it('leaves to a focused control every key it uses itself', () => {
+    const element = (tag: string, type?: string) => {
+      const e = document.createElement(tag);
+      if (type) (e as HTMLInputElement).type = type;
+      return e;
+    };
+    const slider = element('input', 'range');
+    // The bug: an arrow on a focused slider changed the case instead of the slider.
+    for (const key of ['ArrowRight', 'ArrowLeft', 'ArrowUp', 'ArrowDown', 'Home', 'End'])
+      expect(controlTakesKey(slider, { key }), key).toBe(true);
+    expect(controlTakesKey(slider, { key: 'n' })).toBe(false);
+    expect(controlTakesKey(element('input'), { key: 'n' })).toBe(true);
+    expect(controlTakesKey(element('input'), { key: 'z', ctrlKey: true })).toBe(true);
+    expect(controlTakesKey(element('textarea'), { key: 'ArrowRight' })).toBe(true);
+    expect(controlTakesKey(element('select'), { key: 'ArrowDown' })).toBe(true);
+    expect(controlTakesKey(element('select'), { key: 'p' })).toBe(true);
+    expect(controlTakesKey(element('button'), { key: ' ' })).toBe(true);
+    expect(controlTakesKey(element('button'), { key: 'Enter' })).toBe(true);
+    expect(controlTakesKey(element('button'), { key: 'ArrowRight' })).toBe(false);
+    expect(controlTakesKey(element('input', 'checkbox'), { key: ' ' })).toBe(true);
+    expect(controlTakesKey(element('input', 'radio'), { key: 'ArrowRight' })).toBe(true);
+    // Escape still closes the help from a text field; nothing is taken from the page itself.
+    expect(controlTakesKey(element('input'), { key: 'Escape' })).toBe(false);
+    expect(controlTakesKey(document.body, { key: 'ArrowRight' })).toBe(false);
+    expect(controlTakesKey(null, { key: 'n' })).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Component } from 'svelte';
 import type {
@@ -10,6 +10,12 @@ import type {
 import type { Connection } from '../../../src-renderer/api/client.ts';
 import { navigation } from '../../../src-renderer/state/navigation.svelte.ts';
 import Library from '../../../src-renderer/views/Library.svelte';
+import {
+  defaultLibraryFilters,
+  libraryFilters,
+  restoreLibraryFilters,
+  saveLibraryFilters,
+} from '../../../src-renderer/state/libraryFilters.svelte.ts';
 import ViewHarness from './ViewHarness.svelte';
 
 const run: Run = {
@@ -41,6 +47,8 @@ const study: StudySummary = {
   findings: [],
   score: 0.8125,
   classifierProbability: 0.4321,
+  referenceVerdict: 'pathological',
+  firstImageHash: 'a'.repeat(64),
 };
 
 /** An api that answers Library's calls and remembers every study query. */
@@ -52,6 +60,20 @@ function fakeConnection() {
       queries.push(params);
       return { total: 1, studies: [study] };
     },
+    listJobs: async () => [],
+    readerAgreement: async () => ({
+      categories: ['normal', 'pathological', 'uncertain'],
+      table: [
+        [4, 1, 0],
+        [1, 3, 0],
+        [0, 1, 0],
+      ],
+      pairs: 10,
+      agreed: 7,
+      observed: 0.7,
+      expected: 0.45,
+      kappa: 5 / 11,
+    }),
     on: () => () => undefined,
   } as unknown as ApiClient;
   const connection: Connection = { api, door: 'browser', authorise: (url) => url };
@@ -62,6 +84,7 @@ function fakeConnection() {
 
 afterEach(() => {
   navigation.nextCaseOrder = 'score';
+  Object.assign(libraryFilters, defaultLibraryFilters());
 });
 
 describe('library view', () => {
@@ -71,6 +94,8 @@ describe('library view', () => {
     expect(await screen.findByText('0.43')).toBeTruthy();
     expect(screen.getByText('0.813')).toBeTruthy();
     expect(screen.getByRole('columnheader', { name: 'Classifier p' })).toBeTruthy();
+    // A thumbnail of the first slice opens the study too.
+    expect(screen.getByRole('button', { name: 'Open study 7' })).toBeTruthy();
   });
 
   it('offers both next-case orders: highest anomaly score and classifier most uncertain', async () => {
@@ -110,5 +135,41 @@ describe('library view', () => {
     );
     const sort = screen.getByRole('combobox', { name: 'Sort by' }) as HTMLSelectElement;
     expect(sort.value).toBe('uncertainty');
+  });
+
+  it('keeps the split filter on leaving Library and coming back, and across a reload', async () => {
+    const { connection, lastPage } = fakeConnection();
+    render(ViewHarness, { connection, view: Library as Component });
+    const split = screen.getByRole('textbox', { name: 'Split' });
+    await fireEvent.input(split, { target: { value: 'test' } });
+    await waitFor(() => expect(lastPage()?.split).toBe('test'));
+    cleanup(); // to Review and back
+    render(ViewHarness, { connection, view: Library as Component });
+    expect((screen.getByRole('textbox', { name: 'Split' }) as HTMLInputElement).value).toBe('test');
+    // A reload: the split comes back from storage.
+    const store = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: store.set.bind(store),
+    };
+    saveLibraryFilters(storage);
+    Object.assign(libraryFilters, defaultLibraryFilters());
+    restoreLibraryFilters(storage);
+    expect(libraryFilters.split).toBe('test');
+  });
+
+  it('hides reference labels until asked, and counts reader-vs-reference agreement', async () => {
+    const { connection } = fakeConnection();
+    render(ViewHarness, { connection, view: Library as Component });
+    await screen.findByText('0.813');
+    expect(screen.queryByRole('columnheader', { name: 'Reference' })).toBeNull();
+    expect(document.querySelector('td.reference')).toBeNull();
+    const agreement = screen.getByLabelText('Reader vs reference agreement');
+    expect(agreement.textContent).toMatch(/10\s+studies labelled by both/);
+    expect(agreement.textContent).toContain('κ = 0.45');
+    expect(agreement.textContent).toContain('(moderate)');
+    await fireEvent.click(screen.getByRole('checkbox', { name: /Show reference labels/ }));
+    expect(screen.getByRole('columnheader', { name: 'Reference' })).toBeTruthy();
+    expect(document.querySelector('td.reference')?.textContent).toBe('pathological');
   });
 });

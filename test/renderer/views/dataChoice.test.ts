@@ -14,6 +14,15 @@ function fakeConnection() {
   const started: Spec[] = [];
   const api = {
     listJobs: async () => [],
+    readerAgreement: async () => ({
+      categories: ['normal', 'pathological', 'uncertain'],
+      table: [],
+      pairs: 0,
+      agreed: 0,
+      observed: null,
+      expected: null,
+      kappa: null,
+    }),
     listRuns: async () => [],
     listEvaluations: async () => [],
     startJob: async ({ spec }: { spec: Spec }) => {

@@ -47,4 +47,18 @@ describe('label panel', () => {
     expect(screen.getByRole('button', { name: /Flag/ }).getAttribute('aria-pressed')).toBe('true');
     expect(screen.getByText('flagged')).toBeTruthy();
   });
+
+  it('asks for a finding for new boxes instead of taking the first one', () => {
+    render(LabelToolsHarness, { initial: emptyDraft(), boxFinding: '' });
+    const select = screen.getByRole('combobox', { name: 'Finding for new boxes' });
+    expect((select as HTMLSelectElement).value).toBe('');
+    expect(select.textContent).toContain('choose a finding');
+  });
+
+  it('warns when a case labelled normal has a box', async () => {
+    render(LabelToolsHarness, { initial: withBox });
+    expect(screen.queryByRole('alert')).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: /Normal/ }));
+    expect(screen.getByRole('alert').textContent).toContain('labelled normal but has a box');
+  });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient, StudyDetail } from '../../../../src-renderer/api/types.ts';
-import { createLabelSession } from '../../../../src-renderer/components/labels/labelSession.svelte.ts';
+import {
+  createLabelSession,
+  labelSessionFor,
+} from '../../../../src-renderer/components/labels/labelSession.svelte.ts';
 
 /** A fake api that records the label and annotation calls Review would send. */
 function fakeApi() {
@@ -102,5 +105,29 @@ describe('label session saving', () => {
     session.edit({ kind: 'setComment', comment: 'x' });
     await session.flush();
     expect(session.error).toBe('not saved: library is read-only');
+  });
+});
+
+describe('undo across cases', () => {
+  it("keeps a case's history when the reader moves on and comes back", async () => {
+    const { api, calls } = fakeApi();
+    // P by mistake moves on to the next case; the reader comes back (Review loads it again).
+    const first = labelSessionFor(api, study());
+    first.edit({ kind: 'setVerdict', verdict: 'pathological', status: 'done' });
+    const other = labelSessionFor(api, { ...study(), id: 6 });
+    expect(other).not.toBe(first);
+    const back = labelSessionFor(api, study());
+    expect(back).toBe(first);
+    expect(back.canUndo).toBe(true);
+    back.undo();
+    await back.flush();
+    expect(back.draft.verdict).toBeNull();
+    expect(calls).toEqual(['setLabel pathological', 'setLabel null']);
+  });
+
+  it('starts afresh on another connection', () => {
+    const a = fakeApi().api;
+    const b = fakeApi().api;
+    expect(labelSessionFor(a, study())).not.toBe(labelSessionFor(b, study()));
   });
 });

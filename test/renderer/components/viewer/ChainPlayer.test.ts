@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import type { Component } from 'svelte';
 import type { ApiClient, Result } from '../../../../src-renderer/api/types.ts';
@@ -22,23 +22,31 @@ function connection(): Connection {
 }
 
 describe('chain player', () => {
-  it('steps through the kept frames, naming the phase and t of each', async () => {
+  it('shows input, x_t and the gradient side by side, and ends on the final reconstruction', async () => {
     render(ViewHarness, {
       connection: connection(),
       view: ChainPlayer as Component<Record<string, unknown>>,
-      viewProps: { frames },
+      viewProps: { frames, inputHash: hash(7), reconstructionHash: hash(9) },
     });
-    const image = (await screen.findByRole('img')) as HTMLImageElement;
-    expect(image.src).toContain(`/image/${hash(1)}?token=t`);
+    const step = (await screen.findByRole('img', { name: 'chain step 1' })) as HTMLImageElement;
+    expect(step.src).toContain(`/image/${hash(1)}?token=t`);
+    expect((screen.getByRole('img', { name: 'input' }) as HTMLImageElement).src).toContain(hash(7));
     expect(screen.getByText('noising, t = 50')).toBeTruthy();
+    // noising, denoising (with its gradient as a layer, not a frame), final reconstruction.
     expect(screen.getByText('1 / 3')).toBeTruthy();
-    await fireEvent.input(screen.getByRole('slider', { name: 'Chain step' }), {
-      target: { value: '2' },
-    });
-    await waitFor(() =>
-      expect(screen.getByText('guidance gradient (grey = 0), t = 50')).toBeTruthy(),
+    const slider = screen.getByRole('slider', { name: 'Chain step' });
+    await fireEvent.input(slider, { target: { value: '1' } });
+    await screen.findByText('guided denoising, t = 50');
+    const gradient = screen.getByRole('img', { name: 'guidance gradient at t = 50' });
+    expect((gradient as HTMLImageElement).src).toContain(hash(3));
+    expect((screen.getByRole('img', { name: 'chain step 2' }) as HTMLImageElement).src).toContain(
+      hash(2),
     );
-    expect((screen.getByRole('img') as HTMLImageElement).src).toContain(hash(3));
+    await fireEvent.input(slider, { target: { value: '2' } });
+    await screen.findByText('final reconstruction x̂');
+    expect((screen.getByRole('img', { name: 'chain step 3' }) as HTMLImageElement).src).toContain(
+      hash(9),
+    );
   });
 
   it('says how to keep a chain when the run did not', () => {

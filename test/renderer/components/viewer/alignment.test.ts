@@ -3,7 +3,10 @@ import {
   applyLinear,
   fitLinear,
 } from '../../../../src-renderer/components/viewer/intensityMatch.ts';
-import { resampleNearest } from '../../../../src-renderer/components/viewer/resample.ts';
+import {
+  resampleBilinear,
+  resampleNearest,
+} from '../../../../src-renderer/components/viewer/resample.ts';
 import { alignToInput, mapColourRange } from '../../../../src-renderer/views/reviewLayers.ts';
 import { intensityRange } from '../../../../src-renderer/components/viewer/windowLevel.ts';
 
@@ -52,5 +55,22 @@ describe('aligning the reconstruction and map with the input', () => {
   it('colours a flat map from zero and keeps the threshold inside the colour range', () => {
     expect(mapColourRange(layer([0, 0, 0, 0], 2, 2), 0.2)).toEqual({ min: 0, max: 0.2 });
     expect(mapColourRange(layer([0.1, 0.9, 0, 0], 2, 2), 0.2)).toEqual({ min: 0, max: 0.9 });
+  });
+});
+
+describe('smooth upsampling of maps', () => {
+  it('interpolates between pixel centres and clamps at the edges', () => {
+    // One row [0, 4] to four pixels: centres at -0.25, 0.25, 0.75, 1.25 source pixels.
+    const row = resampleBilinear([0, 4], { width: 2, height: 1 }, { width: 4, height: 1 });
+    expect(Array.from(row)).toEqual([0, 1, 3, 4]);
+    const square = resampleBilinear(
+      [0, 4, 8, 12],
+      { width: 2, height: 2 },
+      { width: 4, height: 4 },
+    );
+    // Second row, second column: 0.75 * (0.75*0 + 0.25*4) + 0.25 * (0.75*8 + 0.25*12) = 3.
+    expect(square[1 * 4 + 1]).toBeCloseTo(3, 6);
+    expect(Math.max(...square)).toBe(12);
+    expect(Math.min(...square)).toBe(0);
   });
 });

@@ -3,7 +3,9 @@ import { colormapLut, LUT_SIZE } from '../../../../src-renderer/components/viewe
 import {
   colorizeMap,
   colormapIndex,
+  composeOutline,
   composeOverlay,
+  regionOutline,
   thresholdMask,
 } from '../../../../src-renderer/components/viewer/overlay.ts';
 import {
@@ -88,5 +90,27 @@ describe('overlay thresholding and colormaps', () => {
     expect(colorbarGradient(colormapLut('hot'), 2)).toBe(
       'linear-gradient(to top, rgb(11, 0, 0) 0.0%, rgb(255, 92, 0) 50.0%, rgb(255, 255, 255) 100.0%)',
     );
+  });
+});
+
+describe('outline overlay', () => {
+  it('marks only the border of the region at or above the cut-off', () => {
+    // A 3 x 3 block of 1s inside a 5 x 5 map of 0s: its 8 border pixels, not its centre.
+    const map = new Float32Array(25);
+    for (let y = 1; y <= 3; y++) for (let x = 1; x <= 3; x++) map[y * 5 + x] = 1;
+    const outline = regionOutline(map, 5, 5, 0.5);
+    expect(Array.from(outline).reduce((a, b) => a + b, 0)).toBe(8);
+    expect(outline[2 * 5 + 2]).toBe(0);
+    expect(outline[1 * 5 + 1]).toBe(1);
+    expect(outline[0]).toBe(0);
+  });
+
+  it('draws the outline in colour and leaves the anatomy inside it grey', () => {
+    const map = new Float32Array(25);
+    for (let y = 1; y <= 3; y++) for (let x = 1; x <= 3; x++) map[y * 5 + x] = 1;
+    const grey = new Uint8ClampedArray(25).fill(100);
+    const rgba = composeOutline(grey, regionOutline(map, 5, 5, 0.5), [0, 255, 0]);
+    expect(Array.from(rgba.slice(4 * 6, 4 * 6 + 4))).toEqual([0, 255, 0, 255]);
+    expect(Array.from(rgba.slice(4 * 12, 4 * 12 + 4))).toEqual([100, 100, 100, 255]);
   });
 });

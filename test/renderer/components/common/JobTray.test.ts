@@ -1,0 +1,103 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import type { ApiClient, Job } from '../../../../src-renderer/api/types.ts';
+import JobTray from '../../../../src-renderer/components/common/JobTray.svelte';
+import { createJobTray } from '../../../../src-renderer/state/jobTray.svelte.ts';
+import { navigation } from '../../../../src-renderer/state/navigation.svelte.ts';
+
+const evaluation: Job = {
+  id: 'job-eval-1',
+  kind: 'evaluate',
+  spec: {
+    kind: 'evaluate',
+    split: 'test',
+    calibrationSplit: 'val',
+    withUnguided: true,
+  },
+  priority: 'normal',
+  status: 'running',
+  progress: { phase: 'reconstruct', done: 1.3333333333333333, total: 124, etaSeconds: 240 },
+  createdAt: '2026-01-01T00:00:00Z',
+  startedAt: '2026-01-01T00:00:01Z',
+  finishedAt: null,
+  error: null,
+  result: null,
+};
+
+/** An api whose server already runs an evaluation (the page was reloaded meanwhile). */
+function fakeApi() {
+  const listeners = new Map<string, (payload: unknown) => void>();
+  const cancelled: string[] = [];
+  const api = {
+    listJobs: async () => [evaluation],
+    cancelJob: async ({ jobId }: { jobId: string }) => {
+      cancelled.push(jobId);
+      return { ...evaluation, status: 'cancelled' };
+    },
+    on: (event: string, listener: (payload: unknown) => void) => {
+      listeners.set(event, listener);
+      return () => listeners.delete(event);
+    },
+  } as unknown as ApiClient;
+  const emit = (event: string, payload: unknown) => listeners.get(event)?.(payload);
+  return { api, cancelled, emit };
+}
+
+describe('job tray', () => {
+  it('shows a job that was running before a reload, in whole numbers, and cancels it', async () => {
+    const { api, cancelled } = fakeApi();
+    const tray = createJobTray(api);
+    render(JobTray, { tray });
+    const row = await screen.findByText(/reconstruct: 1 \/ 124 · 1 %/);
+    expect(row.textContent).toContain('about 4 min 00 s left');
+    expect(tray.busy('evaluate')).toBe(true);
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(cancelled).toEqual(['job-eval-1']));
+    await screen.findByText('cancelled');
+    expect(tray.busy('evaluate')).toBe(false);
+    tray.dispose();
+  });
+
+  it('follows progress events and links a finished evaluation to its report', async () => {
+    const { api, emit } = fakeApi();
+    const tray = createJobTray(api);
+    render(JobTray, { tray });
+    await screen.findByText(/1 \/ 124/);
+    emit('job.progress', {
+      jobId: evaluation.id,
+      kind: 'evaluate',
+      phase: 'reconstruct',
+      done: 62,
+      total: 124,
+      etaSeconds: 30,
+    });
+    await screen.findByText(/62 \/ 124 · 50 %/);
+    emit('job.finished', { job: { ...evaluation, status: 'finished' } });
+    await waitFor(() =>
+      expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100'),
+    );
+    await fireEvent.click(await screen.findByRole('button', { name: 'Open report' }));
+    expect(navigation.view).toBe('evaluate');
+    expect(navigation.evaluationId).toBe('job-eval-1');
+    tray.dispose();
+  });
+
+  it('says a failure in words, without counts or an ETA', async () => {
+    const { api, emit } = fakeApi();
+    const tray = createJobTray(api);
+    render(JobTray, { tray });
+    await screen.findByText(/1 \/ 124/);
+    emit('job.failed', {
+      job: {
+        ...evaluation,
+        status: 'failed',
+        progress: { ...evaluation.progress, done: 0, total: 0 },
+      },
+      error: "ENOENT: no such file or directory, open '/data/manifest.csv'",
+    });
+    await screen.findByText('failed');
+    expect(document.body.textContent).toContain('/data/manifest.csv does not exist');
+    expect(document.body.textContent).not.toMatch(/0 \/ 0|ETA|left/);
+    tray.dispose();
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { userMessage } from '../../../../src-renderer/components/common/userMessage.ts';
+import { ApiError } from '../../../../src-main/contract/index.ts';
+
+describe("error messages in the user's words", () => {
+  it('says which setting is out of range instead of the zod path', () => {
+    expect(
+      userMessage(
+        new ApiError(
+          'bad-request',
+          'invalid params of startJob: spec.settings.noiseLevel: Too big: expected number to be <=999',
+        ),
+      ),
+    ).toBe('The noise level L is too large (at most 999).');
+    expect(
+      userMessage('invalid params of startJob: spec.steps: Too small: expected number to be >=1'),
+    ).toBe('The number of training steps is too small (at least 1).');
+  });
+
+  it('names the missing file rather than ENOENT', () => {
+    expect(
+      userMessage("cannot open: ENOENT: no such file or directory, open '/data/scan.png'"),
+    ).toBe('/data/scan.png does not exist, or Anomap cannot see it. Check the path.');
+    expect(userMessage('ENOENT')).toBe('A file or folder it needs does not exist. Check the path.');
+  });
+
+  it('explains a missing native backend package', () => {
+    expect(
+      userMessage("Cannot find package '@tensorflow/tfjs-node' imported from /app/backend.js"),
+    ).toContain('@tensorflow/tfjs-node is not installed');
+  });
+
+  it('passes other messages through unchanged', () => {
+    expect(userMessage(new Error('the run was cancelled'))).toBe('the run was cancelled');
+  });
+});

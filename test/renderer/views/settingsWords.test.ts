@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import {
+  describeBackend,
+  describeBackendReason,
+  trainingDate,
+} from '../../../src-renderer/views/settingsWords.ts';
+
+describe('settings in words', () => {
+  it('says the backend, its library with version, and threads in words', () => {
+    const info = {
+      backend: 'wasm' as const,
+      package: '@tensorflow/tfjs-backend-wasm',
+      reason: '',
+      threads: 1,
+      packageVersion: '4.22.0',
+    };
+    expect(describeBackend(info)).toBe(
+      'Computing with WebAssembly with SIMD (portable; slower than native TensorFlow), from @tensorflow/tfjs-backend-wasm 4.22.0, on one thread.',
+    );
+    expect(describeBackend({ ...info, threads: 4, packageVersion: null })).toMatch(
+      /tfjs-backend-wasm, on 4 threads\.$/,
+    );
+  });
+
+  it('names a missing native package instead of the loader error', () => {
+    expect(
+      describeBackendReason(
+        "tensorflow: Cannot find package '@tensorflow/tfjs-node' imported from /app/x.js",
+      ),
+    ).toContain('@tensorflow/tfjs-node is not installed');
+  });
+
+  it('reads a training date from the manifest, or says none', () => {
+    expect(trainingDate({ finishedAt: '2026-11-20T18:04:00.000Z' })).toBe('2026-11-20 18:04');
+    expect(trainingDate({ steps: 10 })).toBeNull();
+  });
+});
