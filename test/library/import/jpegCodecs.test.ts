@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import dicomParser from 'dicom-parser';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { Library } from '../../../src-main/library/library.ts';
 import { importPaths } from '../../../src-main/library/import/importPaths.ts';
 import { dicomBytes, syntax } from '../fixtures/dicom.ts';
 import { encodeJpegLs } from '../fixtures/jpegLs.ts';
+import { dcmtk, nativeSamples } from '../fixtures/dcmtk.ts';
 import { encodeJpeg2000 } from '../fixtures/jpeg2000.ts';
 import { jpegBytes, tempDir } from '../fixtures/rasters.ts';
 
@@ -162,28 +162,6 @@ describe('JPEG Extended', () => {
     expect(error).toBeLessThan(6);
   });
 });
-
-/** A dcmtk tool (Debian package dcmtk), the reference encoder and decoder of 12-bit JPEG. */
-function dcmtk(tool: string, args: string[]): void {
-  try {
-    execFileSync(tool, args, { stdio: 'pipe' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new Error(
-        `${tool} is needed to make this test's 12-bit JPEG fixture: apt-get install dcmtk`,
-        { cause: error },
-      );
-    throw error;
-  }
-}
-
-/** The native 16-bit samples of an uncompressed DICOM file. */
-function nativeSamples(path: string): number[] {
-  const dataSet = dicomParser.parseDicom(readFileSync(path));
-  const pixels = dataSet.elements.x7fe00010;
-  const bytes = dataSet.byteArray.slice(pixels.dataOffset, pixels.dataOffset + pixels.length);
-  return Array.from(new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2));
-}
 
 describe('JPEG Extended, 12-bit (fixtures made by dcmtk)', () => {
   it("reads a 12-bit JPEG Extended frame as dcmtk's IJG decoder does, to within 1", async () => {
