@@ -10,6 +10,7 @@ import { transferSyntax, type TransferSyntax } from './transferSyntaxes.ts';
 import { decodeRleFrame } from './decodeRle.ts';
 import { decodeJpeg2000Frame } from './decodeJpeg2000.ts';
 import { decodeJpegLsFrame } from './decodeJpegLs.ts';
+import { decodeJpeg12Frame } from './decodeJpeg12.ts';
 import { framePixels, swapBytes16, type SampleFormat } from './framePixels.ts';
 import { checkFrameCount } from './frameCount.ts';
 import { frameGeometry, numbers } from './frameGeometry.ts';
@@ -299,15 +300,16 @@ function encapsulatedFrame(
 }
 
 /**
- * JPEG Baseline and Extended (DCT, Huffman) through sharp's libjpeg: 8-bit samples only. The
- * 12-bit samples of Extended need a 12-bit decoder, which sharp's libjpeg build does not have.
+ * JPEG Baseline and Extended (DCT, Huffman): 8-bit samples through sharp's libjpeg, 12-bit
+ * samples of Extended through Cornerstone's decoder (sharp's libjpeg build has no 12-bit).
  */
 async function decodeJpegDct(compressed: Uint8Array, format: SampleFormat): Promise<Uint8Array> {
   checkJpegFrameSize(compressed, format);
   const precision = jpegPrecision(compressed);
+  if (precision === 12) return decodeJpeg12Frame(compressed, format);
   if (precision !== 8 || format.bitsAllocated !== 8)
     throw new Error(
-      `${precision}-bit JPEG (DCT) frames have no decoder here (8-bit only); convert the file to JPEG Lossless, JPEG-LS or JPEG 2000`,
+      `${precision}-bit JPEG (DCT) samples in ${format.bitsAllocated}-bit pixels cannot be decoded (8 or 12 bits)`,
     );
   const { data, info } = await sharp(compressed, {
     limitInputPixels: format.width * format.height,
