@@ -11,8 +11,8 @@ const backendNames: Record<BackendInfo['backend'], string> = {
 export function describeBackend(info: BackendInfo & { packageVersion?: string | null }): string {
   const threads = info.threads === 1 ? 'one thread' : `${info.threads} threads`;
   const version = info.packageVersion ? ` ${info.packageVersion}` : '';
-  const library = info.libraryVersion ? ` (${info.libraryVersion})` : '';
-  return `Computing with ${backendNames[info.backend]}${library}, from ${info.package}${version}, on ${threads}.`;
+  const library = info.libraryVersion ? `: ${info.libraryVersion};` : ',';
+  return `Computing with ${backendNames[info.backend]}${library} from ${info.package}${version}, on ${threads}.`;
 }
 
 /** Why this backend, said for a person (a missing package is named, not dumped). */

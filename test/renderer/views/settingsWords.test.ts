@@ -13,10 +13,20 @@ describe('settings in words', () => {
       reason: '',
       threads: 1,
       packageVersion: '4.22.0',
+      libraryVersion: 'tfjs-backend-wasm 4.22.0 (XNNPACK)',
     };
     expect(describeBackend(info)).toBe(
-      'Computing with WebAssembly with SIMD (portable; slower than native TensorFlow), from @tensorflow/tfjs-backend-wasm 4.22.0, on one thread.',
+      'Computing with WebAssembly with SIMD (portable; slower than native TensorFlow): tfjs-backend-wasm 4.22.0 (XNNPACK); from @tensorflow/tfjs-backend-wasm 4.22.0, on one thread.',
     );
+    expect(
+      describeBackend({
+        ...info,
+        backend: 'tensorflow',
+        package: '@tensorflow/tfjs-node',
+        libraryVersion: 'TensorFlow 2.21.0 (C library), tfjs-node 4.22.0',
+        threads: 2,
+      }),
+    ).toContain(': TensorFlow 2.21.0 (C library), tfjs-node 4.22.0; from @tensorflow/tfjs-node');
     expect(describeBackend({ ...info, threads: 4, packageVersion: null })).toMatch(
       /tfjs-backend-wasm, on 4 threads\.$/,
     );
