@@ -149,6 +149,29 @@ describe('anomap reconstruct', () => {
     expect(results.results[0].transform).toMatchObject({ width: 48, height: 40, size: 32 });
   });
 
+  it('takes the map method and stores it with the settings', async () => {
+    const image = join(dataset.dir, dataset.cases.find((c) => c.split === 'test')!.image);
+    const out = join(root, 'stitched');
+    const run = await anomap(
+      'reconstruct',
+      image,
+      ...['--out', out, '--models', models, '--encoding', 'noise'],
+      ...['--map-method', 'stitch', '--draws', '2', '--residual', 'l1-ssim'],
+    );
+    expect(run.stderr).not.toMatch(/anomap: /);
+    expect(run.code).toBe(0);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+    expect(results.settings).toMatchObject({
+      encoding: 'noise',
+      mapMethod: 'stitch',
+      noiseDraws: 2,
+      residual: 'l1-ssim',
+    });
+    const refused = await anomap('reconstruct', image, '--out', out, '--map-method', 'magic');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/"magic" is not one of reconstruction, stitch/);
+  });
+
   it('exits with 1 and names a missing file', async () => {
     const missing = join(root, 'no-such-slice.png');
     const run = await anomap('reconstruct', missing, '--out', join(root, 'o1'), '--models', models);

@@ -15,13 +15,13 @@ import {
   type SliceTransform,
 } from '../../engine/index.ts';
 import { grayscaleRgb, heatmapRgb, writeGray16, writeGrid } from '../images.ts';
+import { mapMethodOptions, mapOverrides } from '../mapOptions.ts';
 import { integer, number } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 
 export function registerReconstructCommand(program: Command): void {
-  program
-    .command('reconstruct')
+  mapMethodOptions(program.command('reconstruct'))
     .description(
       'pseudo-healthy reconstruction and anomaly map of image files (PNG, JPEG, TIFF; 8 or 16 bit)',
     )
@@ -63,6 +63,7 @@ export function registerReconstructCommand(program: Command): void {
         ...(o.scale !== undefined && { guidanceScale: o.scale }),
         ...(o.encoding !== undefined && { encoding: o.encoding }),
         ...(o.preset === 'unguided' && { guidanceScale: 0 }),
+        ...mapOverrides(o),
       };
       const controller = cancelOnInterrupt();
       const started = performance.now();

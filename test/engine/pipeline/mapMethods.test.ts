@@ -1,6 +1,5 @@
-import { rm } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   coarseMask,
   estimateBrainMask,
@@ -9,27 +8,17 @@ import {
   residualMap,
 } from '../../../src-main/engine/anomaly/index.ts';
 import {
-  disposeModels,
   pathologicalProbability,
   reconstruct,
   type LoadedModels,
 } from '../../../src-main/engine/pipeline.ts';
 import type { ReconstructionSettings, Slice } from '../../../src-main/engine/types.ts';
 import { tinyPreset } from '../../fixtures/tinyModels.ts';
-import { tinyPipeline } from './tinyPipeline.ts';
+import { useTinyPipeline } from './tinyPipeline.ts';
 
-let root: string;
 let models: LoadedModels;
 let slices: Slice[];
-
-beforeAll(async () => {
-  ({ root, models, slices } = await tinyPipeline('anomap-map-methods-', 3, 5));
-});
-
-afterAll(async () => {
-  disposeModels(models);
-  await rm(root, { recursive: true, force: true });
-});
+useTinyPipeline('anomap-map-methods-', 3, 5, (tiny) => ({ models, slices } = tiny));
 
 const noise: Partial<ReconstructionSettings> = { encoding: 'noise', seed: 4 };
 const run = (settings: Partial<ReconstructionSettings>) =>

@@ -1,10 +1,8 @@
-import { rm } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reconstructBatch } from '../../../src-main/engine/diffusion/reconstruct.ts';
 import { classifierLogits } from '../../../src-main/engine/nn/unet.ts';
 import {
-  disposeModels,
   healthyGradient,
   noisePredictor,
   pathologicalProbability,
@@ -14,20 +12,11 @@ import {
 } from '../../../src-main/engine/pipeline.ts';
 import type { Progress, Slice } from '../../../src-main/engine/types.ts';
 import { tinyPreset } from '../../fixtures/tinyModels.ts';
-import { tinyPipeline } from './tinyPipeline.ts';
+import { useTinyPipeline } from './tinyPipeline.ts';
 
-let root: string;
 let models: LoadedModels;
 let slices: Slice[];
-
-beforeAll(async () => {
-  ({ root, models, slices } = await tinyPipeline('anomap-pipeline-', 0, 3));
-});
-
-afterAll(async () => {
-  disposeModels(models);
-  await rm(root, { recursive: true, force: true });
-});
+useTinyPipeline('anomap-pipeline-', 0, 3, (tiny) => ({ models, slices } = tiny));
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return Math.max(...a.map((v, i) => Math.abs(v - b[i])));
