@@ -1,21 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auroc, rocCurve } from '../../../src-main/engine/metrics/index.ts';
+import { pairwiseAuroc } from '../../fixtures/pairwiseAuroc.ts';
 import { seededRandom } from './seededRandom.ts';
-
-/** P(score_pos > score_neg) + 0.5 P(tie), counted over every positive-negative pair. */
-function pairwiseAuroc(scores: number[], labels: number[]): number {
-  let wins = 0;
-  let pairs = 0;
-  scores.forEach((positive, i) => {
-    if (labels[i] !== 1) return;
-    scores.forEach((negative, j) => {
-      if (labels[j] !== 0) return;
-      pairs++;
-      wins += positive > negative ? 1 : positive === negative ? 0.5 : 0;
-    });
-  });
-  return wins / pairs;
-}
 
 describe('auroc', () => {
   it('gives 0.75 when one of four positive-negative pairs is ranked the wrong way', () => {
