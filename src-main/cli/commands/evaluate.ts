@@ -199,7 +199,7 @@ function perFindingLines(g: VariantMetrics, u: VariantMetrics | null): string[] 
   return [
     'per finding, guided / unguided: lab F1 (course TP/n FP)',
     ...names.map(
-      (name) => `  ${name.padEnd(26)}${cell(g, name).padEnd(18)}${u ? cell(u, name) : ''}`,
+      (name) => `  ${name.padEnd(34)}${cell(g, name).padEnd(18)}${u ? cell(u, name) : ''}`,
     ),
   ];
 }
