@@ -18,6 +18,8 @@ export interface OpenAnomapOptions {
   door: 'electron' | 'browser';
   spawnEngine: SpawnEngine;
   urls: DoorUrls;
+  /** Runs diagnostic jobs (selftest); only end-to-end tests set it, never a door. */
+  diagnostics?: boolean;
 }
 
 export interface Anomap {
@@ -53,6 +55,7 @@ export function openAnomap(options: OpenAnomapOptions): Anomap {
     spawnEngine: options.spawnEngine,
     context: { libraryDir: library.dir, modelsDir, checkpointsDir: checkpointsDir(library.dir) },
     stateFile: jobStateFile(library.dir),
+    diagnostics: options.diagnostics,
   });
   const api = createApi({
     library,

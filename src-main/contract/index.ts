@@ -49,6 +49,10 @@ export type Progress = z.infer<typeof schemas.ProgressSchema>;
 
 export type JobSpec = z.output<typeof jobs.JobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobs.JobSpecSchema>;
+export type DiagnosticJobSpec = z.output<typeof jobs.DiagnosticJobSpecSchema>;
+/** An app job or a diagnostic one, as `startJob` parses it and a job record keeps it. */
+export type AnyJobSpec = z.output<typeof jobs.AnyJobSpecSchema>;
+export type AnyJobSpecInput = z.input<typeof jobs.AnyJobSpecSchema>;
 export type JobKind = z.infer<typeof jobs.JobKindSchema>;
 export type JobStatus = z.infer<typeof jobs.JobStatusSchema>;
 export type JobPriority = z.infer<typeof jobs.JobPrioritySchema>;

@@ -79,7 +79,11 @@ export const ImportJobSpecSchema = z.object({
   paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
 });
 
-/** A diagnostic job that counts to `steps` with progress; checks the job process without models. */
+/**
+ * A diagnostic job that counts to `steps` with progress; checks the job process without models.
+ * It can fail or kill the engine process on purpose, so no door runs it: only a job runner
+ * constructed with `diagnostics: true` (the tests) does.
+ */
 export const SelftestJobSpecSchema = z.object({
   kind: z.literal('selftest'),
   steps: z.number().int().min(1).max(100_000).default(10),
@@ -90,12 +94,27 @@ export const SelftestJobSpecSchema = z.object({
   crashAt: z.number().int().nonnegative().optional(),
 });
 
+/** The jobs the app runs: what a door may start. */
 export const JobSpecSchema = z.discriminatedUnion('kind', [
   ReconstructJobSpecSchema,
   TrainJobSpecSchema,
   EvaluateJobSpecSchema,
   ImportJobSpecSchema,
-  SelftestJobSpecSchema,
+]);
+
+/** Jobs that only check the job machinery; a runner without `diagnostics` refuses them. */
+export const DiagnosticJobSpecSchema = z.discriminatedUnion('kind', [SelftestJobSpecSchema]);
+export const DIAGNOSTIC_JOB_KINDS: readonly string[] = DiagnosticJobSpecSchema.options.map(
+  (option) => option.shape.kind.value,
+);
+
+/**
+ * What `startJob` parses and a job record carries: an app job or a diagnostic one. Parsing is
+ * not permission: the job runner refuses a diagnostic kind unless it runs with diagnostics.
+ */
+export const AnyJobSpecSchema = z.discriminatedUnion('kind', [
+  ...JobSpecSchema.options,
+  ...DiagnosticJobSpecSchema.options,
 ]);
 
 export const JobKindSchema = z.enum(['reconstruct', 'train', 'evaluate', 'import', 'selftest']);
@@ -113,7 +132,7 @@ export const JobStatusSchema = z.enum([
 export const JobSchema = z.object({
   id: JobIdSchema,
   kind: JobKindSchema,
-  spec: JobSpecSchema,
+  spec: AnyJobSpecSchema,
   priority: JobPrioritySchema,
   status: JobStatusSchema,
   progress: ProgressSchema.nullable(),

@@ -3,8 +3,8 @@
  * What comes back from the engine process is validated: a broken process must not break us.
  */
 import { z } from 'zod';
-import { JobSpecSchema, ProgressSchema } from '../contract/index.ts';
-import type { JobSpec, Progress } from '../contract/index.ts';
+import { AnyJobSpecSchema, ProgressSchema } from '../contract/index.ts';
+import type { AnyJobSpec, Progress } from '../contract/index.ts';
 
 /** Where the engine process finds the library, the models and its checkpoints. */
 export interface EngineContext {
@@ -15,7 +15,14 @@ export interface EngineContext {
 }
 
 export type ToEngine =
-  | { type: 'run'; jobId: string; spec: JobSpec; context: EngineContext }
+  | {
+      type: 'run';
+      jobId: string;
+      spec: AnyJobSpec;
+      context: EngineContext;
+      /** The runner runs diagnostic jobs; without it the engine refuses them too. */
+      diagnostics?: boolean;
+    }
   | { type: 'cancel'; jobId: string }
   /** Asks which TensorFlow.js backend the engine process starts, and why. */
   | { type: 'probe' };
@@ -56,8 +63,9 @@ export type FromEngine = z.infer<typeof FromEngineSchema> | ProbeAnswer;
 export const RunMessageSchema = z.object({
   type: z.literal('run'),
   jobId: z.string(),
-  spec: JobSpecSchema,
+  spec: AnyJobSpecSchema,
   context: z.object({ libraryDir: z.string(), modelsDir: z.string(), checkpointsDir: z.string() }),
+  diagnostics: z.boolean().default(false),
 });
 export const ToEngineSchema = z.union([
   RunMessageSchema,

@@ -4,13 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { ApiError } from '../contract/index.ts';
+import { ApiError, DIAGNOSTIC_JOB_KINDS } from '../contract/index.ts';
 import type {
+  AnyJobSpec,
   EventName,
   EventOf,
   Job,
   JobPriority,
-  JobSpec,
   JobStatus,
 } from '../contract/index.ts';
 import type { EngineExit, EngineProcess, SpawnEngine } from './engine-process.ts';
@@ -27,6 +27,11 @@ export interface JobRunnerOptions {
   stateFile?: string;
   /** How long a cancelled job may take to stop before its process is killed. */
   cancelGraceMs?: number;
+  /**
+   * Runs the diagnostic jobs (selftest: fails or kills its engine process on purpose). Only
+   * tests set it; the doors (app, CLI, browser mode) never do, so they refuse those jobs.
+   */
+  diagnostics?: boolean;
 }
 
 interface Active {
@@ -68,8 +73,13 @@ export class JobRunner {
     return { ...job };
   }
 
-  start(spec: JobSpec, priority: JobPriority = 'normal'): Job {
+  start(spec: AnyJobSpec, priority: JobPriority = 'normal'): Job {
     if (this.closed) throw new ApiError('conflict', 'the job runner is shutting down');
+    if (DIAGNOSTIC_JOB_KINDS.includes(spec.kind) && !this.options.diagnostics)
+      throw new ApiError(
+        'bad-request',
+        `job kind '${spec.kind}' is a diagnostic job; this Anomap does not run diagnostic jobs`,
+      );
     const job: Job = {
       id: randomUUID(),
       kind: spec.kind,
@@ -146,7 +156,13 @@ export class JobRunner {
     this.emit('job.started', { job: { ...job } });
     engine.onMessage((raw) => this.receive(active, raw));
     engine.onExit((exit) => this.exited(active, exit));
-    engine.send({ type: 'run', jobId: job.id, spec: job.spec, context: this.options.context });
+    engine.send({
+      type: 'run',
+      jobId: job.id,
+      spec: job.spec,
+      context: this.options.context,
+      diagnostics: this.options.diagnostics === true,
+    });
   }
 
   private receive(active: Active, raw: unknown): void {

@@ -52,7 +52,7 @@ port.onMessage(async (raw) => {
     port.post(await probeBackend());
     return;
   }
-  const { jobId, spec, context } = message;
+  const { jobId, spec, context, diagnostics } = message;
   const abort = new AbortController();
   running.set(jobId, abort);
   try {
@@ -60,6 +60,7 @@ port.onMessage(async (raw) => {
       jobId,
       spec,
       context,
+      diagnostics,
       control: { signal: abort.signal, onProgress: progressReporter(jobId) },
       libraryChanged: (reason, studyIds) =>
         port.post({ type: 'library-changed', jobId, reason, studyIds }),

@@ -143,14 +143,23 @@ describe('api handlers', () => {
   it('starts a job through the runner and forwards its events', async () => {
     const queued: unknown[] = [];
     api.on('job.queued', (event) => queued.push(event.job.kind));
-    const job = (await api.call('startJob', { spec: { kind: 'selftest', steps: 3 } })) as {
+    const job = (await api.call('startJob', { spec: { kind: 'import', paths: ['/data'] } })) as {
       id: string;
       status: string;
     };
     expect(job.status).toBe('running'); // the fake engine takes it at once
-    expect(queued).toEqual(['selftest']);
+    expect(queued).toEqual(['import']);
     const jobs = (await api.call('listJobs', {})) as Array<{ id: string }>;
     expect(jobs.map((j) => j.id)).toEqual([job.id]);
+  });
+
+  it('refuses a diagnostic job (one that can kill the engine) as a bad request naming its kind', async () => {
+    const error = await failure(
+      api.call('startJob', { spec: { kind: 'selftest', steps: 3, crashAt: 0 } }),
+    );
+    expect(error.code).toBe('bad-request');
+    expect(error.message).toMatch(/job kind 'selftest' is a diagnostic job/);
+    expect(await api.call('listJobs', {})).toEqual([]);
   });
 
   it('reports the backend the engine process chose', async () => {

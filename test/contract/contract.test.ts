@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ApiError,
+  AnyJobSpecSchema,
   JobSpecSchema,
   RECONSTRUCTION_PRESETS,
   ReconstructionSettingsSchema,
@@ -43,6 +44,9 @@ describe('contract', () => {
 
   it('refuses an unknown job kind and a noise level outside 1..999', () => {
     expect(JobSpecSchema.safeParse({ kind: 'mine-bitcoin' }).success).toBe(false);
+    // The diagnostic selftest is no app job: only the wider schema a runner checks knows it.
+    expect(JobSpecSchema.safeParse({ kind: 'selftest' }).success).toBe(false);
+    expect(AnyJobSpecSchema.safeParse({ kind: 'selftest' }).success).toBe(true);
     const settings = { ...RECONSTRUCTION_PRESETS.fast, noiseLevel: 1000 };
     expect(ReconstructionSettingsSchema.safeParse(settings).success).toBe(false);
   });

@@ -77,7 +77,8 @@ beforeAll(async () => {
     join(modelsDir, 'README.md'),
     '# Tiny model card\n\nResearch use only.\n\n| metric | value |\n| --- | ---: |\n| image AUROC | 0.758 |\n\n<script>window.cardRan = true</script>\n',
   );
-  serve = await startServeProcess(libraryDir, rendererDir, modelsDir);
+  // Diagnostics: the job tray is watched on a selftest job.
+  serve = await startServeProcess(libraryDir, rendererDir, modelsDir, true);
   url = serve.url;
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });

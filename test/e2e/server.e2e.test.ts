@@ -22,7 +22,7 @@ beforeAll(async () => {
     join(rendererDir, 'index.html'),
     '<!doctype html><title>Anomap e2e</title><p>renderer stand-in</p>',
   );
-  serve = await startServeProcess(join(dir, 'library'), rendererDir);
+  serve = await startServeProcess(join(dir, 'library'), rendererDir, undefined, true);
   url = serve.url;
 });
 

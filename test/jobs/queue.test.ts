@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { JobSpecSchema } from '../../src-main/contract/index.ts';
-import type { JobSpecInput } from '../../src-main/contract/index.ts';
+import { AnyJobSpecSchema } from '../../src-main/contract/index.ts';
+import type { AnyJobSpecInput } from '../../src-main/contract/index.ts';
 import { JobRunner } from '../../src-main/jobs/index.ts';
 import { context, fakeSpawner, jobEnd } from './helpers.ts';
 
-const spec = (input: JobSpecInput) => JobSpecSchema.parse(input);
+const spec = (input: AnyJobSpecInput) => AnyJobSpecSchema.parse(input);
 const runners: JobRunner[] = [];
 afterEach(async () => {
   for (const runner of runners.splice(0)) await runner.close();
@@ -12,7 +12,12 @@ afterEach(async () => {
 
 function runnerWithFakes(cancelGraceMs = 10_000) {
   const fakes = fakeSpawner();
-  const runner = new JobRunner({ spawnEngine: fakes.spawn, context, cancelGraceMs });
+  const runner = new JobRunner({
+    spawnEngine: fakes.spawn,
+    context,
+    cancelGraceMs,
+    diagnostics: true,
+  });
   runners.push(runner);
   return { runner, engines: fakes.engines };
 }

@@ -2,18 +2,24 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JobSpecSchema } from '../../src-main/contract/index.ts';
-import type { JobSpecInput } from '../../src-main/contract/index.ts';
+import { AnyJobSpecSchema } from '../../src-main/contract/index.ts';
+import type { AnyJobSpecInput } from '../../src-main/contract/index.ts';
 import { JobRunner, forkEngine } from '../../src-main/jobs/index.ts';
+import type { ToEngine } from '../../src-main/jobs/index.ts';
 import type { Progress } from '../../src-main/contract/index.ts';
 import { context, jobEnd, nextEvent } from './helpers.ts';
 
-const spec = (input: JobSpecInput) => JobSpecSchema.parse(input);
+const spec = (input: AnyJobSpecInput) => AnyJobSpecSchema.parse(input);
 const runners: JobRunner[] = [];
 const dirs: string[] = [];
 
 function forkingRunner(): JobRunner {
-  const runner = new JobRunner({ spawnEngine: forkEngine(), context, cancelGraceMs: 5_000 });
+  const runner = new JobRunner({
+    spawnEngine: forkEngine(),
+    context,
+    cancelGraceMs: 5_000,
+    diagnostics: true,
+  });
   runners.push(runner);
   return runner;
 }
@@ -65,6 +71,37 @@ describe('job runner with a forked engine process', () => {
   });
 });
 
+describe('diagnostic jobs', () => {
+  it('are refused by a runner without diagnostics, as every door builds it', () => {
+    const runner = new JobRunner({ spawnEngine: forkEngine(), context });
+    runners.push(runner);
+    expect(() => runner.start(spec({ kind: 'selftest', crashAt: 0 }))).toThrow(
+      /job kind 'selftest' is a diagnostic job/,
+    );
+    expect(runner.list()).toEqual([]);
+  });
+
+  it('are refused by the engine process unless the runner sent them under diagnostics', async () => {
+    // A runner that lets the job through but does not tell the engine: the engine still refuses.
+    const fork = forkEngine();
+    const runner = new JobRunner({
+      spawnEngine: () => {
+        const engine = fork();
+        const send = (message: ToEngine) =>
+          engine.send(message.type === 'run' ? { ...message, diagnostics: false } : message);
+        return { ...engine, send };
+      },
+      context,
+      diagnostics: true,
+    });
+    runners.push(runner);
+    const job = runner.start(spec({ kind: 'selftest', steps: 3, stepMs: 1, crashAt: 0 }));
+    const ended = await jobEnd(runner, job.id);
+    expect(ended.status).toBe('failed');
+    expect(ended.error).toMatch(/job kind 'selftest' is a diagnostic job/);
+  });
+});
+
 describe('job runner state across restarts', () => {
   it('keeps jobs in the state file and queues interrupted training again to resume it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'anomap-jobs-'));
@@ -105,7 +142,7 @@ describe('engine process lifetime', () => {
       const context = { libraryDir: '/none', modelsDir: '/none', checkpointsDir: '/none' };
       const spec = { kind: 'selftest', steps: 100, stepMs: 10000 };
       engine.onMessage(() => {
-        engine.send({ type: 'run', jobId: 'long', spec, context });
+        engine.send({ type: 'run', jobId: 'long', spec, context, diagnostics: true });
         setTimeout(() => process.send?.('ready'), 300);
       });
       engine.send({ type: 'probe' });

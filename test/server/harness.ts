@@ -19,7 +19,10 @@ export interface Harness {
 }
 
 /** Browser mode on a free port over a fresh library, with a tiny renderer folder. */
-export async function startHarness(spawnEngine: SpawnEngine = forkEngine()): Promise<Harness> {
+export async function startHarness(
+  spawnEngine: SpawnEngine = forkEngine(),
+  options: { diagnostics?: boolean } = {},
+): Promise<Harness> {
   const fixture = await libraryWithOneStudy();
   const rendererDir = join(fixture.dir, 'renderer');
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
@@ -31,7 +34,12 @@ export async function startHarness(spawnEngine: SpawnEngine = forkEngine()): Pro
   const secret = `secret-${Math.random()}`;
   const secretPath = join(fixture.dir, 'secret.txt');
   writeFileSync(secretPath, secret);
-  const runner = new JobRunner({ spawnEngine, context, cancelGraceMs: 5_000 });
+  const runner = new JobRunner({
+    spawnEngine,
+    context,
+    cancelGraceMs: 5_000,
+    diagnostics: options.diagnostics,
+  });
   const api = createApi({
     library: fixture.library,
     runner,

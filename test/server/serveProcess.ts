@@ -31,17 +31,19 @@ function apiCaller(url: string): ServeProcess['call'] {
   };
 }
 
+/** `diagnostics` lets the server run selftest jobs (the real command never does). */
 export function startServeProcess(
   libraryDir: string,
   rendererDir: string,
   modelsDir?: string,
+  diagnostics = false,
 ): Promise<ServeProcess> {
   const models = modelsDir ? `, '--models', ${JSON.stringify(modelsDir)}` : '';
   const program = `
     import { Command } from 'commander';
     import { registerServeCommand } from './src-main/cli/commands/serve.ts';
     const program = new Command('anomap');
-    registerServeCommand(program);
+    registerServeCommand(program, { diagnostics: ${diagnostics} });
     await program.parseAsync(['node', 'anomap', 'serve', '--port', '0', '--library', ${JSON.stringify(libraryDir)}, '--renderer', ${JSON.stringify(rendererDir)}${models}]);
   `;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {

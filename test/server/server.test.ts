@@ -155,6 +155,24 @@ describe('browser mode server: what it refuses', () => {
     expect(JSON.parse(wrong.body.toString()).error.issues[0].path).toBe('studyId');
   });
 
+  it('refuses to start a diagnostic job (one that can kill the engine) with 400 naming its kind', async () => {
+    const answer = await raw('/api/call/startJob', {
+      method: 'POST',
+      headers: { ...withToken(), 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify({ spec: { kind: 'selftest', crashAt: 0 } })),
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body.toString()).error.message).toMatch(
+      /job kind 'selftest' is a diagnostic job/,
+    );
+    const jobs = await raw('/api/call/listJobs', {
+      method: 'POST',
+      headers: { ...withToken(), 'content-type': 'application/json' },
+      body: Buffer.from('{}'),
+    });
+    expect(JSON.parse(jobs.body.toString())).toEqual([]);
+  });
+
   it('listens on 127.0.0.1 only', async () => {
     const others = Object.values(networkInterfaces())
       .flat()

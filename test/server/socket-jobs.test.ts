@@ -10,7 +10,8 @@ import type { Harness } from './harness.ts';
 let harness: Harness;
 let client: WsApiClient;
 beforeAll(async () => {
-  harness = await startHarness();
+  // Selftest jobs (which fail, crash or are cancelled on purpose) need a diagnostics runner.
+  harness = await startHarness(undefined, { diagnostics: true });
   client = connectWsClient({
     baseUrl: harness.server.origin,
     token: harness.server.token,

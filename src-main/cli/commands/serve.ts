@@ -16,9 +16,14 @@ export interface ServeOptions {
   library?: string;
   models?: string;
   renderer?: string;
+  /** Runs diagnostic jobs: no command-line flag sets it, only an end-to-end test's own program. */
+  diagnostics?: boolean;
 }
 
-export function registerServeCommand(program: Command): void {
+export function registerServeCommand(
+  program: Command,
+  fixed: Pick<ServeOptions, 'diagnostics'> = {},
+): void {
   program
     .command('serve')
     .description(
@@ -29,7 +34,7 @@ export function registerServeCommand(program: Command): void {
     .option('--models <dir>', 'folder of the shipped models (default: models/ of the app)')
     .option('--renderer <dir>', 'built renderer (default: dist/renderer of the app)')
     .action(async (options: ServeOptions) => {
-      await serve(options);
+      await serve({ ...options, ...fixed });
     });
 }
 
@@ -48,6 +53,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     door: 'browser',
     spawnEngine: forkEngine(),
     urls: serverUrls,
+    diagnostics: options.diagnostics,
   });
   const server = await startServer({ api: anomap.api, port: options.port, rendererDir });
   process.stdout.write(

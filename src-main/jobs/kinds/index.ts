@@ -2,14 +2,19 @@
  * Which code runs each job kind inside the engine process. Kinds are loaded on demand, so a
  * selftest or an import never loads TensorFlow.js.
  */
-import type { JobSpec } from '../../contract/index.ts';
+import type { AnyJobSpec } from '../../contract/index.ts';
 import type { JsonValue } from '../json.ts';
 import type { JobRun } from './types.ts';
 
-export async function runJobKind(run: JobRun<JobSpec>): Promise<JsonValue> {
+export async function runJobKind(run: JobRun<AnyJobSpec>): Promise<JsonValue> {
   const { spec } = run;
   switch (spec.kind) {
     case 'selftest':
+      // It can kill this process on purpose: only for a runner that runs diagnostics (tests).
+      if (!run.diagnostics)
+        throw new Error(
+          `job kind 'selftest' is a diagnostic job; this engine was not asked for diagnostics`,
+        );
       return (await import('./selftest.ts')).runSelftest({ ...run, spec });
     case 'import':
       return (await import('./import.ts')).runImport({ ...run, spec });

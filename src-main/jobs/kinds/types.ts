@@ -9,6 +9,8 @@ export interface JobRun<Spec> {
   jobId: string;
   spec: Spec;
   context: EngineContext;
+  /** The runner allowed diagnostic jobs (tests only). */
+  diagnostics?: boolean;
   control: JobControl & { signal: AbortSignal };
   /** Tell the doors that the library changed (they reload what they show). */
   libraryChanged(reason: 'import' | 'results' | 'run', studyIds?: number[]): void;
