@@ -49,6 +49,10 @@ export interface MapBatchInput extends Omit<ReconstructionInput, 'settings'> {
 const FALLBACK_MASK_QUANTILE = 0.95;
 const DEFAULT_MASK_DILATION = 2;
 
+/**
+ * The maps of one batch. Progress: every step of every pass (each draw's reconstruction, then the
+ * stitch) is reported as that pass reports it; mapMethodSteps counts them for a whole-job scale.
+ */
 export async function mapBatch(
   input: MapBatchInput,
   control: JobControl = {},
@@ -60,12 +64,11 @@ export async function mapBatch(
   if (draws > 1 && settings.encoding !== 'noise')
     throw new RangeError('noiseDraws > 1 needs the stochastic (noise) encoding');
   const stitch = settings.mapMethod === 'stitch';
-  const passes = draws + (stitch ? 1 : 0);
-  const first = await meanOverDraws(input, draws, passes, control);
+  const first = await meanOverDraws(input, draws, control);
   let results = first.reconstructions.map((r, i) => mapOf(input, slices[i], r, first.residuals[i]));
   const chain = first.chain;
   if (stitch) {
-    const second = await stitchPass(input, results, draws, passes, control);
+    const second = await stitchPass(input, results, control);
     chain.push(...second.chain);
     results = second.reconstructions.map((r, i) => mapOf(input, slices[i], r));
   }
@@ -86,27 +89,8 @@ export function mapMethodSteps(settings: ReconstructionSettings, scheduleSteps: 
   return draws + ddimTimesteps(level, settings.stride, scheduleSteps).length;
 }
 
-/** Progress of one pass of several, on one scale from 0 to passes * 1000 (one pass: its steps). */
-function passControl(control: JobControl, pass: number, passes: number): JobControl {
-  if (passes === 1) return control;
-  return {
-    signal: control.signal,
-    onProgress: (p) =>
-      control.onProgress?.({
-        ...p,
-        done: Math.round((pass + p.done / Math.max(p.total, 1)) * 1000),
-        total: passes * 1000,
-      }),
-  };
-}
-
 /** The draws' reconstructions (seeds seed, seed + 1, ...), their mean and their mean residual. */
-async function meanOverDraws(
-  input: MapBatchInput,
-  draws: number,
-  passes: number,
-  control: JobControl,
-) {
+async function meanOverDraws(input: MapBatchInput, draws: number, control: JobControl) {
   const { slices, settings } = input;
   const size = slices[0]?.size ?? 0;
   const reconstructions = slices.map((s) => new Float32Array(s.pixels.length));
@@ -119,7 +103,7 @@ async function meanOverDraws(
         settings: { ...settings, seed: (settings.seed ?? 0) + draw },
         captureFrames: draw === 0 ? input.captureFrames : 0,
       },
-      passControl(control, draw, passes),
+      control,
     );
     chain.push(...output.chain);
     output.reconstructions.forEach((r, i) => {
@@ -134,13 +118,7 @@ async function meanOverDraws(
 }
 
 /** The second pass of 'stitch': coarse masks from the first maps, then mask-stitch-resample. */
-async function stitchPass(
-  input: MapBatchInput,
-  first: SliceResult[],
-  draws: number,
-  passes: number,
-  control: JobControl,
-) {
+async function stitchPass(input: MapBatchInput, first: SliceResult[], control: JobControl) {
   const { settings, slices } = input;
   const size = slices[0].size;
   const masks = first.map((r) =>
@@ -161,7 +139,7 @@ async function stitchPass(
       resampleLevel: settings.resampleLevel ?? settings.noiseLevel,
       captureFrames: 0,
     },
-    passControl(control, draws, passes),
+    control,
   );
 }
 

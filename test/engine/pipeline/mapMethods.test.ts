@@ -129,3 +129,26 @@ describe('the classifier image score', () => {
     expect(byClassifier.results[0].score).not.toBe(byMap.results[0].score);
   });
 });
+
+describe('progress of a map method', () => {
+  it.each([
+    ['three draws', { ...noise, noiseDraws: 3 }],
+    [
+      'two draws, then stitch and re-sample',
+      { ...noise, noiseDraws: 2, mapMethod: 'stitch' as const },
+    ],
+  ])('%s: counts every pass, ending exactly at its total', async (_, settings) => {
+    const seen: { done: number; total: number }[] = [];
+    await reconstruct(
+      models,
+      slices,
+      { settings, parallel: false, batchSize: 2 },
+      { onProgress: (p) => seen.push({ done: p.done, total: p.total }) },
+    );
+    const totals = new Set(seen.map((p) => p.total));
+    expect(totals.size).toBe(1);
+    expect(seen.at(-1)!.done).toBe(seen.at(-1)!.total);
+    for (let i = 1; i < seen.length; i++)
+      expect(seen[i].done).toBeGreaterThanOrEqual(seen[i - 1].done);
+  });
+});
