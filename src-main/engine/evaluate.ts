@@ -17,6 +17,8 @@ import {
   pathologicalProbability,
   reconstruct,
   settingsFor,
+  startGuidance,
+  type Guidance,
   type LoadedModels,
   type SliceResult,
 } from './pipeline.ts';
@@ -122,7 +124,22 @@ export async function evaluate(
   const tracker = new ProgressTracker(control, 'evaluate', total, 'evaluation');
   const runs: { metrics: VariantMetrics; results: SliceResult[] }[] = [];
   for (const variant of variants) {
-    const overrides = await withStitchCutOff(models, variant, calibrationCases, options, control);
+    // One guidance (process, on wasm) per variant, shared by all its reconstructions.
+    const guidance = await startGuidance(models, settingsFor(models.preset, variant));
+    try {
+      runs.push(await evaluateVariant(variant, guidance));
+    } finally {
+      await guidance.stop();
+    }
+  }
+  async function evaluateVariant(variant: Partial<ReconstructionSettings>, guidance: Guidance) {
+    const overrides = await withStitchCutOff(
+      models,
+      variant,
+      calibrationCases,
+      { ...options, guidance },
+      control,
+    );
     const started = performance.now();
     const run = async (items: PreparedCase[]) => {
       let reported = 0;
@@ -134,6 +151,7 @@ export async function evaluate(
             settings: overrides,
             smoothingSigma: options.smoothingSigma,
             batchSize: options.batchSize,
+            guidance,
           },
           {
             signal: control.signal,
@@ -154,10 +172,10 @@ export async function evaluate(
       return i === undefined ? extra[calibrationOnly.indexOf(c)] : results[i];
     });
     await tracker.checkpoint();
-    runs.push({
+    return {
       metrics: metricsOf(models, overrides, cases, results, calibrationResults, labels, seconds),
       results,
-    });
+    };
   }
   const classifierAuroc = models.classifier
     ? Object.fromEntries(
@@ -191,7 +209,7 @@ async function withStitchCutOff(
   models: LoadedModels,
   overrides: Partial<ReconstructionSettings>,
   calibration: PreparedCase[],
-  options: EvaluateOptions,
+  options: EvaluateOptions & { guidance: Guidance },
   control: JobControl,
 ): Promise<Partial<ReconstructionSettings>> {
   const settings = settingsFor(models.preset, overrides);
@@ -203,6 +221,7 @@ async function withStitchCutOff(
       settings: { ...overrides, mapMethod: 'reconstruction' },
       smoothingSigma: options.smoothingSigma,
       batchSize: options.batchSize,
+      guidance: options.guidance,
     },
     { signal: control.signal },
   );
