@@ -1,0 +1,181 @@
+import { afterEach, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import dicomParser from 'dicom-parser';
+import * as nifti from 'nifti-reader-js';
+import { Library, importPaths } from '../../../src-main/library/index.ts';
+import {
+  decimalString,
+  exportResultDicom,
+  secondaryCaptureSopClass,
+} from '../../../src-main/library/export/exportResultDicom.ts';
+import { newUid } from '../../../src-main/library/export/writeDicom.ts';
+import { dicomBytes } from '../fixtures/dicom.ts';
+import { tempDir } from '../fixtures/rasters.ts';
+
+let library: Library | undefined;
+afterEach(() => library?.close());
+
+const width = 24;
+const height = 20;
+const studyUid = '1.2.840.99999.1.7';
+const frameOfReference = '1.2.840.99999.1.7.9';
+/** The map: a horizontal ramp 0 .. 23/24 with one bright pixel of 2.5. */
+const mapValues = Float32Array.from({ length: width * height }, (_, i) =>
+  i === 5 * width + 7 ? 2.5 : (i % width) / width,
+);
+
+async function libraryWithResult(dir: string, fromDicom: boolean) {
+  const source = join(dir, 'slice.dcm');
+  writeFileSync(
+    source,
+    dicomBytes({
+      width,
+      height,
+      pixels: Uint16Array.from({ length: width * height }, (_, i) => 100 + i),
+      studyUid,
+      patientId: 'PAT-042',
+      extra: [
+        { tag: [0x0010, 0x0010], vr: 'PN', value: 'Doe^Jane' },
+        { tag: [0x0020, 0x0052], vr: 'UI', value: frameOfReference },
+      ],
+    }),
+  );
+  library = Library.open(join(dir, 'library'), { actor: 'dr.a' });
+  await importPaths(library, [source]);
+  const [study] = library.listStudies({ offset: 0, limit: 1 }).studies;
+  const image = library.getStudy(study.id).images[0];
+  if (!fromDicom) {
+    library.db.prepare('UPDATE studies SET uid = ? WHERE id = ?').run('folder:x', study.id);
+    rmSync(source);
+  }
+  const run = library.createRun({
+    name: 'dicom',
+    settings: { noiseLevel: 500, stride: 25, guidanceScale: 100, mapMethod: 'ensemble' },
+    modelIds: [],
+  });
+  const reconstruction = Float32Array.from({ length: width * height }, (_, i) => -1 + i / 240);
+  await library.saveResult({
+    runId: run.id,
+    imageId: image.id,
+    reconstruction: { width, height, values: reconstruction },
+    anomalyMap: { width, height, values: mapValues },
+    score: 0.7,
+    pixelThreshold: 0.5,
+  });
+  return { runId: run.id, studyId: study.id };
+}
+
+function parse(file: string) {
+  return dicomParser.parseDicom(new Uint8Array(readFileSync(file)));
+}
+
+function isValidUid(uid: string | undefined): boolean {
+  return uid !== undefined && uid.length <= 64 && /^[0-9]+(\.[0-9]+)*$/.test(uid);
+}
+
+it('writes the map and reconstruction as Secondary Capture in the source study', async () => {
+  const dir = tempDir();
+  const { runId, studyId } = await libraryWithResult(dir, true);
+  const exported = await exportResultDicom(library!, runId, studyId, join(dir, 'out'));
+  expect(exported.studyUidGenerated).toBe(false);
+  const [mapFile, reconstructionFile, maskFile] = exported.files;
+  expect(exported.files).toHaveLength(3);
+  const map = parse(mapFile);
+  const reconstruction = parse(reconstructionFile);
+  for (const dataSet of [map, reconstruction]) {
+    expect(dataSet.string('x00020010')).toBe('1.2.840.10008.1.2.1');
+    expect(dataSet.string('x00080016')).toBe(secondaryCaptureSopClass);
+    expect(dataSet.string('x00020002')).toBe(secondaryCaptureSopClass);
+    expect(dataSet.string('x00020003')).toBe(dataSet.string('x00080018'));
+    expect(dataSet.string('x0020000d')).toBe(studyUid);
+    expect(dataSet.string('x00200052')).toBe(frameOfReference);
+    expect(dataSet.string('x00100020')).toBe('PAT-042');
+    expect(dataSet.string('x00100010')).toBe('Doe^Jane');
+    expect(isValidUid(dataSet.string('x0020000e'))).toBe(true);
+    expect(isValidUid(dataSet.string('x00080018'))).toBe(true);
+    expect(dataSet.uint16('x00280010')).toBe(height);
+    expect(dataSet.uint16('x00280011')).toBe(width);
+    expect(dataSet.uint16('x00280100')).toBe(16);
+    expect(dataSet.uint16('x00280101')).toBe(16);
+    expect(dataSet.uint16('x00280103')).toBe(0);
+    const comment = dataSet.string('x00204000') ?? '';
+    expect(comment).toContain('L=500 k=25 s=100');
+    expect(comment).toContain('map method=ensemble');
+    expect(comment).toContain('NOT FOR DIAGNOSTIC USE');
+  }
+  expect(map.string('x0008103e')).toBe('Anomap anomaly map');
+  expect(reconstruction.string('x0008103e')).toBe('Anomap pseudo-healthy reconstruction');
+  expect(map.string('x0020000e')).not.toBe(reconstruction.string('x0020000e'));
+  expect(map.string('x00080018')).not.toBe(reconstruction.string('x00080018'));
+
+  // Pixels: stored = round((value - min) / (max - min) * 65535), read back through the rescale.
+  const element = map.elements.x7fe00010;
+  expect(element.length).toBe(width * height * 2);
+  const stored = new Uint16Array(width * height);
+  const bytes = map.byteArray;
+  for (let i = 0; i < stored.length; i++)
+    stored[i] = bytes[element.dataOffset + 2 * i] | (bytes[element.dataOffset + 2 * i + 1] << 8);
+  expect(stored[5 * width + 7]).toBe(65535);
+  expect(stored[0]).toBe(0);
+  mapValues.forEach((value, i) => expect(stored[i]).toBe(Math.round((value / 2.5) * 65535)));
+  const slope = map.floatString('x00281053') ?? NaN;
+  const intercept = map.floatString('x00281052') ?? NaN;
+  expect(intercept).toBe(0);
+  // Within the 16-bit quantisation's half step, (max - min) / 131070.
+  mapValues.forEach((value, i) =>
+    expect(Math.abs(intercept + slope * stored[i] - value)).toBeLessThanOrEqual(
+      2.5 / 131070 + 1e-7,
+    ),
+  );
+
+  // The mask: map > 0.5, as a NIfTI slice written bottom-up.
+  const maskBytes = gunzipSync(readFileSync(maskFile));
+  const header = nifti.readHeader(maskBytes.buffer.slice(maskBytes.byteOffset) as ArrayBuffer);
+  expect(header?.dims.slice(0, 4)).toEqual([3, width, height, 1]);
+  const voxels = new Uint8Array(maskBytes.buffer, maskBytes.byteOffset + 352, width * height);
+  mapValues.forEach((value, i) => {
+    const row = Math.floor(i / width);
+    const flipped = (height - 1 - row) * width + (i % width);
+    expect(voxels[flipped]).toBe(value > 0.5 ? 1 : 0);
+  });
+});
+
+it('passes dcmtk: dcmdump reads the tags back', async () => {
+  const dir = tempDir();
+  const { runId, studyId } = await libraryWithResult(dir, true);
+  const [mapFile] = (await exportResultDicom(library!, runId, studyId, join(dir, 'out'))).files;
+  // CI installs dcmtk: a missing dcmdump fails the test instead of skipping it.
+  const dump = execFileSync('dcmdump', ['+E', mapFile], { encoding: 'utf8' });
+  expect(dump).toContain('=SecondaryCaptureImageStorage');
+  expect(dump).toContain(`[${studyUid}]`);
+  expect(dump).toContain('[Anomap anomaly map]');
+  expect(dump).toMatch(/\(0028,0010\) US 20\b/);
+  expect(dump).toMatch(/\(0028,0011\) US 24\b/);
+  expect(dump).not.toMatch(/^[EW]:/m);
+});
+
+it('makes a new study UID, and says so, when the source was not DICOM', async () => {
+  const dir = tempDir();
+  const { runId, studyId } = await libraryWithResult(dir, false);
+  const exported = await exportResultDicom(library!, runId, studyId, join(dir, 'out'));
+  expect(exported.studyUidGenerated).toBe(true);
+  const map = parse(exported.files[0]);
+  const uid = map.string('x0020000d');
+  expect(isValidUid(uid)).toBe(true);
+  expect(uid).not.toBe(studyUid);
+  expect(uid?.startsWith('2.25.')).toBe(true);
+  expect(map.string('x00100020')).toBe('PAT-042');
+  expect(map.string('x00200052')).toBeUndefined();
+});
+
+it('makes UUID-derived UIDs and 16-character decimal strings', () => {
+  const uids = Array.from({ length: 50 }, newUid);
+  expect(new Set(uids).size).toBe(50);
+  uids.forEach((uid) => expect(isValidUid(uid)).toBe(true));
+  for (const value of [0, 1, -1, 1 / 3, 1.234567890123e-7, 123456789.123456, -2.5e-12])
+    expect(decimalString(value).length).toBeLessThanOrEqual(16);
+  expect(Number(decimalString(1 / 3))).toBeCloseTo(1 / 3, 9);
+});
