@@ -101,6 +101,7 @@ interface ObjectSpec {
   source: SourceIdentity;
   seriesUid: string;
   seriesNumber: number;
+  instanceNumber: number;
   description: string;
   comment: string;
   pixels: Pixels;
@@ -135,7 +136,7 @@ export function secondaryCapture(spec: ObjectSpec): DicomElement[] {
     { tag: 0x0008103e, vr: 'LO', value: spec.description },
     { tag: 0x0020000e, vr: 'UI', value: spec.seriesUid },
     { tag: 0x00200011, vr: 'IS', value: spec.seriesNumber },
-    { tag: 0x00200013, vr: 'IS', value: 1 },
+    { tag: 0x00200013, vr: 'IS', value: spec.instanceNumber },
     { tag: 0x00200020, vr: 'CS', value: '' },
     { tag: 0x00204000, vr: 'LT', value: spec.comment },
     { tag: 0x00280002, vr: 'US', value: 1 },
@@ -199,7 +200,7 @@ export async function exportResultDicom(
   };
   mkdirSync(outDir, { recursive: true });
   const files: string[] = [];
-  for (const result of results) {
+  for (const [index, result] of results.entries()) {
     const comment = settingsComment(run, result);
     const images = [
       { kind: 'anomaly-map', hash: result.mapHash, scale: result.mapScale, ...series.map },
@@ -216,6 +217,7 @@ export async function exportResultDicom(
         source,
         seriesUid: image.uid,
         seriesNumber: image.number,
+        instanceNumber: index + 1,
         description: image.description,
         comment,
         pixels,

@@ -1,72 +1,29 @@
 import { afterEach, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import * as nifti from 'nifti-reader-js';
-import { Library, importPaths } from '../../../src-main/library/index.ts';
+import type { Library } from '../../../src-main/library/index.ts';
 import {
   decimalString,
   exportResultDicom,
   secondaryCaptureSopClass,
 } from '../../../src-main/library/export/exportResultDicom.ts';
 import { newUid } from '../../../src-main/library/export/writeDicom.ts';
-import { dicomBytes } from '../fixtures/dicom.ts';
+import {
+  frameOfReference,
+  height,
+  libraryWithDicomResult,
+  mapValues,
+  studyUid,
+  width,
+} from '../fixtures/dicomResult.ts';
 import { tempDir } from '../fixtures/rasters.ts';
 
 let library: Library | undefined;
 afterEach(() => library?.close());
-
-const width = 24;
-const height = 20;
-const studyUid = '1.2.840.99999.1.7';
-const frameOfReference = '1.2.840.99999.1.7.9';
-/** The map: a horizontal ramp 0 .. 23/24 with one bright pixel of 2.5. */
-const mapValues = Float32Array.from({ length: width * height }, (_, i) =>
-  i === 5 * width + 7 ? 2.5 : (i % width) / width,
-);
-
-async function libraryWithResult(dir: string, fromDicom: boolean) {
-  const source = join(dir, 'slice.dcm');
-  writeFileSync(
-    source,
-    dicomBytes({
-      width,
-      height,
-      pixels: Uint16Array.from({ length: width * height }, (_, i) => 100 + i),
-      studyUid,
-      patientId: 'PAT-042',
-      extra: [
-        { tag: [0x0010, 0x0010], vr: 'PN', value: 'Doe^Jane' },
-        { tag: [0x0020, 0x0052], vr: 'UI', value: frameOfReference },
-      ],
-    }),
-  );
-  library = Library.open(join(dir, 'library'), { actor: 'dr.a' });
-  await importPaths(library, [source]);
-  const [study] = library.listStudies({ offset: 0, limit: 1 }).studies;
-  const image = library.getStudy(study.id).images[0];
-  if (!fromDicom) {
-    library.db.prepare('UPDATE studies SET uid = ? WHERE id = ?').run('folder:x', study.id);
-    rmSync(source);
-  }
-  const run = library.createRun({
-    name: 'dicom',
-    settings: { noiseLevel: 500, stride: 25, guidanceScale: 100, mapMethod: 'ensemble' },
-    modelIds: [],
-  });
-  const reconstruction = Float32Array.from({ length: width * height }, (_, i) => -1 + i / 240);
-  await library.saveResult({
-    runId: run.id,
-    imageId: image.id,
-    reconstruction: { width, height, values: reconstruction },
-    anomalyMap: { width, height, values: mapValues },
-    score: 0.7,
-    pixelThreshold: 0.5,
-  });
-  return { runId: run.id, studyId: study.id };
-}
 
 function parse(file: string) {
   return dicomParser.parseDicom(new Uint8Array(readFileSync(file)));
@@ -78,7 +35,8 @@ function isValidUid(uid: string | undefined): boolean {
 
 it('writes the map and reconstruction as Secondary Capture in the source study', async () => {
   const dir = tempDir();
-  const { runId, studyId } = await libraryWithResult(dir, true);
+  const { runId, studyId, ...made } = await libraryWithDicomResult(dir, true);
+  library = made.library;
   const exported = await exportResultDicom(library!, runId, studyId, join(dir, 'out'));
   expect(exported.studyUidGenerated).toBe(false);
   const [mapFile, reconstructionFile, maskFile] = exported.files;
@@ -145,7 +103,8 @@ it('writes the map and reconstruction as Secondary Capture in the source study',
 
 it('passes dcmtk: dcmdump reads the tags back', async () => {
   const dir = tempDir();
-  const { runId, studyId } = await libraryWithResult(dir, true);
+  const { runId, studyId, ...made } = await libraryWithDicomResult(dir, true);
+  library = made.library;
   const [mapFile] = (await exportResultDicom(library!, runId, studyId, join(dir, 'out'))).files;
   // CI installs dcmtk: a missing dcmdump fails the test instead of skipping it.
   const dump = execFileSync('dcmdump', ['+E', mapFile], { encoding: 'utf8' });
@@ -159,7 +118,8 @@ it('passes dcmtk: dcmdump reads the tags back', async () => {
 
 it('makes a new study UID, and says so, when the source was not DICOM', async () => {
   const dir = tempDir();
-  const { runId, studyId } = await libraryWithResult(dir, false);
+  const { runId, studyId, ...made } = await libraryWithDicomResult(dir, false);
+  library = made.library;
   const exported = await exportResultDicom(library!, runId, studyId, join(dir, 'out'));
   expect(exported.studyUidGenerated).toBe(true);
   const map = parse(exported.files[0]);
