@@ -114,6 +114,12 @@ it('passes dcmtk: dcmdump reads the tags back', async () => {
   expect(dump).toMatch(/\(0028,0010\) US 20\b/);
   expect(dump).toMatch(/\(0028,0011\) US 24\b/);
   expect(dump).not.toMatch(/^[EW]:/m);
+  // dcmtk's own reading of the pixels, in hex: the map quantised to 16 bits over its range.
+  const pixels = execFileSync('dcmdump', ['+L', '+P', '7fe0,0010', mapFile], { encoding: 'utf8' });
+  const hex = /OW ([0-9a-f\\]+)/.exec(pixels)?.[1].split('\\') ?? [];
+  expect(hex.map((value) => parseInt(value, 16))).toEqual(
+    Array.from(mapValues, (value) => Math.round((value / 2.5) * 65535)),
+  );
 });
 
 it('makes a new study UID, and says so, when the source was not DICOM', async () => {
