@@ -137,6 +137,19 @@ it('makes a new study UID, and says so, when the source was not DICOM', async ()
   expect(map.string('x00200052')).toBeUndefined();
 });
 
+it('puts the slices of a study in one series per kind, numbered in order', async () => {
+  const dir = tempDir();
+  const { runId, studyId, ...made } = await libraryWithDicomResult(dir, true, 3);
+  library = made.library;
+  const { files } = await exportResultDicom(library, runId, studyId, join(dir, 'out'));
+  const maps = files.filter((file) => file.endsWith('anomaly-map.dcm')).map(parse);
+  expect(maps).toHaveLength(3);
+  expect(new Set(maps.map((map) => map.string('x0020000e'))).size).toBe(1);
+  expect(new Set(maps.map((map) => map.string('x00080018'))).size).toBe(3);
+  expect(maps.map((map) => map.intString('x00200013'))).toEqual([1, 2, 3]);
+  expect(files.filter((file) => file.endsWith('.nii.gz'))).toHaveLength(3);
+});
+
 it('makes UUID-derived UIDs and 16-character decimal strings', () => {
   const uids = Array.from({ length: 50 }, newUid);
   expect(new Set(uids).size).toBe(50);
