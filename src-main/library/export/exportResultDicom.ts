@@ -187,7 +187,10 @@ export async function exportResultDicom(
 ): Promise<ResultDicomExport> {
   const run = library.getRun(runId);
   const study = library.getStudy(studyId);
-  const results = library.listResults(runId, studyId);
+  const sliceIndex = (imageId: number) => library.getImage(imageId).sliceIndex;
+  const results = library
+    .listResults(runId, studyId)
+    .sort((a, b) => sliceIndex(a.imageId) - sliceIndex(b.imageId));
   if (results.length === 0) throw new Error(`run ${runId} has no result for study ${studyId}`);
   const source = sourceIdentity(study, library.getImage(results[0].imageId));
   const series = {
