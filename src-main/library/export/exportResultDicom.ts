@@ -147,6 +147,9 @@ export function secondaryCapture(spec: ObjectSpec): DicomElement[] {
     { tag: 0x00280101, vr: 'US', value: 16 },
     { tag: 0x00280102, vr: 'US', value: 15 },
     { tag: 0x00280103, vr: 'US', value: 0 },
+    // The VOI window spans the float range, so a viewer shows the whole map at first.
+    { tag: 0x00281050, vr: 'DS', value: decimalString((scale.min + scale.max) / 2) },
+    { tag: 0x00281051, vr: 'DS', value: decimalString(Math.max(scale.max - scale.min, 1e-6)) },
     { tag: 0x00281052, vr: 'DS', value: decimalString(scale.min) },
     { tag: 0x00281053, vr: 'DS', value: decimalString(slope === 0 ? 1 : slope) },
     { tag: 0x00281054, vr: 'LO', value: 'US' },

@@ -82,6 +82,8 @@ it('writes the map and reconstruction as Secondary Capture in the source study',
   const slope = map.floatString('x00281053') ?? NaN;
   const intercept = map.floatString('x00281052') ?? NaN;
   expect(intercept).toBe(0);
+  expect(map.floatString('x00281050')).toBe(1.25);
+  expect(map.floatString('x00281051')).toBe(2.5);
   // Within the 16-bit quantisation's half step, (max - min) / 131070.
   mapValues.forEach((value, i) =>
     expect(Math.abs(intercept + slope * stored[i] - value)).toBeLessThanOrEqual(
