@@ -1,11 +1,18 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import type { Library } from '../library.ts';
 import type { Pixels } from '../pixels.ts';
 import type { ImageInfo, QuantisationScale, Result, Run, StudyDetail } from '../types.ts';
-import { importLimits } from '../import/limits.ts';
 import { encodeDicomFile, newUid, type DicomElement } from './writeDicom.ts';
 import { niftiOfSlice } from './writeNifti.ts';
 
@@ -43,15 +50,23 @@ export interface ResultDicomExport {
   studyUidGenerated: boolean;
 }
 
+/** How much of the original file is read for its header: headers are kilobytes, pixels are not. */
+const headerBytes = 4 * 1024 * 1024;
+
 /** The source header (up to the pixel data) when the original file is still a readable DICOM. */
 function readSourceHeader(path: string): dicomParser.DataSet | null {
+  if (!existsSync(path)) return null;
+  let fd: number | null = null;
   try {
-    if (!existsSync(path) || statSync(path).size > importLimits.maxFileBytes) return null;
-    const bytes = readFileSync(path);
+    fd = openSync(path, 'r');
+    const bytes = Buffer.alloc(Math.min(headerBytes, fstatSync(fd).size));
+    readSync(fd, bytes, 0, bytes.length, 0);
     if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') return null;
     return dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
   } catch {
-    return null;
+    return null; // unreadable or a header past the first MiBs: the library's own fields serve
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
 
