@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
-import { EvaluationSchema, RECONSTRUCTION_PRESETS } from '../contract/index.ts';
+import { ApiError, EvaluationSchema, RECONSTRUCTION_PRESETS } from '../contract/index.ts';
 import type {
   Evaluation,
   EventName,
@@ -16,7 +16,7 @@ import type {
   StudyDetail,
 } from '../contract/index.ts';
 import { evaluationFile, evaluationsDir } from '../jobs/index.ts';
-import { exportRun } from '../library/index.ts';
+import { exportResultDicom, exportRun } from '../library/index.ts';
 import { exportsDir } from './files.ts';
 import { readInstalledModels } from './installed-models.ts';
 import type { ApiDeps } from './deps.ts';
@@ -120,6 +120,22 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
         url: deps.urls.exportFile(`${folder}/${basename(path)}`),
       }));
       return { files };
+    },
+    exportResultDicom: async ({ runId, studyId }) => {
+      if (library.listResults(runId, studyId).length === 0)
+        throw new ApiError('not-found', `run ${runId} has no result for study ${studyId}`);
+      const folder = `run-${runId}/dicom-study-${studyId}`;
+      const written = await exportResultDicom(
+        library,
+        runId,
+        studyId,
+        join(exportsDir(library), folder),
+      );
+      const files = written.files.map((path) => ({
+        path,
+        url: deps.urls.exportFile(`${folder}/${basename(path)}`),
+      }));
+      return { files, studyUidGenerated: written.studyUidGenerated };
     },
   };
 }

@@ -220,6 +220,18 @@ export const methods = {
     params: z.object({ runId: RunIdSchema }).strict(),
     result: z.object({ files: z.array(z.object({ path: z.string(), url: z.string() })) }),
   },
+  /**
+   * Writes a study's results of a run as DICOM Secondary Capture (anomaly map and
+   * reconstruction, in the source study) and their masks as NIfTI into the library's exports.
+   * studyUidGenerated: the source was not DICOM, so the objects sit in a new study.
+   */
+  exportResultDicom: {
+    params: z.object({ runId: RunIdSchema, studyId: StudyIdSchema }).strict(),
+    result: z.object({
+      files: z.array(z.object({ path: z.string(), url: z.string() })),
+      studyUidGenerated: z.boolean(),
+    }),
+  },
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -220,6 +220,40 @@ describe('models and reports', () => {
     };
     expect(study.results).toMatchObject([{ runId: run.id, score: 0.7 }]);
   });
+
+  it('exports a result as DICOM Secondary Capture and NIfTI mask served under the exports route', async () => {
+    const { library } = fixture;
+    const run = library.createRun({ settings: { noiseLevel: 20 }, modelIds: [] });
+    const values = Float32Array.from({ length: 32 }, (_, i) => i / 32);
+    await library.saveResult({
+      runId: run.id,
+      imageId: fixture.imageId,
+      reconstruction: { width: 8, height: 4, values },
+      anomalyMap: { width: 8, height: 4, values },
+      score: 0.7,
+      pixelThreshold: 0.5,
+    });
+    const exported = (await api.call('exportResultDicom', {
+      runId: run.id,
+      studyId: fixture.studyId,
+    })) as { files: Array<{ path: string; url: string }>; studyUidGenerated: boolean };
+    // The fixture's study came from a PNG, so the objects sit in a new study.
+    expect(exported.studyUidGenerated).toBe(true);
+    const names = exported.files.map((file) => basename(file.path));
+    expect(names).toEqual([
+      expect.stringMatching(/-anomaly-map\.dcm$/),
+      expect.stringMatching(/-reconstruction\.dcm$/),
+      expect.stringMatching(/-mask\.nii\.gz$/),
+    ]);
+    const folder = `run-${run.id}/dicom-study-${fixture.studyId}`;
+    expect(exported.files[0].url).toBe(`/e/${folder}/${names[0]}`);
+    const dicom = readExportFile(library, `${folder}/${names[0]}`);
+    expect(dicom.toString('latin1', 128, 132)).toBe('DICM');
+    expect(dicom.includes('1.2.840.10008.5.1.4.1.1.7')).toBe(true);
+    await expect(
+      api.call('exportResultDicom', { runId: run.id + 1, studyId: fixture.studyId }),
+    ).rejects.toMatchObject({ code: 'not-found' });
+  });
 });
 
 describe('library files served by the doors', () => {

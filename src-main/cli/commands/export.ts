@@ -6,15 +6,17 @@ import {
   defaultLibraryDir,
   exportAudit,
   exportMasks,
+  exportResultDicom,
   exportRun,
 } from '../../library/index.ts';
 import { integer } from '../options.ts';
 import type { CommandStreams } from './import.ts';
 
 /**
- * `anomap export [--library DIR] --out DIR [--run ID] [--masks] [--audit]`: a run's CSV and JSON
- * report with its 16-bit reconstructions and anomaly maps, annotation masks (PNG and NIfTI) and
- * the audit log.
+ * `anomap export [--library DIR] --out DIR [--run ID [--dicom]] [--masks] [--audit]`: a run's CSV
+ * and JSON report with its 16-bit reconstructions and anomaly maps (with --dicom also as DICOM
+ * Secondary Capture in each source study, and the map's masks as NIfTI), annotation masks (PNG
+ * and NIfTI) and the audit log.
  */
 export function registerExportCommand(
   program: Command,
@@ -26,6 +28,10 @@ export function registerExportCommand(
     .requiredOption('--out <dir>', 'folder to write into')
     .option('--library <dir>', 'library folder', defaultLibraryDir())
     .option('--run <id>', 'run whose report, reconstructions and maps to export', integer)
+    .option(
+      '--dicom',
+      "with --run: the run's anomaly maps and reconstructions as DICOM, masks as NIfTI",
+    )
     .option('--masks', 'export a mask per finding of every annotated image')
     .option('--audit', 'export the audit log as audit.csv')
     .action(
@@ -33,12 +39,15 @@ export function registerExportCommand(
         out: string;
         library: string;
         run?: number;
+        dicom?: boolean;
         masks?: boolean;
         audit?: boolean;
       }) => {
         if (options.run === undefined && !options.masks && !options.audit) {
           throw new Error('say what to export: --run ID, --masks and/or --audit');
         }
+        if (options.dicom && options.run === undefined)
+          throw new Error('--dicom exports a run: give --run ID');
         mkdirSync(options.out, { recursive: true });
         const library = Library.open(options.library);
         try {
@@ -47,6 +56,7 @@ export function registerExportCommand(
             streams.stdout.write(
               `run ${options.run}: ${report.csv}, ${report.json}, ${report.images.length} images\n`,
             );
+            if (options.dicom) await writeRunDicom(library, options.run, options.out, streams);
           }
           if (options.masks) {
             const imageIds = library.db
@@ -69,4 +79,25 @@ export function registerExportCommand(
         }
       },
     );
+}
+
+/** Every study's results of a run as DICOM (and NIfTI masks) under OUT/dicom/study-ID. */
+async function writeRunDicom(
+  library: Library,
+  runId: number,
+  out: string,
+  streams: Pick<CommandStreams, 'stdout'>,
+): Promise<void> {
+  const studyIds = [...new Set(library.listResults(runId).map((result) => result.studyId))];
+  let files = 0;
+  for (const studyId of studyIds) {
+    const dir = join(out, 'dicom', `study-${studyId}`);
+    const written = await exportResultDicom(library, runId, studyId, dir);
+    files += written.files.length;
+    if (written.studyUidGenerated)
+      streams.stdout.write(`study ${studyId} was not DICOM: its objects have a new study UID\n`);
+  }
+  streams.stdout.write(
+    `dicom: ${files} files for ${studyIds.length} studies in ${join(out, 'dicom')}\n`,
+  );
 }

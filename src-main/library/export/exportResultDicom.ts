@@ -1,0 +1,260 @@
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import dicomParser from 'dicom-parser';
+import type { Library } from '../library.ts';
+import type { Pixels } from '../pixels.ts';
+import type { ImageInfo, QuantisationScale, Result, Run, StudyDetail } from '../types.ts';
+import { encodeDicomFile, newUid, type DicomElement } from './writeDicom.ts';
+import { niftiOfSlice } from './writeNifti.ts';
+
+export const secondaryCaptureSopClass = '1.2.840.10008.5.1.4.1.1.7';
+
+/** What the exported objects carry over from the source study. */
+export interface SourceIdentity {
+  studyUid: string;
+  /** True when the source gave no StudyInstanceUID and a new one was made. */
+  studyUidGenerated: boolean;
+  frameOfReferenceUid: string | null;
+  /** Patient and study attributes copied from the source header (empty where it had none). */
+  copied: DicomElement[];
+}
+
+/**
+ * Patient and General Study attributes (type 1 and 2 of the SC IOD) copied as they are, with
+ * the character set their bytes are in; the fallback fills them when the original is gone.
+ */
+const copiedTags: { tag: number; vr: DicomElement['vr']; fallback: 'alias' | 'date' | '' }[] = [
+  { tag: 0x00080005, vr: 'CS', fallback: '' },
+  { tag: 0x00080020, vr: 'DA', fallback: 'date' },
+  { tag: 0x00080030, vr: 'TM', fallback: '' },
+  { tag: 0x00080050, vr: 'SH', fallback: '' },
+  { tag: 0x00080090, vr: 'PN', fallback: '' },
+  { tag: 0x00100010, vr: 'PN', fallback: 'alias' },
+  { tag: 0x00100020, vr: 'LO', fallback: 'alias' },
+  { tag: 0x00100030, vr: 'DA', fallback: '' },
+  { tag: 0x00100040, vr: 'CS', fallback: '' },
+  { tag: 0x00200010, vr: 'SH', fallback: '' },
+];
+
+export interface ResultDicomExport {
+  files: string[];
+  studyUidGenerated: boolean;
+}
+
+/** How much of the original file is read for its header: headers are kilobytes, pixels are not. */
+const headerBytes = 4 * 1024 * 1024;
+
+/** The source header (up to the pixel data) when the original file is still a readable DICOM. */
+function readSourceHeader(path: string): dicomParser.DataSet | null {
+  if (!existsSync(path)) return null;
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const bytes = Buffer.alloc(Math.min(headerBytes, fstatSync(fd).size));
+    readSync(fd, bytes, 0, bytes.length, 0);
+    if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') return null;
+    return dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
+  } catch {
+    return null; // unreadable or a header past the first MiBs: the library's own fields serve
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/**
+ * The source's study identity: StudyInstanceUID from the library (studies imported from DICOM
+ * keep it as "dicom:UID"), patient and frame of reference from the original file where it is
+ * still there, else the patient alias; a new study UID when the source was not DICOM.
+ */
+export function sourceIdentity(study: StudyDetail, image: ImageInfo): SourceIdentity {
+  const header = readSourceHeader(image.originalPath);
+  const storedUid = study.uid.startsWith('dicom:') ? study.uid.slice('dicom:'.length) : null;
+  const studyUid = storedUid ?? header?.string('x0020000d') ?? null;
+  const fallbacks = {
+    alias: study.patientAlias ?? '',
+    date: (study.studyDate ?? '').replace(/-/g, ''),
+    '': '',
+  };
+  const copied = copiedTags
+    .map(({ tag, vr, fallback }) => {
+      const key = `x${tag.toString(16).padStart(8, '0')}`;
+      const value = header ? (header.string(key) ?? '') : fallbacks[fallback];
+      return { tag, vr, value };
+    })
+    .filter((element) => element.tag !== 0x00080005 || element.value !== '');
+  return {
+    studyUid: studyUid ?? newUid(),
+    studyUidGenerated: studyUid === null,
+    frameOfReferenceUid: header?.string('x00200052') ?? null,
+    copied,
+  };
+}
+
+/** The run's settings and the disclaimer, for ImageComments. */
+export function settingsComment(run: Run, result: Result): string {
+  const s = run.settings;
+  const mapMethod = typeof s.mapMethod === 'string' ? s.mapMethod : 'default';
+  return [
+    `Anomap run ${run.id}, result ${result.id}`,
+    `L=${s.noiseLevel ?? '?'} k=${s.stride ?? '?'} s=${s.guidanceScale ?? '?'}`,
+    `map method=${mapMethod}`,
+    `pixel threshold=${result.pixelThreshold ?? 'none'}`,
+    'NOT FOR DIAGNOSTIC USE',
+  ].join('; ');
+}
+
+interface ObjectSpec {
+  source: SourceIdentity;
+  seriesUid: string;
+  seriesNumber: number;
+  instanceNumber: number;
+  description: string;
+  comment: string;
+  pixels: Pixels;
+  /** The 16-bit stored value v means scale.min + v / 65535 * (scale.max - scale.min). */
+  scale: QuantisationScale;
+}
+
+function identityElements(source: SourceIdentity): DicomElement[] {
+  const elements: DicomElement[] = [
+    ...source.copied,
+    { tag: 0x0020000d, vr: 'UI', value: source.studyUid },
+  ];
+  if (source.frameOfReferenceUid)
+    elements.push({ tag: 0x00200052, vr: 'UI', value: source.frameOfReferenceUid });
+  return elements;
+}
+
+/** One single-frame Secondary Capture object, 16-bit MONOCHROME2 with the float scale as rescale. */
+export function secondaryCapture(spec: ObjectSpec): DicomElement[] {
+  const { pixels, scale } = spec;
+  if (pixels.bitDepth !== 16) throw new Error('a result image is stored as 16-bit');
+  const slope = (scale.max - scale.min) / 65535;
+  const today = new Date().toISOString();
+  const elements: DicomElement[] = [
+    { tag: 0x00080008, vr: 'CS', value: 'DERIVED\\SECONDARY' },
+    { tag: 0x00080016, vr: 'UI', value: secondaryCaptureSopClass },
+    { tag: 0x00080018, vr: 'UI', value: newUid() },
+    { tag: 0x00080023, vr: 'DA', value: today.slice(0, 10).replace(/-/g, '') },
+    { tag: 0x00080060, vr: 'CS', value: 'OT' },
+    { tag: 0x00080064, vr: 'CS', value: 'WSD' },
+    { tag: 0x00080070, vr: 'LO', value: 'Anomap' },
+    { tag: 0x0008103e, vr: 'LO', value: spec.description },
+    { tag: 0x0020000e, vr: 'UI', value: spec.seriesUid },
+    { tag: 0x00200011, vr: 'IS', value: spec.seriesNumber },
+    { tag: 0x00200013, vr: 'IS', value: spec.instanceNumber },
+    { tag: 0x00200020, vr: 'CS', value: '' },
+    { tag: 0x00204000, vr: 'LT', value: spec.comment },
+    { tag: 0x00280002, vr: 'US', value: 1 },
+    { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
+    { tag: 0x00280010, vr: 'US', value: pixels.height },
+    { tag: 0x00280011, vr: 'US', value: pixels.width },
+    { tag: 0x00280100, vr: 'US', value: 16 },
+    { tag: 0x00280101, vr: 'US', value: 16 },
+    { tag: 0x00280102, vr: 'US', value: 15 },
+    { tag: 0x00280103, vr: 'US', value: 0 },
+    // The VOI window spans the float range, so a viewer shows the whole map at first.
+    { tag: 0x00281050, vr: 'DS', value: decimalString((scale.min + scale.max) / 2) },
+    { tag: 0x00281051, vr: 'DS', value: decimalString(Math.max(scale.max - scale.min, 1e-6)) },
+    { tag: 0x00281052, vr: 'DS', value: decimalString(scale.min) },
+    { tag: 0x00281053, vr: 'DS', value: decimalString(slope === 0 ? 1 : slope) },
+    { tag: 0x00281054, vr: 'LO', value: 'US' },
+    { tag: 0x7fe00010, vr: 'OW', value: Uint16Array.from(pixels.pixels) },
+  ];
+  return [...elements, ...identityElements(spec.source)];
+}
+
+/** A DS value: at most 16 characters. */
+export function decimalString(value: number): string {
+  for (let digits = 10; digits > 0; digits--) {
+    const text = String(Number(value.toPrecision(digits)));
+    if (text.length <= 16) return text;
+  }
+  return '0';
+}
+
+/** The binary map (map value > the result's pixel cut-off) as an 8-bit 0/1 slice. */
+export function binaryMask(map: Pixels, scale: QuantisationScale, threshold: number): Pixels {
+  const step = (scale.max - scale.min) / 65535;
+  const mask = new Uint8Array(map.pixels.length);
+  map.pixels.forEach((value, i) => {
+    mask[i] = scale.min + value * step > threshold ? 1 : 0;
+  });
+  return { width: map.width, height: map.height, bitDepth: 8, pixels: mask };
+}
+
+/**
+ * A result's anomaly map and pseudo-healthy reconstruction as DICOM Secondary Capture (one new
+ * series each, in the source study), and its binary mask as a gzipped NIfTI when the result has
+ * a pixel cut-off. Returns the files written.
+ */
+export async function exportResultDicom(
+  library: Library,
+  runId: number,
+  studyId: number,
+  outDir: string,
+): Promise<ResultDicomExport> {
+  const run = library.getRun(runId);
+  const study = library.getStudy(studyId);
+  const sliceIndex = (imageId: number) => library.getImage(imageId).sliceIndex;
+  const results = library
+    .listResults(runId, studyId)
+    .sort((a, b) => sliceIndex(a.imageId) - sliceIndex(b.imageId));
+  if (results.length === 0) throw new Error(`run ${runId} has no result for study ${studyId}`);
+  const source = sourceIdentity(study, library.getImage(results[0].imageId));
+  const series = {
+    map: { uid: newUid(), number: 9001, description: 'Anomap anomaly map' },
+    reconstruction: {
+      uid: newUid(),
+      number: 9002,
+      description: 'Anomap pseudo-healthy reconstruction',
+    },
+  };
+  mkdirSync(outDir, { recursive: true });
+  const files: string[] = [];
+  for (const [index, result] of results.entries()) {
+    const comment = settingsComment(run, result);
+    const images = [
+      { kind: 'anomaly-map', hash: result.mapHash, scale: result.mapScale, ...series.map },
+      {
+        kind: 'reconstruction',
+        hash: result.reconstructionHash,
+        scale: result.reconstructionScale,
+        ...series.reconstruction,
+      },
+    ];
+    for (const image of images) {
+      const pixels = await library.store.get(image.hash);
+      const dataSet = secondaryCapture({
+        source,
+        seriesUid: image.uid,
+        seriesNumber: image.number,
+        instanceNumber: index + 1,
+        description: image.description,
+        comment,
+        pixels,
+        scale: image.scale,
+      });
+      const file = join(outDir, `result-${result.id}-${image.kind}.dcm`);
+      writeFileSync(file, encodeDicomFile(dataSet));
+      files.push(file);
+    }
+    if (result.pixelThreshold !== null) {
+      const map = await library.store.get(result.mapHash);
+      const mask = binaryMask(map, result.mapScale, result.pixelThreshold);
+      const file = join(outDir, `result-${result.id}-mask.nii.gz`);
+      writeFileSync(file, gzipSync(niftiOfSlice(mask)));
+      files.push(file);
+    }
+  }
+  return { files, studyUidGenerated: source.studyUidGenerated };
+}

@@ -1,0 +1,47 @@
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { expect, it, vi } from 'vitest';
+import AiResultPanel from '../../../../src-renderer/components/ai/AiResultPanel.svelte';
+import type { Result } from '../../../../src-renderer/api/types.ts';
+
+const result = {
+  id: 3,
+  runId: 2,
+  imageId: 1,
+  studyId: 1,
+  reconstructionHash: 'a'.repeat(64),
+  reconstructionScale: { min: 0, max: 1 },
+  mapHash: 'b'.repeat(64),
+  mapScale: { min: 0, max: 1 },
+  score: 0.4,
+  pixelThreshold: 0.2,
+  imageScoreThreshold: 0.3,
+  threshold: 0.2,
+  classifierProbability: null,
+  chain: [],
+  createdAt: '2026-01-01T00:00:00Z',
+} as unknown as Result;
+
+const common = { run: null, humanVerdict: null, onaccept: () => {}, onreject: () => {} };
+
+it('exports the result as DICOM from its button and links the files written', async () => {
+  const onexportdicom = vi.fn();
+  const view = render(AiResultPanel, { ...common, result, onexportdicom });
+  await fireEvent.click(screen.getByRole('button', { name: 'Export DICOM' }));
+  expect(onexportdicom).toHaveBeenCalledTimes(1);
+  expect(screen.queryByRole('list', { name: 'Exported files' })).toBeNull();
+  await view.rerender({
+    ...common,
+    result,
+    onexportdicom,
+    exported: [{ path: '/lib/exports/run-2/dicom-study-1/result-3-anomaly-map.dcm', href: '/e/x' }],
+  });
+  const link = screen.getByRole('link', { name: 'result-3-anomaly-map.dcm' });
+  expect(link.getAttribute('href')).toBe('/e/x');
+});
+
+it('has no export button without a result or without the handler', () => {
+  render(AiResultPanel, { ...common, result });
+  expect(screen.queryByRole('button', { name: 'Export DICOM' })).toBeNull();
+  render(AiResultPanel, { ...common, result: null, onexportdicom: () => {} });
+  expect(screen.queryByRole('button', { name: 'Export DICOM' })).toBeNull();
+});
