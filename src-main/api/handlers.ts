@@ -16,7 +16,7 @@ import type {
   StudyDetail,
 } from '../contract/index.ts';
 import { evaluationFile, evaluationsDir } from '../jobs/index.ts';
-import { exportRun } from '../library/index.ts';
+import { exportChainGif, exportRun } from '../library/index.ts';
 import { exportsDir } from './files.ts';
 import { readInstalledModels } from './installed-models.ts';
 import type { ApiDeps } from './deps.ts';
@@ -120,6 +120,15 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
         url: deps.urls.exportFile(`${folder}/${basename(path)}`),
       }));
       return { files };
+    },
+    exportChainGif: async ({ resultId }) => {
+      const folder = 'chains';
+      const written = await exportChainGif(library, resultId, join(exportsDir(library), folder));
+      const files = [written.gif, written.json].map((path) => ({
+        path,
+        url: deps.urls.exportFile(`${folder}/${basename(path)}`),
+      }));
+      return { files, frames: written.frames, width: written.width, height: written.height };
     },
   };
 }

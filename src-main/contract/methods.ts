@@ -220,6 +220,19 @@ export const methods = {
     params: z.object({ runId: RunIdSchema }).strict(),
     result: z.object({ files: z.array(z.object({ path: z.string(), url: z.string() })) }),
   },
+  /**
+   * Writes a result's kept denoising chain as an animated GIF (x_t | gradient per step, ending on
+   * the reconstruction) and a JSON naming each frame's phase and t into the library's exports.
+   */
+  exportChainGif: {
+    params: z.object({ resultId: z.number().int().positive() }).strict(),
+    result: z.object({
+      files: z.array(z.object({ path: z.string(), url: z.string() })),
+      frames: z.number().int().positive(),
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+    }),
+  },
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -35,3 +35,4 @@ export {
   type DatasetExportOptions,
 } from './export/exportDataset.ts';
 export { exportAudit } from './export/exportAudit.ts';
+export { exportChainGif, type ChainGifExport } from './export/exportChainGif.ts';

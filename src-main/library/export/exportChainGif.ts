@@ -1,0 +1,119 @@
+/**
+ * A result's kept denoising chain as an animated GIF for teaching: each step shows the input,
+ * x_t and, when the run kept gradients, the guidance gradient (mid-grey = 0) side by side, in the
+ * order the chain player plays them, ending on the final reconstruction x̂. A sidecar JSON names each
+ * frame's phase and t, since the GIF carries no text.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GIFEncoder } from 'gifenc';
+import type { Library } from '../library.ts';
+import type { Pixels } from '../pixels.ts';
+import type { ChainFrame } from '../types.ts';
+
+export interface ChainGifExport {
+  gif: string;
+  json: string;
+  frames: number;
+  width: number;
+  height: number;
+}
+
+interface GifStep {
+  phase: 'noising' | 'denoising' | 'final';
+  t: number;
+  hash: string;
+  gradientHash: string | null;
+}
+
+/** Frames held for this long each; the last one three times as long. */
+const FRAME_DELAY_MS = 250;
+/** Grey value of an empty gradient panel (a gradient of 0). */
+const GRADIENT_ZERO = 128;
+const GRAY_PALETTE = Array.from({ length: 256 }, (_, v) => [v, v, v]);
+
+/** The chain as played: gradients folded into the denoising step of the same t, then x̂. */
+export function chainGifSteps(chain: readonly ChainFrame[], reconstructionHash: string): GifStep[] {
+  const steps: GifStep[] = [];
+  for (const frame of chain) {
+    const last = steps.at(-1);
+    if (frame.phase !== 'gradient')
+      steps.push({ phase: frame.phase, t: frame.t, hash: frame.hash, gradientHash: null });
+    else if (last && last.phase === 'denoising' && last.t === frame.t)
+      last.gradientHash = frame.hash;
+  }
+  steps.push({ phase: 'final', t: 0, hash: reconstructionHash, gradientHash: null });
+  return steps;
+}
+
+/** A stored image as 8-bit display values at `width` x `height` (nearest neighbour). */
+export function displayBytes(image: Pixels, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(width * height);
+  const toByte = image.bitDepth === 16 ? (v: number) => Math.round(v / 257) : (v: number) => v;
+  for (let y = 0; y < height; y++) {
+    const sourceRow = Math.min(image.height - 1, Math.floor((y * image.height) / height));
+    for (let x = 0; x < width; x++) {
+      const sourceColumn = Math.min(image.width - 1, Math.floor((x * image.width) / width));
+      out[y * width + x] = toByte(image.pixels[sourceRow * image.width + sourceColumn]);
+    }
+  }
+  return out;
+}
+
+/** Panels laid left to right into one frame of `panels.length * width` x `height`. */
+function sideBySide(panels: Uint8Array[], width: number, height: number): Uint8Array {
+  const out = new Uint8Array(panels.length * width * height);
+  panels.forEach((panel, index) => {
+    for (let y = 0; y < height; y++)
+      out.set(panel.subarray(y * width, (y + 1) * width), (y * panels.length + index) * width);
+  });
+  return out;
+}
+
+/** Writes `chain-result-<id>.gif` and its `.json` into `folder`; refuses a result with no chain. */
+export async function exportChainGif(
+  library: Library,
+  resultId: number,
+  folder: string,
+): Promise<ChainGifExport> {
+  const result = library.getResult(resultId);
+  if (result.chain.length === 0)
+    throw new Error(
+      `result ${resultId} kept no denoising chain (tick "Keep the denoising chain" in Run)`,
+    );
+  const steps = chainGifSteps(result.chain, result.reconstructionHash);
+  const first = await library.store.get(steps[0].hash);
+  const { width, height } = first;
+  const withGradient = steps.some((step) => step.gradientHash !== null);
+  const panelCount = withGradient ? 3 : 2;
+  // The input slice as the player shows it (its PNG's full range), at the model's size.
+  const input = displayBytes(
+    await library.store.get(library.getImage(result.imageId).hash),
+    width,
+    height,
+  );
+  const encoder = GIFEncoder();
+  for (const [index, step] of steps.entries()) {
+    const panels = [input, displayBytes(await library.store.get(step.hash), width, height)];
+    if (withGradient)
+      panels.push(
+        step.gradientHash
+          ? displayBytes(await library.store.get(step.gradientHash), width, height)
+          : new Uint8Array(width * height).fill(GRADIENT_ZERO),
+      );
+    const last = index === steps.length - 1;
+    encoder.writeFrame(sideBySide(panels, width, height), panelCount * width, height, {
+      palette: GRAY_PALETTE,
+      delay: last ? 3 * FRAME_DELAY_MS : FRAME_DELAY_MS,
+    });
+  }
+  encoder.finish();
+  mkdirSync(folder, { recursive: true });
+  const gif = join(folder, `chain-result-${resultId}.gif`);
+  const json = join(folder, `chain-result-${resultId}.json`);
+  writeFileSync(gif, encoder.bytes());
+  const panelNames = ['input x_0', 'x_t', ...(withGradient ? ['gradient (grey = 0)'] : [])];
+  const frames = steps.map(({ phase, t }) => ({ phase, t: phase === 'final' ? null : t }));
+  writeFileSync(json, JSON.stringify({ resultId, panels: panelNames, frames }, null, 2));
+  return { gif, json, frames: steps.length, width: panelCount * width, height };
+}
