@@ -17,6 +17,7 @@ import type {
 } from '../contract/index.ts';
 import { evaluationFile, evaluationsDir } from '../jobs/index.ts';
 import { exportChainGif, exportRun } from '../library/index.ts';
+import { listDirectory } from './directory.ts';
 import { exportsDir } from './files.ts';
 import { readInstalledModels } from './installed-models.ts';
 import type { ApiDeps } from './deps.ts';
@@ -99,6 +100,7 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
       return { deleted: true };
     },
 
+    listDirectory: ({ path, showHidden }) => listDirectory(path, { showHidden }),
     startImport: ({ paths }) => runner.start({ kind: 'import', paths }, 'high'),
     startJob: ({ spec, priority }) => runner.start(spec, priority),
     cancelJob: ({ jobId }) => runner.cancel(jobId),
