@@ -5,11 +5,21 @@
  * frame's phase and t, since the GIF carries no text.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { GIFEncoder } from 'gifenc';
 import type { Library } from '../library.ts';
 import type { Pixels } from '../pixels.ts';
 import type { ChainFrame } from '../types.ts';
+
+/**
+ * gifenc is CommonJS whose named exports Node's ESM loader cannot see (and tools disagree on
+ * its default), so it is loaded with require, the way every runtime agrees on; lazily, so the
+ * library loads (and says what is missing) even where the package is not installed.
+ */
+function gifEncoder(): ReturnType<typeof import('gifenc').GIFEncoder> {
+  const gifenc = createRequire(import.meta.url)('gifenc') as typeof import('gifenc');
+  return gifenc.GIFEncoder();
+}
 
 export interface ChainGifExport {
   gif: string;
@@ -92,7 +102,7 @@ export async function exportChainGif(
     width,
     height,
   );
-  const encoder = GIFEncoder();
+  const encoder = gifEncoder();
   for (const [index, step] of steps.entries()) {
     const panels = [input, displayBytes(await library.store.get(step.hash), width, height)];
     if (withGradient)
