@@ -238,7 +238,7 @@ describe('models and reports', () => {
       files: Array<{ path: string; url: string }>;
       frames: number;
     };
-    expect(exported).toMatchObject({ frames: 2, width: 16, height: 4 });
+    expect(exported).toMatchObject({ frames: 2, width: 16, height: 4 + 7 });
     expect(exported.files.map((file) => file.url)).toEqual([
       `/e/chains/chain-result-${saved.id}.gif`,
       `/e/chains/chain-result-${saved.id}.json`,

@@ -1,8 +1,8 @@
 /**
  * A result's kept denoising chain as an animated GIF for teaching: each step shows the input,
  * x_t and, when the run kept gradients, the guidance gradient (mid-grey = 0) side by side, in the
- * order the chain player plays them, ending on the final reconstruction x̂. A sidecar JSON names each
- * frame's phase and t, since the GIF carries no text.
+ * order the chain player plays them, ending on the final reconstruction x̂, with the phase and t
+ * drawn in a caption strip below; a sidecar JSON names them too.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Library } from '../library.ts';
 import type { Pixels } from '../pixels.ts';
 import type { ChainFrame } from '../types.ts';
+import { captionHeight, drawCaption } from './caption.ts';
 
 /**
  * gifenc is CommonJS whose named exports Node's ESM loader cannot see (and tools disagree on
@@ -40,6 +41,8 @@ interface GifStep {
 const FRAME_DELAY_MS = 250;
 /** Grey value of an empty gradient panel (a gradient of 0). */
 const GRADIENT_ZERO = 128;
+/** Frame width per caption pixel size: 3 x 128-pixel panels get 2 x 2 pixel glyph dots. */
+const CAPTION_WIDTH_PER_SCALE = 160;
 const GRAY_PALETTE = Array.from({ length: 256 }, (_, v) => [v, v, v]);
 
 /** The chain as played: gradients folded into the denoising step of the same t, then x̂. */
@@ -80,6 +83,30 @@ function sideBySide(panels: Uint8Array[], width: number, height: number): Uint8A
   return out;
 }
 
+/** x_t of a step and, when the chain has gradients, its gradient (mid-grey where it has none). */
+async function stepPanels(
+  library: Library,
+  step: GifStep,
+  width: number,
+  height: number,
+  withGradient: boolean,
+): Promise<Uint8Array[]> {
+  const panels = [displayBytes(await library.store.get(step.hash), width, height)];
+  if (withGradient)
+    panels.push(
+      step.gradientHash
+        ? displayBytes(await library.store.get(step.gradientHash), width, height)
+        : new Uint8Array(width * height).fill(GRADIENT_ZERO),
+    );
+  return panels;
+}
+
+/** "DENOISE T=40", "NOISE T=50", "FINAL" (the caption font has upper case only). */
+export function captionOf(step: Pick<GifStep, 'phase' | 't'>): string {
+  if (step.phase === 'final') return 'FINAL';
+  return `${step.phase === 'noising' ? 'NOISE' : 'DENOISE'} T=${step.t}`;
+}
+
 /** Writes `chain-result-<id>.gif` and its `.json` into `folder`; refuses a result with no chain. */
 export async function exportChainGif(
   library: Library,
@@ -102,17 +129,17 @@ export async function exportChainGif(
     width,
     height,
   );
+  const frameWidth = panelCount * width;
+  const scale = Math.max(1, Math.floor(frameWidth / CAPTION_WIDTH_PER_SCALE));
+  const frameHeight = height + captionHeight(scale);
   const encoder = gifEncoder();
   for (const [index, step] of steps.entries()) {
-    const panels = [input, displayBytes(await library.store.get(step.hash), width, height)];
-    if (withGradient)
-      panels.push(
-        step.gradientHash
-          ? displayBytes(await library.store.get(step.gradientHash), width, height)
-          : new Uint8Array(width * height).fill(GRADIENT_ZERO),
-      );
+    const panels = [input, ...(await stepPanels(library, step, width, height, withGradient))];
+    const frame = new Uint8Array(frameWidth * frameHeight);
+    frame.set(sideBySide(panels, width, height));
+    frame.set(drawCaption(captionOf(step), frameWidth, scale), frameWidth * height);
     const last = index === steps.length - 1;
-    encoder.writeFrame(sideBySide(panels, width, height), panelCount * width, height, {
+    encoder.writeFrame(frame, frameWidth, frameHeight, {
       palette: GRAY_PALETTE,
       delay: last ? 3 * FRAME_DELAY_MS : FRAME_DELAY_MS,
     });
@@ -125,5 +152,5 @@ export async function exportChainGif(
   const panelNames = ['input x_0', 'x_t', ...(withGradient ? ['gradient (grey = 0)'] : [])];
   const frames = steps.map(({ phase, t }) => ({ phase, t: phase === 'final' ? null : t }));
   writeFileSync(json, JSON.stringify({ resultId, panels: panelNames, frames }, null, 2));
-  return { gif, json, frames: steps.length, width: panelCount * width, height };
+  return { gif, json, frames: steps.length, width: frameWidth, height: frameHeight };
 }

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Library } from '../../../src-main/library/library.ts';
 import { exportChainGif } from '../../../src-main/library/index.ts';
+import { captionOf } from '../../../src-main/library/export/exportChainGif.ts';
+import { drawCaption } from '../../../src-main/library/export/caption.ts';
 import { addSliceStudy } from '../fixtures/seed.ts';
 import { tempDir } from '../fixtures/rasters.ts';
 import { decodeGif } from './gifDecode.ts';
@@ -67,9 +69,20 @@ describe('chain export as an animated GIF', () => {
     const gif = decodeGif(bytes);
     // noising 0, noising 50, denoising 50 (+gradient), denoising 0, final.
     expect(gif.frames).toHaveLength(5);
-    expect(written).toMatchObject({ frames: 5, width: 3 * SIZE, height: SIZE });
-    expect([gif.width, gif.height]).toEqual([3 * SIZE, SIZE]);
-    expect(gif.frames.map((f) => [f.width, f.height])).toEqual(Array(5).fill([3 * SIZE, SIZE]));
+    // Below the panels, a 7-pixel caption strip (glyph dots 1 pixel wide on a 12-pixel frame).
+    const height = SIZE + 7;
+    expect(written).toMatchObject({ frames: 5, width: 3 * SIZE, height });
+    expect([gif.width, gif.height]).toEqual([3 * SIZE, height]);
+    expect(gif.frames.map((f) => [f.width, f.height])).toEqual(Array(5).fill([3 * SIZE, height]));
+    const caption = (index: number) =>
+      [...gif.frames[index].indices.subarray(3 * SIZE * SIZE)].map(
+        (i) => gif.frames[index].palette[3 * i],
+      );
+    expect(caption(0)).toEqual([
+      ...drawCaption(captionOf({ phase: 'noising', t: 0 }), 3 * SIZE, 1),
+    ]);
+    expect(caption(4)).toEqual([...drawCaption('FINAL', 3 * SIZE, 1)]);
+    expect(caption(0)).not.toEqual(caption(2));
 
     const input = await library.store.get(library.getImage(result.imageId).hash);
     // The 16x16 8-bit input sampled at every 4th row and column (nearest neighbour) to 4x4.
@@ -99,6 +112,12 @@ describe('chain export as an animated GIF', () => {
       { phase: 'denoising', t: 50 },
       { phase: 'denoising', t: 0 },
       { phase: 'final', t: null },
+    ]);
+    expect([0, 1, 2, 3].map((i) => captionOf(sidecar.frames[i]))).toEqual([
+      'NOISE T=0',
+      'NOISE T=50',
+      'DENOISE T=50',
+      'DENOISE T=0',
     ]);
   });
 
