@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Library } from '../library.ts';
 import type { Pixels } from '../pixels.ts';
-import type { ChainFrame } from '../types.ts';
+import { chainSteps, type ChainStep } from '../../contract/index.ts';
 import { captionHeight, drawCaption } from './caption.ts';
 
 /**
@@ -30,13 +30,6 @@ export interface ChainGifExport {
   height: number;
 }
 
-interface GifStep {
-  phase: 'noising' | 'denoising' | 'final';
-  t: number;
-  hash: string;
-  gradientHash: string | null;
-}
-
 /** Frames held for this long each; the last one three times as long. */
 const FRAME_DELAY_MS = 250;
 /** Grey value of an empty gradient panel (a gradient of 0). */
@@ -44,20 +37,6 @@ const GRADIENT_ZERO = 128;
 /** Frame width per caption pixel size: 3 x 128-pixel panels get 2 x 2 pixel glyph dots. */
 const CAPTION_WIDTH_PER_SCALE = 160;
 const GRAY_PALETTE = Array.from({ length: 256 }, (_, v) => [v, v, v]);
-
-/** The chain as played: gradients folded into the denoising step of the same t, then x̂. */
-export function chainGifSteps(chain: readonly ChainFrame[], reconstructionHash: string): GifStep[] {
-  const steps: GifStep[] = [];
-  for (const frame of chain) {
-    const last = steps.at(-1);
-    if (frame.phase !== 'gradient')
-      steps.push({ phase: frame.phase, t: frame.t, hash: frame.hash, gradientHash: null });
-    else if (last && last.phase === 'denoising' && last.t === frame.t)
-      last.gradientHash = frame.hash;
-  }
-  steps.push({ phase: 'final', t: 0, hash: reconstructionHash, gradientHash: null });
-  return steps;
-}
 
 /** A stored image as 8-bit display values at `width` x `height` (nearest neighbour). */
 export function displayBytes(image: Pixels, width: number, height: number): Uint8Array {
@@ -86,7 +65,7 @@ function sideBySide(panels: Uint8Array[], width: number, height: number): Uint8A
 /** x_t of a step and, when the chain has gradients, its gradient (mid-grey where it has none). */
 async function stepPanels(
   library: Library,
-  step: GifStep,
+  step: ChainStep,
   width: number,
   height: number,
   withGradient: boolean,
@@ -102,7 +81,7 @@ async function stepPanels(
 }
 
 /** "DENOISE T=40", "NOISE T=50", "FINAL" (the caption font has upper case only). */
-export function captionOf(step: Pick<GifStep, 'phase' | 't'>): string {
+export function captionOf(step: Pick<ChainStep, 'phase' | 't'>): string {
   if (step.phase === 'final') return 'FINAL';
   return `${step.phase === 'noising' ? 'NOISE' : 'DENOISE'} T=${step.t}`;
 }
@@ -118,7 +97,7 @@ export async function exportChainGif(
     throw new Error(
       `result ${resultId} kept no denoising chain (tick "Keep the denoising chain" in Run)`,
     );
-  const steps = chainGifSteps(result.chain, result.reconstructionHash);
+  const steps = chainSteps(result.chain, result.reconstructionHash);
   const first = await library.store.get(steps[0].hash);
   const { width, height } = first;
   const withGradient = steps.some((step) => step.gradientHash !== null);
