@@ -16,7 +16,8 @@ import type {
   StudyDetail,
 } from '../contract/index.ts';
 import { evaluationFile, evaluationsDir } from '../jobs/index.ts';
-import { exportResultDicom, exportRun } from '../library/index.ts';
+import { exportChainGif, exportResultDicom, exportRun } from '../library/index.ts';
+import { listDirectory } from './directory.ts';
 import { exportsDir } from './files.ts';
 import { readInstalledModels } from './installed-models.ts';
 import type { ApiDeps } from './deps.ts';
@@ -99,6 +100,7 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
       return { deleted: true };
     },
 
+    listDirectory: ({ path, showHidden }) => listDirectory(path, { showHidden }),
     startImport: ({ paths }) => runner.start({ kind: 'import', paths }, 'high'),
     startJob: ({ spec, priority }) => runner.start(spec, priority),
     cancelJob: ({ jobId }) => runner.cancel(jobId),
@@ -136,6 +138,15 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
         url: deps.urls.exportFile(`${folder}/${basename(path)}`),
       }));
       return { files, studyUidGenerated: written.studyUidGenerated };
+    },
+    exportChainGif: async ({ resultId }) => {
+      const folder = 'chains';
+      const written = await exportChainGif(library, resultId, join(exportsDir(library), folder));
+      const files = [written.gif, written.json].map((path) => ({
+        path,
+        url: deps.urls.exportFile(`${folder}/${basename(path)}`),
+      }));
+      return { files, frames: written.frames, width: written.width, height: written.height };
     },
   };
 }

@@ -17,6 +17,7 @@ export * from './pixels.ts';
 export * from './presets.ts';
 export * from './operatingPoint.ts';
 export * from './client.ts';
+export * from './chainSteps.ts';
 
 export type StudyId = z.infer<typeof schemas.StudyIdSchema>;
 export type RunId = z.infer<typeof schemas.RunIdSchema>;

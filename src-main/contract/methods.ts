@@ -232,6 +232,45 @@ export const methods = {
       studyUidGenerated: z.boolean(),
     }),
   },
+  /**
+   * Writes a result's kept denoising chain as an animated GIF (x_t | gradient per step, ending on
+   * the reconstruction) and a JSON naming each frame's phase and t into the library's exports.
+   */
+  exportChainGif: {
+    params: z.object({ resultId: z.number().int().positive() }).strict(),
+    result: z.object({
+      files: z.array(z.object({ path: z.string(), url: z.string() })),
+      frames: z.number().int().positive(),
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+    }),
+  },
+  /**
+   * One folder of this machine for the import picker (browser mode): subfolders first, then
+   * files, each with its size in bytes; dot entries hidden unless asked; at most 5,000 entries.
+   * Without a path, the user's home folder. A path that is not a folder is a bad request.
+   */
+  listDirectory: {
+    params: z
+      .object({
+        path: z.string().min(1).max(4096).optional(),
+        showHidden: z.boolean().default(false),
+      })
+      .strict(),
+    result: z.object({
+      path: z.string(),
+      parent: z.string().nullable(),
+      entries: z.array(
+        z.object({
+          name: z.string(),
+          kind: z.enum(['file', 'dir']),
+          sizeBytes: z.number().int().nonnegative().nullable(),
+        }),
+      ),
+      /** Entries left out past the cap (or that could not be read). */
+      omitted: z.number().int().nonnegative(),
+    }),
+  },
 } as const;
 
 export type MethodName = keyof typeof methods;

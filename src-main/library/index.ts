@@ -36,3 +36,4 @@ export {
 } from './export/exportDataset.ts';
 export { exportAudit } from './export/exportAudit.ts';
 export { exportResultDicom, type ResultDicomExport } from './export/exportResultDicom.ts';
+export { exportChainGif, type ChainGifExport } from './export/exportChainGif.ts';

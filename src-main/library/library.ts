@@ -29,7 +29,7 @@ import {
   readRun,
   registerModel,
 } from './runs.ts';
-import { listResults, readResultImage, saveResult } from './results.ts';
+import { listResults, readResult, readResultImage, saveResult } from './results.ts';
 import { writeAudit } from './audit.ts';
 import type {
   Annotation,
@@ -250,6 +250,11 @@ export class Library {
 
   listResults(runId: number, studyId?: number): Result[] {
     return listResults(this.context.db, runId, studyId);
+  }
+
+  /** One result by id; throws naming the id when there is none. */
+  getResult(resultId: number): Result {
+    return readResult(this.context.db, resultId);
   }
 
   getResultImage(resultId: number, which: 'reconstruction' | 'anomalyMap'): Promise<FloatImage> {

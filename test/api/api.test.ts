@@ -254,6 +254,43 @@ describe('models and reports', () => {
       api.call('exportResultDicom', { runId: run.id + 1, studyId: fixture.studyId }),
     ).rejects.toMatchObject({ code: 'not-found' });
   });
+
+  it('exports a kept chain as a GIF served under the exports route, and refuses one without', async () => {
+    const { library } = fixture;
+    const run = library.createRun({ settings: {}, modelIds: [] });
+    const values = new Float32Array(32).fill(0.5);
+    const image = { width: 8, height: 4, bitDepth: 8 as const, pixels: new Uint8Array(32) };
+    const saved = await library.saveResult({
+      runId: run.id,
+      imageId: fixture.imageId,
+      reconstruction: { width: 8, height: 4, values },
+      anomalyMap: { width: 8, height: 4, values },
+      score: 0.7,
+      chain: [{ phase: 'denoising', t: 10, image }],
+    });
+    const exported = (await api.call('exportChainGif', { resultId: saved.id })) as {
+      files: Array<{ path: string; url: string }>;
+      frames: number;
+    };
+    expect(exported).toMatchObject({ frames: 2, width: 16, height: 4 + 7 });
+    expect(exported.files.map((file) => file.url)).toEqual([
+      `/e/chains/chain-result-${saved.id}.gif`,
+      `/e/chains/chain-result-${saved.id}.json`,
+    ]);
+    const gif = readExportFile(library, `chains/chain-result-${saved.id}.gif`);
+    expect(gif.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+
+    await library.saveResult({
+      ...saved,
+      reconstruction: { width: 8, height: 4, values },
+      anomalyMap: { width: 8, height: 4, values },
+      chain: undefined,
+    });
+    const error = await failure(api.call('exportChainGif', { resultId: saved.id }));
+    expect(error.code).toBe('conflict');
+    expect(error.message).toContain('kept no denoising chain');
+    expect((await failure(api.call('exportChainGif', { resultId: 999 }))).code).toBe('not-found');
+  });
 });
 
 describe('library files served by the doors', () => {

@@ -127,6 +127,25 @@ describe('browser mode server: what it refuses', () => {
     expect(JSON.parse(answer.body.toString()).error.code).toBe('bad-request');
   });
 
+  it('lists a folder for the import picker only with the token, and refuses a file with 400', async () => {
+    const call = (params: unknown, headers: Record<string, string> = withToken()) =>
+      raw('/api/call/listDirectory', {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify(params)),
+      });
+    expect((await call({ path: harness.fixture.dir }, {})).status).toBe(401);
+    const listed = await call({ path: harness.fixture.dir });
+    expect(listed.status).toBe(200);
+    const names = (JSON.parse(listed.body.toString()) as { entries: { name: string }[] }).entries;
+    expect(names.map((entry) => entry.name)).toContain('secret.txt');
+    const file = await call({ path: harness.secretPath });
+    expect(file.status).toBe(400);
+    expect(JSON.parse(file.body.toString())).toMatchObject({
+      error: { code: 'bad-request', message: `not a folder: ${harness.secretPath}` },
+    });
+  });
+
   it('refuses a request body over the limit with 413 and keeps answering', async () => {
     const body = Buffer.alloc(2 * 1024 * 1024, 0x20);
     const answer = await raw('/api/call/listStudies', {

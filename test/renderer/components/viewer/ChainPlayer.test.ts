@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/svelte';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import type { Component } from 'svelte';
 import type { ApiClient, Result } from '../../../../src-renderer/api/types.ts';
@@ -47,6 +47,48 @@ describe('chain player', () => {
     expect((screen.getByRole('img', { name: 'chain step 3' }) as HTMLImageElement).src).toContain(
       hash(9),
     );
+  });
+
+  it('exports the chain as a GIF for its result and links the written files', async () => {
+    const asked: unknown[] = [];
+    const api = {
+      imageUrl: async ({ hash }: { hash: string }) => ({ url: `/image/${hash}` }),
+      exportChainGif: async (params: unknown) => {
+        asked.push(params);
+        return {
+          files: [
+            { path: '/lib/exports/chains/chain-result-4.gif', url: '/e/chains/chain-result-4.gif' },
+            {
+              path: '/lib/exports/chains/chain-result-4.json',
+              url: '/e/chains/chain-result-4.json',
+            },
+          ],
+          frames: 3,
+          width: 12,
+          height: 4,
+        };
+      },
+      on: () => () => undefined,
+    } as unknown as ApiClient;
+    render(ViewHarness, {
+      connection: { api, door: 'browser', authorise: (url: string) => `${url}?token=t` },
+      view: ChainPlayer as Component<Record<string, unknown>>,
+      viewProps: { frames, reconstructionHash: hash(9), resultId: 4 },
+    });
+    await fireEvent.click(await screen.findByRole('button', { name: 'Export GIF' }));
+    const link = (await screen.findByRole('link', { name: 'chain GIF' })) as HTMLAnchorElement;
+    expect(asked).toEqual([{ resultId: 4 }]);
+    expect(link.getAttribute('href')).toBe('/e/chains/chain-result-4.gif?token=t');
+  });
+
+  it('offers no export without a result id', async () => {
+    const { container } = render(ViewHarness, {
+      connection: connection(),
+      view: ChainPlayer as Component<Record<string, unknown>>,
+      viewProps: { frames, reconstructionHash: hash(9) },
+    });
+    await within(container).findByRole('img', { name: 'chain step 1' });
+    expect(within(container).queryByRole('button', { name: 'Export GIF' })).toBeNull();
   });
 
   it('says how to keep a chain when the run did not', () => {
