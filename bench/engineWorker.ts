@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendReport } from '../src-main/engine/backend.ts';
-import { createModelParams, saveModel, type Model } from '../src-main/engine/models.ts';
+import { createModelParams, saveModel, untrainedModel } from '../src-main/engine/models.ts';
 import type { UNetConfig } from '../src-main/engine/nn/unet.ts';
 import { noiseModel } from '../src-main/engine/nn/unet.ts';
 import {
@@ -23,7 +23,6 @@ import {
   reconstruct,
   type LoadedModels,
 } from '../src-main/engine/pipeline.ts';
-import { PREPROCESSING } from '../src-main/engine/preprocessing.ts';
 import { fallbackPreset } from '../src-main/engine/preset.ts';
 import { Adam } from '../src-main/engine/train/adam.ts';
 import { computeGradients, type NoisedBatch } from '../src-main/engine/train/objectives.ts';
@@ -63,23 +62,11 @@ const randomArray = (length: number) => Float32Array.from({ length }, () => Math
 /** Random-weight models of the benchmark architecture, written so the pipeline loads them. */
 async function writeModels(dir: string, config: UNetConfig, preset: BenchPreset): Promise<void> {
   for (const kind of ['diffusion', 'classifier'] as const) {
-    const params = createModelParams(kind, config, kind === 'diffusion' ? 1 : 2);
-    const model: Model = {
-      kind,
-      config,
-      params,
-      manifest: {
-        format: 'anomap-model',
-        formatVersion: 1,
-        kind,
-        architecture: config,
-        preprocessing: { ...PREPROCESSING, imageSize: config.imageSize },
-        schedule: { steps: 1000, betaStart: 1e-4, betaEnd: 0.02 },
-        training: { note: 'random weights for the benchmark' },
-      },
-    };
+    const model = untrainedModel(kind, config, kind === 'diffusion' ? 1 : 2, {
+      note: 'random weights for the benchmark',
+    });
     await saveModel(join(dir, kind), model);
-    params.dispose();
+    model.params.dispose();
   }
   const presetFile = { ...fallbackPreset, ...preset, imageSize: config.imageSize };
   await writeFile(join(dir, 'preset.json'), JSON.stringify(presetFile));

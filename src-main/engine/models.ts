@@ -154,6 +154,32 @@ export function expectedShapes(model: Pick<Model, 'kind' | 'config'>): Map<strin
   return shapes;
 }
 
+/**
+ * A freshly initialised model of this architecture with a complete manifest, not yet saved:
+ * random weights for tests and benchmarks, `training` saying so.
+ */
+export function untrainedModel(
+  kind: ModelKind,
+  config: UNetConfig,
+  seed: number,
+  training: Record<string, unknown>,
+): Model {
+  return {
+    kind,
+    config,
+    params: createModelParams(kind, config, seed),
+    manifest: {
+      format: 'anomap-model',
+      formatVersion: 1,
+      kind,
+      architecture: config,
+      preprocessing: { ...PREPROCESSING, imageSize: config.imageSize },
+      schedule: { steps: 1000, betaStart: 1e-4, betaEnd: 0.02 },
+      training,
+    },
+  };
+}
+
 /** A fresh network's weights, created by one forward pass on a dummy batch. */
 export function createModelParams(kind: ModelKind, config: UNetConfig, seed: number): ParamStore {
   validateUNetConfig(config);
