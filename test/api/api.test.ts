@@ -13,6 +13,7 @@ import {
 } from '../../src-main/api/index.ts';
 import type { Api } from '../../src-main/api/index.ts';
 import { JobRunner } from '../../src-main/jobs/index.ts';
+import type { NewResult } from '../../src-main/library/index.ts';
 import { context, fakeSpawner } from '../jobs/helpers.ts';
 import { libraryWithOneStudy } from './fixtures.ts';
 import type { LibraryFixture } from './fixtures.ts';
@@ -45,6 +46,18 @@ afterEach(async () => {
   await runner.close();
   fixture.cleanup();
 });
+
+/** One result of the fixture's image in a run: 8 x 4 maps of the given values, score 0.7. */
+function saveFixtureResult(runId: number, values: Float32Array, extra: Partial<NewResult> = {}) {
+  return fixture.library.saveResult({
+    runId,
+    imageId: fixture.imageId,
+    reconstruction: { width: 8, height: 4, values },
+    anomalyMap: { width: 8, height: 4, values },
+    score: 0.7,
+    ...extra,
+  });
+}
 
 async function failure(promise: Promise<unknown>): Promise<ApiError> {
   const error = await promise.then(
@@ -90,14 +103,7 @@ describe('api handlers', () => {
     const { library } = fixture;
     const run = library.createRun({ settings: {}, modelIds: [] });
     const values = new Float32Array(32).fill(0.5);
-    await library.saveResult({
-      runId: run.id,
-      imageId: fixture.imageId,
-      reconstruction: { width: 8, height: 4, values },
-      anomalyMap: { width: 8, height: 4, values },
-      score: 0.7,
-      classifierProbability: 0.3,
-    });
+    await saveFixtureResult(run.id, values, { classifierProbability: 0.3 });
     const page = (await api.call('listStudies', {
       runId: run.id,
       sort: 'uncertainty',
@@ -198,13 +204,7 @@ describe('models and reports', () => {
     const { library } = fixture;
     const run = library.createRun({ settings: { noiseLevel: 20 }, modelIds: [] });
     const values = new Float32Array(32).fill(0.5);
-    await library.saveResult({
-      runId: run.id,
-      imageId: fixture.imageId,
-      reconstruction: { width: 8, height: 4, values },
-      anomalyMap: { width: 8, height: 4, values },
-      score: 0.7,
-    });
+    await saveFixtureResult(run.id, values);
     library.finishRun(run.id);
     const { files } = (await api.call('exportReport', { runId: run.id })) as {
       files: Array<{ path: string; url: string }>;
@@ -225,14 +225,7 @@ describe('models and reports', () => {
     const { library } = fixture;
     const run = library.createRun({ settings: { noiseLevel: 20 }, modelIds: [] });
     const values = Float32Array.from({ length: 32 }, (_, i) => i / 32);
-    await library.saveResult({
-      runId: run.id,
-      imageId: fixture.imageId,
-      reconstruction: { width: 8, height: 4, values },
-      anomalyMap: { width: 8, height: 4, values },
-      score: 0.7,
-      pixelThreshold: 0.5,
-    });
+    await saveFixtureResult(run.id, values, { pixelThreshold: 0.5 });
     const exported = (await api.call('exportResultDicom', {
       runId: run.id,
       studyId: fixture.studyId,
@@ -260,12 +253,7 @@ describe('models and reports', () => {
     const run = library.createRun({ settings: {}, modelIds: [] });
     const values = new Float32Array(32).fill(0.5);
     const image = { width: 8, height: 4, bitDepth: 8 as const, pixels: new Uint8Array(32) };
-    const saved = await library.saveResult({
-      runId: run.id,
-      imageId: fixture.imageId,
-      reconstruction: { width: 8, height: 4, values },
-      anomalyMap: { width: 8, height: 4, values },
-      score: 0.7,
+    const saved = await saveFixtureResult(run.id, values, {
       chain: [{ phase: 'denoising', t: 10, image }],
     });
     const exported = (await api.call('exportChainGif', { resultId: saved.id })) as {
