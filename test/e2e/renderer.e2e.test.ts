@@ -288,15 +288,26 @@ describe.each([
     });
     await p.selectOption('select[aria-label="Model run"]', String(runId));
     await p.click('text=Next cases to label');
-    // The list has followed the filters: the seeded run's unlabelled cases, every one scored.
+    // The list has followed the filters: the seeded run's unlabelled cases, every one scored,
+    // and your label (10th column) empty on every row, since the dataset's labels are
+    // references. Both are polled together: the list refreshes once per filter change, and a
+    // case labelled by an earlier test stays listed until the "to label" order has applied.
+    const listed = async () => ({
+      scores: await p.locator('tr.study td.score').allTextContents(),
+      yours: await p.locator('tr.study td:nth-child(10)').allTextContents(),
+    });
     await expect
       .poll(async () => {
-        const scores = await p.locator('tr.study td.score').allTextContents();
-        return scores.length > 0 && scores.every((score) => /^\d/.test(score.trim()));
+        const { scores, yours } = await listed();
+        return (
+          scores.length > 0 &&
+          scores.every((score) => /^\d/.test(score.trim())) &&
+          yours.every((label) => label.trim() === '—')
+        );
       })
       .toBe(true);
-    // Your label (10th column) is empty on every row: the dataset's labels are references.
-    const yours = await p.locator('tr.study td:nth-child(10)').allTextContents();
+    const { yours } = await listed();
+    expect(yours.length).toBeGreaterThan(0);
     expect(yours.every((label) => label.trim() === '—')).toBe(true);
     expect(await p.locator('th:text-is("Reference")').count()).toBe(0);
     // Library's score columns fit without scrolling the page sideways.
