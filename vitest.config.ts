@@ -18,6 +18,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/renderer/**'],
           environment: 'node',
+          setupFiles: ['test/setup.ts'],
         },
       },
       './vitest.renderer.config.ts',
