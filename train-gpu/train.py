@@ -367,7 +367,12 @@ def main():
     parser.add_argument("--synthetic-share", type=float, default=0.5)
     parser.add_argument("--classifier-lr", type=float, default=0)
     parser.add_argument("--eval-every", type=int, default=250, help="held-out AUROC of the EMA classifier every N steps; the best is kept")
+    parser.add_argument("--groups", type=int, default=0,
+                        help="GroupNorm groups at every level (unet.ts groupsFor; 0: 32 where every level allows it, else 8). "
+                             "8 lets the 32-channel top level see t")
     args = parser.parse_args()
+    if args.groups:
+        CONFIG["groups"] = args.groups
     t0 = time.time()
     device = "cuda" if torch.cuda.is_available() else "cpu"
     device_name = torch.cuda.get_device_name() if device == "cuda" else "cpu"
@@ -407,6 +412,8 @@ def main():
             diff_summary = {"initFrom": args.init_from}
         else:
             diff_manifest, diff_params = twin.load_model(args.init_from, "diffusion")
+            if twin.groups_for(diff_manifest["architecture"]) != twin.groups_for(CONFIG):
+                raise SystemExit(f"{args.init_from}: its GroupNorm groups differ from --groups; give the same")
             diff_ema = {k: v.to(device) for k, v in diff_params.items()}
             diff_summary = {"initFrom": args.init_from, **diff_manifest.get("training", {})}
     else:

@@ -4,7 +4,8 @@ The weights stay in Anomap's own layout and names (conv [k, k, in, out], dense [
 the converter in both directions is a plain read or write of weights.bin; the layers permute
 them for PyTorch's NCHW kernels on the fly. Every layer follows layers.ts / unet.ts:
 'same' padding as TensorFlow computes it (a stride-2 conv on an even size pads 0 before and 1
-after), GroupNorm with eps 1e-5 and 32 groups where every level allows it (else 8), SiLU,
+after), GroupNorm with eps 1e-5 and the architecture's `groups` (unset: 32 where every level allows it,
+else 8), SiLU,
 single-head attention with a residual, cos-then-sin time embedding of width channels[0],
 skip concatenation [h, skip] and nearest-neighbour upsampling.
 """
@@ -26,6 +27,9 @@ SCHEDULE = {"steps": 1000, "betaStart": 0.0001, "betaEnd": 0.02}
 
 
 def groups_for(config):
+    """unet.ts groupsFor: the architecture's own groups, else 32 where every level allows it, else 8."""
+    if config.get("groups") is not None:
+        return config["groups"]
     return 32 if min(config["channels"]) % 32 == 0 else 8
 
 

@@ -12,6 +12,7 @@ const unetConfigSchema = z.object({
   channels: z.array(z.number().int().positive()).min(1),
   resBlocks: z.number().int().positive(),
   attention: z.array(z.boolean()),
+  groups: z.number().int().positive().optional(),
 });
 
 export const manifestSchema = z.object({

@@ -30,6 +30,11 @@ export function registerTrainCommand(program: Command): void {
       false,
       true,
     ])
+    .option(
+      '--groups <n>',
+      'GroupNorm groups at every level (default: 32 where every level allows it, else 8; 32 on a 32-channel level hides t from it)',
+      integer,
+    )
     .option('--checkpoint-every <n>', 'steps between checkpoints', integer, 50)
     .option(
       '--processes <n>',
@@ -83,6 +88,7 @@ export function registerTrainCommand(program: Command): void {
           channels: o.channels,
           resBlocks: o.resBlocks,
           attention: o.attention,
+          ...(o.groups === undefined ? {} : { groups: o.groups as number }),
         },
       };
       const control = {

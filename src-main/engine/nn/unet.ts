@@ -10,6 +10,12 @@ export interface UNetConfig {
   resBlocks: number;
   /** Self-attention per level, usually only at the lowest resolution. */
   attention: boolean[];
+  /**
+   * GroupNorm groups at every level. Unset: 32 where every level allows it, else 8, as in the
+   * PyTorch reference; but 32 groups on a 32-channel level normalise each channel alone, which
+   * cancels the per-channel time-embedding bias of its residual blocks (see groupsFor).
+   */
+  groups?: number;
 }
 
 export const defaultUNetConfig: UNetConfig = {
@@ -29,13 +35,21 @@ export function validateUNetConfig(config: UNetConfig): void {
     throw new Error('too many levels for the image size');
   if (!Number.isInteger(resBlocks) || resBlocks < 1)
     throw new Error('resBlocks must be a positive integer');
+  if (config.groups !== undefined && !(Number.isInteger(config.groups) && config.groups >= 1))
+    throw new Error(`groups must be a positive integer, got ${config.groups}`);
+  const groups = groupsFor(config);
   for (const c of channels)
-    if (c % groupsFor(config) !== 0) throw new Error(`channels ${c} not divisible by groups`);
+    if (c % groups !== 0) throw new Error(`channels ${c} not divisible by ${groups} groups`);
 }
 
-/** GroupNorm groups as in the PyTorch reference: 32 where every level allows it, else 8. */
+/**
+ * GroupNorm groups: the architecture's own, else as in the PyTorch reference, 32 where every
+ * level allows it, else 8. With as many groups as channels (32 on a 32-channel level) the norm
+ * after a residual block's time-embedding bias subtracts that bias again, so the level's blocks
+ * do not see t; 8 groups keep it (test/engine/nn/unet.test.ts).
+ */
 export function groupsFor(config: UNetConfig): number {
-  return Math.min(...config.channels) % 32 === 0 ? 32 : 8;
+  return config.groups ?? (Math.min(...config.channels) % 32 === 0 ? 32 : 8);
 }
 
 interface Context {

@@ -97,7 +97,11 @@ describe('validateUNetConfig', () => {
     expect(() => validateUNetConfig({ ...ok, attention: [true] })).toThrow(/one entry per level/);
     expect(() => validateUNetConfig({ ...ok, resBlocks: 0 })).toThrow(/resBlocks/);
     expect(() => validateUNetConfig({ ...ok, channels: [8, 12] })).toThrow(
-      /channels 12 not divisible by groups/,
+      /channels 12 not divisible by 8 groups/,
+    );
+    expect(() => validateUNetConfig({ ...ok, groups: 0 })).toThrow(/groups must be a positive/);
+    expect(() => validateUNetConfig({ ...ok, channels: [8, 16], groups: 16 })).toThrow(
+      /channels 8 not divisible by 16 groups/,
     );
     expect(() =>
       validateUNetConfig({
@@ -112,6 +116,47 @@ describe('validateUNetConfig', () => {
   it('uses 32 groups where every level allows it, else 8', () => {
     expect(groupsFor({ ...tinyConfig, channels: [64, 128] })).toBe(32);
     expect(groupsFor({ ...tinyConfig, channels: [64, 16] })).toBe(8);
+    expect(groupsFor({ ...tinyConfig, channels: [64, 128], groups: 8 })).toBe(8);
+  });
+});
+
+describe('GroupNorm groups and the time embedding', () => {
+  // One level of 32 channels: every residual block adds the time embedding as a per-channel
+  // bias and then normalises. With 32 groups each channel is normalised alone, its spatial
+  // mean (bias included) subtracted: the network cannot see t at all. With 8 groups it can.
+  const oneLevel: UNetConfig = {
+    imageSize: 32,
+    channels: [32],
+    attention: [false],
+    resBlocks: 1,
+  };
+
+  function spreadOverT(config: UNetConfig): { spread: number; size: number } {
+    const p = createModelParams('diffusion', config, 5);
+    try {
+      return tf.tidy(() => {
+        const x = tf.randomNormal([1, 32, 32, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
+        const early = noiseModel(p, config, x, tf.tensor1d([10]));
+        const late = noiseModel(p, config, x, tf.tensor1d([900]));
+        return {
+          spread: tf.max(tf.abs(tf.sub(early, late))).dataSync()[0],
+          size: tf.max(tf.abs(early)).dataSync()[0],
+        };
+      });
+    } finally {
+      p.dispose();
+    }
+  }
+
+  it('32 groups on a 32-channel level hide t; 8 groups keep it', () => {
+    const before = tf.memory().numTensors;
+    const legacy = spreadOverT(oneLevel);
+    expect(groupsFor(oneLevel)).toBe(32);
+    expect(legacy.size).toBeGreaterThan(0.1);
+    expect(legacy.spread).toBeLessThan(1e-5 * legacy.size);
+    const eight = spreadOverT({ ...oneLevel, groups: 8 });
+    expect(eight.spread).toBeGreaterThan(1e-2 * eight.size);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 
