@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run setup:tensorflow [-- --wheel FILE] [--force] [--no-download]
+// npm run setup:tensorflow [-- --wheel FILE] [--force] [--no-download] [--optional]
 //
 // Makes the native 'tensorflow' backend (@tensorflow/tfjs-node) available. In order:
 //   1. it is already there and loads: nothing to do (safe to run twice);
@@ -9,7 +9,8 @@
 //      ANOMAP_TENSORFLOW_WHEEL for air-gapped sites, else fetched with `pip download`), and the
 //      addon built against it with npm's own node-gyp and Node's installed headers.
 // The 600 MB library lives in node_modules and in a cache outside the repository, never in git.
-// Where none of this works, the engine goes on with wasm; this command then exits non-zero.
+// Where none of this works, the engine goes on with wasm; this command then exits non-zero, or
+// with 0 under --optional (what `npm install` runs, so that an install never fails for it).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -37,6 +38,8 @@ const wheelRequirement = process.env.ANOMAP_TENSORFLOW_PIP ?? 'tensorflow-cpu==2
 /** N-API version of the addon we build: tfjs-node 4.22 lists 3-8 and loads the highest Node has. */
 const napiVersion = 8;
 
+/** Under --optional (npm install's postinstall) a failure is reported but exits with 0. */
+const optional = process.argv.includes('--optional');
 const args = parseArgs(process.argv.slice(2));
 
 function parseArgs(argv) {
@@ -50,13 +53,14 @@ function parseArgs(argv) {
     if (arg === '--wheel') parsed.wheel = argv[++i] ?? fail('--wheel needs a file');
     else if (arg === '--force') parsed.force = true;
     else if (arg === '--no-download') parsed.download = false;
+    else if (arg === '--optional') continue;
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(
         readFileSync(fileURLToPath(import.meta.url), 'utf8')
           .split('\n')
           .slice(1, 13)
-          .join('\n')
-          .replaceAll('// ', '') + '\n',
+          .map((line) => line.replace(/^\/\/ ?/, ''))
+          .join('\n') + '\n',
       );
       process.exit(0);
     } else fail(`unknown option ${arg} (see --help)`);
@@ -71,9 +75,11 @@ function say(line) {
 function fail(message) {
   process.stderr.write(`setup:tensorflow: ${message}\n`);
   process.stderr.write(
-    'setup:tensorflow: the engine will run on wasm (slower) until this succeeds.\n',
+    optional
+      ? 'setup:tensorflow: the engine will run on wasm (slower); `npm run setup:tensorflow` tries again.\n'
+      : 'setup:tensorflow: the engine will run on wasm (slower) until this succeeds.\n',
   );
-  process.exit(1);
+  process.exit(optional ? 0 : 1);
 }
 
 /** Loads the backend in a fresh process and returns what it reports, or null with the reason. */

@@ -97,3 +97,37 @@ describe('install and first start without the Electron binary', () => {
     }
   });
 });
+
+describe("npm install's native-backend step", () => {
+  /** setup-tensorflow forced past "already available" onto a wheel that does not exist. */
+  const failingSetup = (...extra: string[]) =>
+    run(
+      process.execPath,
+      [
+        'bin/setup-tensorflow.mjs',
+        '--force',
+        '--no-download',
+        '--wheel',
+        join(work, 'no-such.whl'),
+        ...extra,
+      ],
+      { cwd: project },
+    ).then(
+      (done) => ({ code: 0, stderr: done.stderr }),
+      (failed: { code: number; stderr: string }) => ({ code: failed.code, stderr: failed.stderr }),
+    );
+
+  it('is the setup under --optional, so the install gets the native backend where it can', () => {
+    expect(readPackageJson().scripts.postinstall).toBe('node bin/setup-tensorflow.mjs --optional');
+  });
+
+  it('fails the setup command but never the install: --optional says why in one line and exits 0', async () => {
+    const plain = await failingSetup();
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/--wheel .*no-such\.whl is not a file/);
+    const optional = await failingSetup('--optional');
+    expect(optional.code).toBe(0);
+    expect(optional.stderr).toMatch(/--wheel .*no-such\.whl is not a file/);
+    expect(optional.stderr).toMatch(/wasm \(slower\); `npm run setup:tensorflow` tries again/);
+  }, 60_000);
+});
