@@ -188,8 +188,8 @@ async function freshProcessRss(
   present: Contender[],
   config: UNetConfig,
   preset: BenchPreset,
-): Promise<Partial<Record<Contender, number>>> {
-  const rss: Partial<Record<Contender, number>> = {};
+): Promise<Partial<Record<Contender, { own: number; helper: number | null }>>> {
+  const rss: Partial<Record<Contender, { own: number; helper: number | null }>> = {};
   for (const contender of present) {
     const worker = startContender(contender);
     try {
@@ -198,8 +198,15 @@ async function freshProcessRss(
         preset.encoding === 'ddim' ? 'reconstructDdimBatch8' : 'reconstructNoiseBatch8';
       await worker.request({ type: 'measure', measure });
       const finished = await worker.request({ type: 'finish' });
-      rss[contender] = finished.peakRssMegabytes as number;
-      console.error(`peak RSS ${contender}: ${rss[contender]!.toFixed(0)} MB`);
+      const measured = {
+        own: finished.peakRssMegabytes as number,
+        helper: (finished.childPeakRssMegabytes as number | null | undefined) ?? null,
+      };
+      rss[contender] = measured;
+      console.error(
+        `peak RSS ${contender}: ${measured.own.toFixed(0)} MB` +
+          (measured.helper === null ? '' : ` + ${measured.helper.toFixed(0)} MB in its child`),
+      );
     } catch (error) {
       // The timings are written all the same; the table then says 'not measured'.
       console.error(`peak RSS ${contender}: not measured: ${(error as Error).message}`);
@@ -308,7 +315,8 @@ async function measureAll(options: Options) {
   const rss = options.quick ? {} : await freshProcessRss([...started.keys()], config, preset);
   const memory: MemoryRow[] = [...started.keys()].map((contender) => ({
     contender,
-    peakRssMegabytes: rss[contender] ?? null,
+    peakRssMegabytes: rss[contender]?.own ?? null,
+    helperPeakRssMegabytes: rss[contender]?.helper ?? null,
     tensorsBefore: (finished.get(contender)?.tensorsBefore as number | undefined) ?? null,
     tensorsAfter: (finished.get(contender)?.tensorsAfter as number | undefined) ?? null,
   }));

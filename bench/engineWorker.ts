@@ -7,7 +7,9 @@
  *   {"type":"init","config":{...},"preset":{...}}  -> ready: backend report, parameter counts
  *   {"type":"measure","measure":"forwardBatch8"}    -> time: milliseconds, live tensors after
  *   {"type":"finish"}                               -> finished: tensors before / after, peak RSS
+ *                                                      (its own and its largest child's)
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +138,41 @@ const run: Record<MeasureId, (bench: Bench) => Promise<void>> = {
   reconstructNoiseBatch8: (bench) => reconstruction(bench, 'noise'),
 };
 
+/**
+ * The largest peak RSS (VmHWM) seen in this process's child processes: wasm's guidance process.
+ * Sampled while a measurement runs, since a child's own peak is gone once it exits; Linux only
+ * (/proc/PID/task/TID/children), null elsewhere or when no child ran.
+ */
+let childPeakKilobytes: number | null = null;
+
+function sampleChildren(): void {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${process.pid}/task`);
+  } catch {
+    return;
+  }
+  for (const task of tasks) {
+    let children: string[];
+    try {
+      children = readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8')
+        .split(' ')
+        .filter((pid) => /^\d+$/.test(pid));
+    } catch {
+      continue;
+    }
+    for (const pid of children) {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        const peak = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
+        if (Number.isFinite(peak)) childPeakKilobytes = Math.max(childPeakKilobytes ?? 0, peak);
+      } catch {
+        // The child exited between the listing and the read.
+      }
+    }
+  }
+}
+
 async function finish(bench: Bench) {
   disposeModels(bench.models);
   bench.trained.dispose();
@@ -148,6 +185,7 @@ async function finish(bench: Bench) {
     tensorsBefore: bench.tensorsBefore,
     tensorsAfter: tf.memory().numTensors,
     peakRssMegabytes: process.resourceUsage().maxRSS / 1024,
+    childPeakRssMegabytes: childPeakKilobytes === null ? null : childPeakKilobytes / 1024,
   };
 }
 
@@ -159,7 +197,12 @@ async function answer(bench: Bench | null, request: WorkerRequest) {
   if (!measurement) throw new Error(`unknown measure '${request.measure}'`);
   const cpu = process.cpuUsage();
   const started = performance.now();
-  await measurement(bench);
+  const sampler = setInterval(sampleChildren, 50);
+  try {
+    await measurement(bench);
+  } finally {
+    clearInterval(sampler);
+  }
   const milliseconds = performance.now() - started;
   const used = process.cpuUsage(cpu);
   return {

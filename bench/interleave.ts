@@ -284,6 +284,8 @@ export function formatRatio(ratio: number | null): string {
 export interface MemoryRow {
   contender: Contender;
   peakRssMegabytes: number | null;
+  /** The largest child process's peak (wasm's guidance process); null when none ran. */
+  helperPeakRssMegabytes?: number | null;
   tensorsBefore: number | null;
   tensorsAfter: number | null;
 }
@@ -313,18 +315,25 @@ export function formatTable(summaries: MeasureSummary[], memory: MemoryRow[]): s
       const row = memory.find((m) => m.contender === c);
       return row ? pick(row) : '-';
     });
+  // A backend's memory is that of all its processes: wasm's guidance process counts too.
   const rssMissed = memory.some(
-    (m) => m.contender !== 'torch' && (m.peakRssMegabytes ?? 0) > RSS_TARGET_MEGABYTES,
+    (m) =>
+      m.contender !== 'torch' &&
+      (m.peakRssMegabytes ?? 0) + (m.helperPeakRssMegabytes ?? 0) > RSS_TARGET_MEGABYTES,
   );
   const rssMeasured = memory.some((m) => m.contender !== 'torch' && m.peakRssMegabytes !== null);
   rows.push([
-    'peak RSS, fresh process reconstructing 8 slices at 64 px',
+    'peak RSS, fresh process reconstructing 8 slices at 64 px (+ its guidance process)',
     ...byContender((m) =>
-      m.peakRssMegabytes === null ? '-' : `${Math.round(m.peakRssMegabytes)} MB`,
+      m.peakRssMegabytes === null
+        ? '-'
+        : m.helperPeakRssMegabytes == null
+          ? `${Math.round(m.peakRssMegabytes)} MB`
+          : `${Math.round(m.peakRssMegabytes)} + ${Math.round(m.helperPeakRssMegabytes)} MB`,
     ),
     '',
     '',
-    '<= 1536 MB, each backend',
+    '<= 1536 MB in all, each backend',
     rssMeasured ? (rssMissed ? 'missed' : 'met') : 'not measured',
   ]);
   rows.push([

@@ -154,6 +154,35 @@ describe('summaries', () => {
     expect(lines[4]).toMatch(/\| 0 \/ 0 \| 0 \/ 2 \| - \|.*\| missed \|$/);
   });
 
+  it("counts wasm's guidance process in the backend's memory", () => {
+    const forward = summarizeMeasure(
+      byId('forwardBatch8'),
+      {
+        tensorflow: { milliseconds: [100] },
+        wasm: { milliseconds: [900] },
+      },
+      cost,
+    );
+    const memory = (helper: number) =>
+      formatTable(
+        [forward],
+        [
+          { contender: 'tensorflow', peakRssMegabytes: 1100, tensorsBefore: 0, tensorsAfter: 0 },
+          {
+            contender: 'wasm',
+            peakRssMegabytes: 800,
+            helperPeakRssMegabytes: helper,
+            tensorsBefore: 0,
+            tensorsAfter: 0,
+          },
+        ],
+      ).split('\n')[3];
+    expect(memory(500)).toContain('| 1100 MB | 800 + 500 MB |');
+    expect(memory(500)).toMatch(/\| met \|$/);
+    // Each process alone is under 1536 MB; together they are not.
+    expect(memory(800)).toMatch(/\| missed \|$/);
+  });
+
   it('formats a missing contender as a dash', () => {
     expect(formatSpread(undefined, 'ms')).toBe('-');
     expect(formatSpread(spreadOf([1.234, 1.5]), 's/slice')).toBe('1.37 s (1.23-1.50)');

@@ -166,6 +166,27 @@ describe('the classifier guidance', () => {
     }
   });
 
+  it('takes the gradient in chunks (wasm: two slices a pass) with the values of one pass', async () => {
+    const classifier = models.classifier!;
+    const n = 5; // an odd count: the last chunk is short
+    const pixels = Array.from({ length: n }, (_, i) =>
+      slices[i % slices.length].pixels.map((v, j) => v * (1 - 0.1 * i) + 0.01 * ((j * 7) % 13)),
+    );
+    const x = tf.tensor4d(Float32Array.from(pixels.flatMap((p) => [...p])), [n, 32, 32, 1]);
+    const before = tf.memory().numTensors;
+    const whole = healthyGradient(classifier, n)(x, 40);
+    const chunked = healthyGradient(classifier, 2)(x, 40);
+    expect(chunked.shape).toEqual([n, 32, 32, 1]);
+    const [a, b] = [await whole.data(), await chunked.data()];
+    const scale = Math.max(...a.map(Math.abs));
+    expect(scale).toBeGreaterThan(0);
+    expect(maxAbsDiff(a as Float32Array, b as Float32Array) / scale).toBeLessThan(1e-5);
+    whole.dispose();
+    chunked.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
   it('gives each slice of a batch the gradient it has alone', async () => {
     const guidance = healthyGradient(models.classifier!);
     const pair = tf.tensor4d([...slices[0].pixels, ...slices[1].pixels], [2, 32, 32, 1]);
