@@ -177,6 +177,38 @@ describe('whole-model gradients', () => {
     return result;
   }
 
+  // A check independent of the backend: the blocks run in nested tidy scopes, and the gradient
+  // tape must still keep what the backward pass needs.
+  for (const objective of ['diffusion', 'classifier'] as const)
+    it(`match central finite differences of the loss (${objective})`, async () => {
+      await tf.setBackend('wasm');
+      const source = createModelParams(objective, tinyConfig, 7);
+      const weights = await readWeights(source);
+      source.dispose();
+      const batch = batchOf(objective, 2, 32, 8);
+      const { gradients } = await gradientsOn('wasm', objective, weights, batch);
+      const lossAt = async (name: string, index: number, delta: number) => {
+        const values = Float32Array.from(weights.get(name)!.values);
+        values[index] += delta;
+        const moved = new Map(weights).set(name, { ...weights.get(name)!, values });
+        return (await gradientsOn('wasm', objective, moved, batch)).loss;
+      };
+      // The largest gradient entry of three weights: a convolution at the top level, one in
+      // the attention block and the last layer.
+      const names = [...gradients.keys()].filter((n) =>
+        /^(down0\.res0\.conv1\.w|down1\.att0\.qkv\.w|out\.w|head\.out\.w)$/.test(n),
+      );
+      expect(names.length).toBe(3);
+      for (const name of names) {
+        const g = gradients.get(name)!;
+        const index = g.reduce((best, v, i) => (Math.abs(v) > Math.abs(g[best]) ? i : best), 0);
+        const h = 1e-2;
+        const numeric =
+          ((await lossAt(name, index, h)) - (await lossAt(name, index, -h))) / (2 * h);
+        expect(Math.abs(numeric - g[index]), name).toBeLessThan(0.03 * Math.abs(g[index]) + 1e-5);
+      }
+    });
+
   for (const objective of ['diffusion', 'classifier'] as const)
     it(`agree between wasm and cpu within 1e-4 relative (${objective})`, async () => {
       await tf.setBackend('wasm');
