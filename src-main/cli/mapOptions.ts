@@ -10,7 +10,7 @@ function oneOf<T extends string>(allowed: readonly T[]) {
   };
 }
 
-export const MAP_METHODS = ['reconstruction', 'stitch'] as const;
+export const MAP_METHODS = ['reconstruction', 'stitch', 'patches'] as const;
 export const RESIDUALS = ['l1', 'l1-ssim'] as const;
 export const IMAGE_SCORES = ['map', 'classifier'] as const;
 export const parseMapMethod = oneOf(MAP_METHODS);
@@ -20,7 +20,12 @@ export const parseImageScore = oneOf(IMAGE_SCORES);
 /** The map method's options (issue 11), shared by the commands that make maps. */
 export function mapMethodOptions(command: Command): Command {
   return command
-    .option('--map-method <how>', 'reconstruction (default) or stitch (AutoDDPM)', parseMapMethod)
+    .option(
+      '--map-method <how>',
+      'reconstruction (default), stitch (AutoDDPM) or patches (pDDPM-style)',
+      parseMapMethod,
+    )
+    .option('--patch-size <px>', 'patches: side of each re-synthesised patch (default 16)', integer)
     .option('--residual <how>', 'l1 (default) or l1-ssim', parseResidual)
     .option('--draws <n>', 'noise encoding: residuals averaged over n seeded draws', integer)
     .option('--resample-level <t>', 'stitch: re-noising timestep (default L)', integer)
@@ -37,6 +42,7 @@ export function mapMethodOptions(command: Command): Command {
 export function mapOverrides(o: Record<string, unknown>): Partial<ReconstructionSettings> {
   const given = {
     mapMethod: o.mapMethod,
+    patchSize: o.patchSize,
     residual: o.residual,
     noiseDraws: o.draws,
     resampleLevel: o.resampleLevel,

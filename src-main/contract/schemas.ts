@@ -146,8 +146,10 @@ export const ReconstructionSettingsSchema = z.object({
   guidanceScale: z.number().min(0).max(1000),
   encoding: z.enum(['ddim', 'noise']),
   seed: z.number().int().nonnegative().optional(),
-  /** The map method (issue 11): the guided reconstruction's residual, or AutoDDPM's stitch. */
-  mapMethod: z.enum(['reconstruction', 'stitch']).optional(),
+  /** The map method (issue 11): the guided reconstruction's residual, AutoDDPM's stitch, or
+   * patch-wise re-synthesis (pDDPM), with its patch side in pixels. */
+  mapMethod: z.enum(['reconstruction', 'stitch', 'patches']).optional(),
+  patchSize: z.number().int().min(4).max(256).optional(),
   /** |x - x_hat| ('l1') or |x - x_hat| (1 - local SSIM) ('l1-ssim'). */
   residual: z.enum(['l1', 'l1-ssim']).optional(),
   /** Stochastic encoding: residuals averaged over this many seeded noise draws. */

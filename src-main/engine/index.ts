@@ -27,4 +27,5 @@ export {
   type OperatingPoints,
 } from './operatingPoint.ts';
 export type { ChainFrame } from './diffusion/reconstruct.ts';
+export { DEFAULT_PATCH_SIZE } from './mapMethods.ts';
 export * from './types.ts';

@@ -5,6 +5,10 @@
  *   encoding) the residuals of several seeded draws are averaged, so texture the model fails to
  *   reproduce in one draw only averages out while a lesion removed in every draw stays.
  * - 'stitch': AutoDDPM's mask, stitch and re-sample, seeded by the 'reconstruction' map.
+ * - 'patches': patch-wise noising (pDDPM, Behrendt et al. 2023) with the model we have: each
+ *   patch in turn is noised to L and decoded while the rest of the slice is held to the input
+ *   (noised to the same t, as the stitch does), so the patch is re-synthesised from healthy
+ *   context; the reconstruction is the patches put together, its residual the map.
  * Map units: the residual of intensities in [-1, 1] ('l1' in [0, 2], see residualMap).
  */
 import {
@@ -45,6 +49,9 @@ export interface MapBatchInput extends Omit<ReconstructionInput, 'settings'> {
   classifierProbability?: (slices: Slice[]) => Float32Array;
 }
 
+/** 'patches': the patch side when the settings give none (a 4 x 4 grid at 64 px). */
+export const DEFAULT_PATCH_SIZE = 16;
+
 /** When no cut-off is known: the stitch mask marks the top 5% of the first map in the brain. */
 const FALLBACK_MASK_QUANTILE = 0.95;
 const DEFAULT_MASK_DILATION = 2;
@@ -64,6 +71,7 @@ export async function mapBatch(
   if (draws > 1 && settings.encoding !== 'noise')
     throw new RangeError('noiseDraws > 1 needs the stochastic (noise) encoding');
   const stitch = settings.mapMethod === 'stitch';
+  if (settings.mapMethod === 'patches') patchSquares(slices[0]?.size ?? 0, settings); // checks
   const first = await meanOverDraws(input, draws, control);
   let results = first.reconstructions.map((r, i) => mapOf(input, slices[i], r, first.residuals[i]));
   const chain = first.chain;
@@ -82,7 +90,17 @@ export async function mapBatch(
 }
 
 /** Progress steps of one batch under these settings: every draw's reconstruction, then the stitch. */
-export function mapMethodSteps(settings: ReconstructionSettings, scheduleSteps: number): number {
+export function mapMethodSteps(
+  settings: ReconstructionSettings,
+  scheduleSteps: number,
+  imageSize = 64,
+): number {
+  if (settings.mapMethod === 'patches')
+    return (
+      (settings.noiseDraws ?? 1) *
+      patchSquares(imageSize, settings).length *
+      ddimTimesteps(settings.noiseLevel, settings.stride, scheduleSteps).length
+    );
   const draws = (settings.noiseDraws ?? 1) * reconstructionSteps(settings, scheduleSteps);
   if (settings.mapMethod !== 'stitch') return draws;
   const level = settings.resampleLevel ?? settings.noiseLevel;
@@ -97,14 +115,15 @@ async function meanOverDraws(input: MapBatchInput, draws: number, control: JobCo
   const residuals = slices.map((s) => new Float32Array(s.pixels.length));
   const chain: ChainFrame[] = [];
   for (let draw = 0; draw < draws; draw++) {
-    const output = await reconstructBatch(
-      {
-        ...input,
-        settings: { ...settings, seed: (settings.seed ?? 0) + draw },
-        captureFrames: draw === 0 ? input.captureFrames : 0,
-      },
-      control,
-    );
+    const drawInput = {
+      ...input,
+      settings: { ...settings, seed: (settings.seed ?? 0) + draw },
+      captureFrames: draw === 0 ? input.captureFrames : 0,
+    };
+    const output =
+      settings.mapMethod === 'patches'
+        ? await patchReconstruction(drawInput, control)
+        : await reconstructBatch(drawInput, control);
     chain.push(...output.chain);
     output.reconstructions.forEach((r, i) => {
       const residual = residualMap(slices[i].pixels, r, size, settings.residual);
@@ -115,6 +134,63 @@ async function meanOverDraws(input: MapBatchInput, draws: number, control: JobCo
     });
   }
   return { reconstructions, residuals, chain };
+}
+
+/** The patches of a slice of `size` px: a grid of squares of the patch size (the last ones cut). */
+export function patchSquares(
+  size: number,
+  settings: Pick<ReconstructionSettings, 'patchSize' | 'encoding'>,
+): { x: number; y: number; side: number }[] {
+  const side = settings.patchSize ?? DEFAULT_PATCH_SIZE;
+  if (!Number.isInteger(side) || side < 1)
+    throw new RangeError(`patchSize must be a positive integer, got ${side}`);
+  if (settings.encoding !== 'noise')
+    throw new RangeError("the 'patches' map method needs the stochastic (noise) encoding");
+  const squares = [];
+  for (let y = 0; y < size; y += side)
+    for (let x = 0; x < size; x += side) squares.push({ x, y, side });
+  return squares;
+}
+
+/**
+ * One draw of 'patches': for each patch, the slices are re-synthesised inside it from the input
+ * around it (stitchResampleBatch with the input as its first reconstruction and the patch as its
+ * mask, re-noised to L), and the patch's pixels are kept. A patch with no brain in any slice of
+ * the batch is not computed (its steps are reported done): the map is zero outside the brain.
+ */
+async function patchReconstruction(input: MapBatchInput, control: JobControl) {
+  const { slices, settings } = input;
+  const size = slices[0].size;
+  const reconstructions = slices.map((s) => Float32Array.from(s.pixels));
+  const brains = slices.map((s) => estimateBrainMask(s.pixels, size));
+  const steps = ddimTimesteps(settings.noiseLevel, settings.stride, input.schedule.steps).length;
+  const chain: ChainFrame[] = [];
+  for (const [index, { x, y, side }] of patchSquares(size, settings).entries()) {
+    const mask = new Uint8Array(size * size);
+    for (let row = y; row < Math.min(y + side, size); row++)
+      mask.fill(1, row * size + x, row * size + Math.min(x + side, size));
+    if (!brains.some((brain) => brain.some((inside, i) => inside && mask[i]))) {
+      for (let step = 0; step < steps; step++)
+        control.onProgress?.({ phase: 'patches', done: step + 1, total: steps, etaSeconds: null });
+      continue;
+    }
+    const output = await stitchResampleBatch(
+      {
+        ...input,
+        // A different noise for each patch, the same for every run of these settings.
+        settings: { ...settings, seed: (settings.seed ?? 0) * 1_000 + index },
+        firstReconstructions: slices.map((s) => s.pixels),
+        masks: slices.map(() => mask),
+        resampleLevel: settings.noiseLevel,
+        captureFrames: 0,
+      },
+      control,
+    );
+    output.reconstructions.forEach((r, i) => {
+      for (let j = 0; j < r.length; j++) if (mask[j]) reconstructions[i][j] = r[j];
+    });
+  }
+  return { reconstructions, chain };
 }
 
 /** The second pass of 'stitch': coarse masks from the first maps, then mask-stitch-resample. */

@@ -240,7 +240,7 @@ async function reconstructInBatches(
   const results: SliceResult[] = [];
   const chain: ChainFrame[] = [];
   // One pace for the whole call: each step of a batch advances every slice of it one step.
-  const steps = mapMethodSteps(settings, models.schedule.steps);
+  const steps = mapMethodSteps(settings, models.schedule.steps, slices[0]?.size);
   const tracker = new ProgressTracker(
     control,
     'reconstruct',

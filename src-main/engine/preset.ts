@@ -6,6 +6,7 @@ import type { ReconstructionSettings } from './types.ts';
 /** The settings of the map method, as the contract defines them; all optional. */
 export const mapSettingsShape = ReconstructionSettingsSchema.pick({
   mapMethod: true,
+  patchSize: true,
   residual: true,
   noiseDraws: true,
   resampleLevel: true,

@@ -24,8 +24,10 @@ export interface ReconstructionSettings {
   encoding: Encoding;
   /** Seed for the 'noise' encoding, so a result can be reproduced. */
   seed?: number;
-  /** How the map is made; 'reconstruction' (the default) or AutoDDPM's 'stitch'. */
+  /** How the map is made; 'reconstruction' (the default), AutoDDPM's 'stitch' or 'patches'. */
   mapMethod?: MapMethod;
+  /** 'patches': side of the square patches (pixels) re-synthesised one at a time; default 16. */
+  patchSize?: number;
   /** The residual between input and reconstruction; 'l1' by default. */
   residual?: Residual;
   /** 'noise' encoding: residuals averaged over this many draws (seeds seed, seed + 1, ...); 1. */
@@ -43,8 +45,10 @@ export interface ReconstructionSettings {
 /**
  * 'reconstruction': the residual of the guided reconstruction (ALGORITHM.md). 'stitch': AutoDDPM's
  * mask, stitch and re-sample (Bercea et al. 2023), seeded by the reconstruction's map.
+ * 'patches': patch-wise noising as pDDPM does (Behrendt et al. 2023): each patch is noised to L
+ * and re-synthesised with the rest of the slice as context, one patch at a time.
  */
-export type MapMethod = 'reconstruction' | 'stitch';
+export type MapMethod = 'reconstruction' | 'stitch' | 'patches';
 
 /** 'l1': |x - x_hat|; 'l1-ssim': |x - x_hat| (1 - local SSIM). Both on intensities in [-1, 1]. */
 export type Residual = 'l1' | 'l1-ssim';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { aboveThreshold } from '../../contract/index.ts';
 import {
+  DEFAULT_PATCH_SIZE,
   evaluate,
   initBackend,
   loadModels,
@@ -159,6 +160,7 @@ function settingsLine(settings: ReconstructionSettings): string {
     settings.noiseDraws && settings.noiseDraws > 1 && `draws=${settings.noiseDraws}`,
     settings.mapMethod === 'stitch' &&
       `resample t=${settings.resampleLevel ?? settings.noiseLevel}`,
+    settings.mapMethod === 'patches' && `patch=${settings.patchSize ?? DEFAULT_PATCH_SIZE}px`,
     settings.imageScore === 'classifier' && 'image score=classifier p(x_0)',
   ];
   return `L=${settings.noiseLevel} k=${settings.stride} encoding=${settings.encoding} ${map.filter(Boolean).join(' ')}`;

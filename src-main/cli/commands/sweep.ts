@@ -2,11 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
+  DEFAULT_PATCH_SIZE,
   evaluate,
   initBackend,
   loadModels,
   readDatasetManifest,
   type LoadedModels,
+  type MapMethod,
   type Preset,
   type ReconstructionSettings,
   type VariantMetrics,
@@ -64,9 +66,13 @@ export function registerSweepCommand(program: Command): void {
       'ddim',
     ])
     .option('--smoothing <list>', 'map smoothing sigmas', numbers, [1])
-    .option('--map-methods <list>', 'reconstruction and/or stitch', listOf(parseMapMethod), [
-      'reconstruction',
-    ])
+    .option(
+      '--map-methods <list>',
+      'reconstruction, stitch and/or patches',
+      listOf(parseMapMethod),
+      ['reconstruction'],
+    )
+    .option('--patch-sizes <list>', 'patches: patch sides in pixels', parseChannels, [16])
     .option('--residuals <list>', 'l1 and/or l1-ssim', listOf(parseResidual), ['l1'])
     .option('--draws <list>', 'noise draws averaged (noise encoding)', parseChannels, [1])
     .option('--resample-levels <list>', 'stitch: re-noising timesteps (default: L)', parseChannels)
@@ -137,26 +143,31 @@ function* settingsGrid(o: Record<string, unknown>, models: LoadedModels) {
       for (const stride of o.strides as number[])
         for (const guidanceScale of o.scales as number[])
           for (const smoothingSigma of o.smoothing as number[])
-            for (const mapMethod of o.mapMethods as ('reconstruction' | 'stitch')[])
+            for (const mapMethod of o.mapMethods as MapMethod[])
               for (const residual of o.residuals as ('l1' | 'l1-ssim')[])
                 for (const noiseDraws of o.draws as number[])
                   for (const resampleLevel of mapMethod === 'stitch'
                     ? ((o.resampleLevels as number[] | undefined) ?? [noiseLevel])
-                    : [undefined]) {
-                    if (guidanceScale > 0 && !models.classifier) continue;
-                    if (noiseDraws > 1 && encoding !== 'noise') continue;
-                    const settings: ReconstructionSettings = {
-                      encoding,
-                      noiseLevel,
-                      stride,
-                      guidanceScale,
-                      mapMethod,
-                      residual,
-                      noiseDraws,
-                      ...(resampleLevel !== undefined && { resampleLevel }),
-                    };
-                    yield { settings, smoothingSigma };
-                  }
+                    : [undefined])
+                    for (const patchSize of mapMethod === 'patches'
+                      ? (o.patchSizes as number[])
+                      : [undefined]) {
+                      if (guidanceScale > 0 && !models.classifier) continue;
+                      if ((noiseDraws > 1 || mapMethod === 'patches') && encoding !== 'noise')
+                        continue;
+                      const settings: ReconstructionSettings = {
+                        encoding,
+                        noiseLevel,
+                        stride,
+                        guidanceScale,
+                        mapMethod,
+                        residual,
+                        noiseDraws,
+                        ...(resampleLevel !== undefined && { resampleLevel }),
+                        ...(patchSize !== undefined && { patchSize }),
+                      };
+                      yield { settings, smoothingSigma };
+                    }
 }
 
 /** Rows ordered by the sum of their ranks in pixel AUPRC and lab F1 (ties: pixel AUPRC). */
@@ -183,7 +194,9 @@ export function sweepTable(rows: SweepRow[], classifierAurocT0: number | null): 
         s.noiseLevel,
         s.stride,
         s.guidanceScale,
-        s.mapMethod ?? 'reconstruction',
+        s.mapMethod === 'patches'
+          ? `patches ${s.patchSize ?? DEFAULT_PATCH_SIZE} px`
+          : (s.mapMethod ?? 'reconstruction'),
         s.residual ?? 'l1',
         s.noiseDraws ?? 1,
         s.mapMethod === 'stitch' ? (s.resampleLevel ?? s.noiseLevel) : '',

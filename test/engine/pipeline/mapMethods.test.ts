@@ -117,6 +117,55 @@ describe('mask, stitch and re-sample', () => {
   });
 });
 
+describe('patch-wise re-synthesis (pDDPM-style)', () => {
+  it('with one patch the size of the slice is the noise-encoded reconstruction', async () => {
+    // The patch pass of index 0 draws its noise from seed * 1000; with nothing outside the
+    // patch, re-synthesis is decoding q_sample(x_0, L) as the 'reconstruction' method does.
+    const whole = await run({ ...noise, mapMethod: 'patches', patchSize: 32 });
+    const plain = await run({ ...noise, seed: 4000 });
+    whole.results.forEach((r, i) => {
+      const expected = plain.results[i].reconstruction;
+      r.reconstruction.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
+    });
+  });
+
+  it('re-synthesises every patch that holds brain, from its context, and keeps the others', async () => {
+    const patched = await run({ ...noise, mapMethod: 'patches', patchSize: 8 });
+    const again = await run({ ...noise, mapMethod: 'patches', patchSize: 8 });
+    expect(again.results[0].reconstruction).toEqual(patched.results[0].reconstruction);
+    const brains = patched.results.map((r) => r.brainMask);
+    for (let y = 0; y < 32; y += 8)
+      for (let x = 0; x < 32; x += 8) {
+        const inPatch = (j: number) => {
+          const [row, col] = [Math.floor(j / 32), j % 32];
+          return row >= y && row < y + 8 && col >= x && col < x + 8;
+        };
+        const anyBrain = brains.some((b) => b.some((v, j) => v && inPatch(j)));
+        patched.results.forEach((r, i) => {
+          const changed = r.reconstruction.some((v, j) => inPatch(j) && v !== slices[i].pixels[j]);
+          expect(changed).toBe(anyBrain);
+        });
+      }
+  });
+
+  it('is refused with the deterministic encoding and with a patch side below 1', async () => {
+    await expect(run({ encoding: 'ddim', mapMethod: 'patches' })).rejects.toThrow(
+      /'patches' map method needs the stochastic \(noise\) encoding/,
+    );
+    await expect(run({ ...noise, mapMethod: 'patches', patchSize: 0 })).rejects.toThrow(
+      /patchSize must be a positive integer/,
+    );
+  });
+
+  it('leaves no tensor behind, guided', async () => {
+    const settings = { ...noise, mapMethod: 'patches' as const, patchSize: 16, guidanceScale: 5 };
+    await run(settings);
+    const before = tf.memory().numTensors;
+    await run(settings);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('the classifier image score', () => {
   it("is p(pathological | x_0, t = 0), while the map stays the map method's", async () => {
     const byMap = await run({ ...noise });
@@ -136,6 +185,10 @@ describe('progress of a map method', () => {
     [
       'two draws, then stitch and re-sample',
       { ...noise, noiseDraws: 2, mapMethod: 'stitch' as const },
+    ],
+    [
+      'two draws of patches, those without brain counted as done',
+      { ...noise, noiseDraws: 2, mapMethod: 'patches' as const, patchSize: 8 },
     ],
   ])('%s: counts every pass, ending exactly at its total', async (_, settings) => {
     const seen: { done: number; total: number }[] = [];
