@@ -164,11 +164,20 @@ async function patchReconstruction(input: MapBatchInput, control: JobControl) {
   const reconstructions = slices.map((s) => Float32Array.from(s.pixels));
   const brains = slices.map((s) => estimateBrainMask(s.pixels, size));
   const steps = ddimTimesteps(settings.noiseLevel, settings.stride, input.schedule.steps).length;
-  const chain: ChainFrame[] = [];
-  for (const [index, { x, y, side }] of patchSquares(size, settings).entries()) {
+  let chain: ChainFrame[] = [];
+  const masks = patchSquares(size, settings).map(({ x, y, side }) => {
     const mask = new Uint8Array(size * size);
     for (let row = y; row < Math.min(y + side, size); row++)
       mask.fill(1, row * size + x, row * size + Math.min(x + side, size));
+    return mask;
+  });
+  // The chain player shows the patch that holds most of the first slice's brain.
+  const brainIn = (mask: Uint8Array) => brains[0].reduce((n, inside, i) => n + inside * mask[i], 0);
+  const shown = masks.reduce(
+    (best, mask, i) => (brainIn(mask) > brainIn(masks[best]) ? i : best),
+    0,
+  );
+  for (const [index, mask] of masks.entries()) {
     if (!brains.some((brain) => brain.some((inside, i) => inside && mask[i]))) {
       for (let step = 0; step < steps; step++)
         control.onProgress?.({ phase: 'patches', done: step + 1, total: steps, etaSeconds: null });
@@ -182,10 +191,11 @@ async function patchReconstruction(input: MapBatchInput, control: JobControl) {
         firstReconstructions: slices.map((s) => s.pixels),
         masks: slices.map(() => mask),
         resampleLevel: settings.noiseLevel,
-        captureFrames: 0,
+        captureFrames: index === shown ? (input.captureFrames ?? 0) : 0,
       },
       control,
     );
+    if (index === shown) chain = output.chain;
     output.reconstructions.forEach((r, i) => {
       for (let j = 0; j < r.length; j++) if (mask[j]) reconstructions[i][j] = r[j];
     });

@@ -148,6 +148,22 @@ describe('patch-wise re-synthesis (pDDPM-style)', () => {
       }
   });
 
+  it('keeps a denoising chain of the patch that holds most of the brain', async () => {
+    const settings = { ...noise, mapMethod: 'patches' as const, patchSize: 16, noiseLevel: 20 };
+    const { chain } = await reconstruct(models, slices, {
+      settings,
+      parallel: false,
+      captureFrames: 3,
+    });
+    expect(chain.length).toBeGreaterThan(0);
+    for (const frame of chain) {
+      expect(frame.t).toBeLessThanOrEqual(20);
+      expect(frame.x).toHaveLength(slices.length);
+    }
+    const none = await reconstruct(models, slices, { settings, parallel: false });
+    expect(none.chain).toEqual([]);
+  });
+
   it('is refused with the deterministic encoding and with a patch side below 1', async () => {
     await expect(run({ encoding: 'ddim', mapMethod: 'patches' })).rejects.toThrow(
       /'patches' map method needs the stochastic \(noise\) encoding/,
