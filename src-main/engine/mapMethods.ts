@@ -71,7 +71,6 @@ export async function mapBatch(
   if (draws > 1 && settings.encoding !== 'noise')
     throw new RangeError('noiseDraws > 1 needs the stochastic (noise) encoding');
   const stitch = settings.mapMethod === 'stitch';
-  if (settings.mapMethod === 'patches') patchSquares(slices[0]?.size ?? 0, settings); // checks
   const first = await meanOverDraws(input, draws, control);
   let results = first.reconstructions.map((r, i) => mapOf(input, slices[i], r, first.residuals[i]));
   const chain = first.chain;
@@ -171,14 +170,14 @@ async function patchReconstruction(input: MapBatchInput, control: JobControl) {
       mask.fill(1, row * size + x, row * size + Math.min(x + side, size));
     return mask;
   });
-  // The chain player shows the patch that holds most of the first slice's brain.
-  const brainIn = (mask: Uint8Array) => brains[0].reduce((n, inside, i) => n + inside * mask[i], 0);
-  const shown = masks.reduce(
-    (best, mask, i) => (brainIn(mask) > brainIn(masks[best]) ? i : best),
-    0,
+  // Brain pixels of each slice inside each patch: a patch without any is not computed, and the
+  // chain player shows the patch that holds most of the first slice's brain.
+  const brainIn = masks.map((mask) =>
+    brains.map((brain) => brain.reduce((n, inside, i) => n + inside * mask[i], 0)),
   );
+  const shown = brainIn.reduce((best, counts, i) => (counts[0] > brainIn[best][0] ? i : best), 0);
   for (const [index, mask] of masks.entries()) {
-    if (!brains.some((brain) => brain.some((inside, i) => inside && mask[i]))) {
+    if (brainIn[index].every((count) => count === 0)) {
       for (let step = 0; step < steps; step++)
         control.onProgress?.({ phase: 'patches', done: step + 1, total: steps, etaSeconds: null });
       continue;
