@@ -116,28 +116,31 @@ export function attention(
   x: tf.Tensor4D,
   groups: number,
 ): tf.Tensor4D {
-  const [batch, height, width, channels] = x.shape;
-  const tokens: tf.Tensor2D = tf.reshape(groupNorm(p, `${name}.norm`, x, groups), [
-    batch * height * width,
-    channels,
-  ]);
-  const qkv = tf.reshape(dense(p, `${name}.qkv`, tokens, 3 * channels), [
-    batch,
-    height * width,
-    3 * channels,
-  ]);
-  const [q, k, v] = tf.split(qkv, 3, 2);
-  const perSample = Array.from({ length: batch }, (_, i) => {
-    const row = (t: tf.Tensor) =>
-      tf.reshape(tf.slice(t, [i, 0, 0], [1, -1, -1]), [height * width, channels]) as tf.Tensor2D;
-    const weights = tf.softmax(
-      tf.div(matMul2d(row(q), tf.transpose(row(k))), Math.sqrt(channels)),
-    ) as tf.Tensor2D;
-    return matMul2d(weights, row(v));
+  // Its own tidy scope: the attention's temporaries are freed when it returns (see resBlock).
+  return tf.tidy(() => {
+    const [batch, height, width, channels] = x.shape;
+    const tokens: tf.Tensor2D = tf.reshape(groupNorm(p, `${name}.norm`, x, groups), [
+      batch * height * width,
+      channels,
+    ]);
+    const qkv = tf.reshape(dense(p, `${name}.qkv`, tokens, 3 * channels), [
+      batch,
+      height * width,
+      3 * channels,
+    ]);
+    const [q, k, v] = tf.split(qkv, 3, 2);
+    const perSample = Array.from({ length: batch }, (_, i) => {
+      const row = (t: tf.Tensor) =>
+        tf.reshape(tf.slice(t, [i, 0, 0], [1, -1, -1]), [height * width, channels]) as tf.Tensor2D;
+      const weights = tf.softmax(
+        tf.div(matMul2d(row(q), tf.transpose(row(k))), Math.sqrt(channels)),
+      ) as tf.Tensor2D;
+      return matMul2d(weights, row(v));
+    });
+    const attended = tf.concat(perSample, 0);
+    const out = tf.reshape(dense(p, `${name}.out`, attended, channels), x.shape);
+    return tf.add(x, out);
   });
-  const attended = tf.concat(perSample, 0);
-  const out = tf.reshape(dense(p, `${name}.out`, attended, channels), x.shape);
-  return tf.add(x, out);
 }
 
 /** Sinusoidal embedding of the timestep (Vaswani et al.), [batch] -> [batch, dim]. */

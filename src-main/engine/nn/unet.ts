@@ -86,10 +86,7 @@ function level(
   let h = x;
   for (let i = 0; i < blocks; i++) {
     h = resBlock(ctx, `${name}.res${i}`, h, outChannels);
-    if (att) {
-      const input = h;
-      h = tf.tidy(() => attention(ctx.p, `${name}.att${i}`, input, ctx.groups));
-    }
+    if (att) h = attention(ctx.p, `${name}.att${i}`, h, ctx.groups);
   }
   return h;
 }
