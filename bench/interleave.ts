@@ -333,7 +333,7 @@ export function formatTable(summaries: MeasureSummary[], memory: MemoryRow[]): s
     ),
     '',
     '',
-    '<= 1536 MB in all, each backend',
+    `<= ${RSS_TARGET_MEGABYTES} MB in all, each backend`,
     rssMeasured ? (rssMissed ? 'missed' : 'met') : 'not measured',
   ]);
   rows.push([
