@@ -1,5 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { ReconstructionSettings } from '../engine/index.ts';
+import {
+  ImageScoreSourceSchema,
+  MapMethodSchema,
+  ResidualSchema,
+  type ReconstructionSettings,
+} from '../contract/index.ts';
 import { integer, number } from './options.ts';
 
 function oneOf<T extends string>(allowed: readonly T[]) {
@@ -10,12 +15,9 @@ function oneOf<T extends string>(allowed: readonly T[]) {
   };
 }
 
-export const MAP_METHODS = ['reconstruction', 'stitch', 'patches'] as const;
-export const RESIDUALS = ['l1', 'l1-ssim'] as const;
-export const IMAGE_SCORES = ['map', 'classifier'] as const;
-export const parseMapMethod = oneOf(MAP_METHODS);
-export const parseResidual = oneOf(RESIDUALS);
-export const parseImageScore = oneOf(IMAGE_SCORES);
+export const parseMapMethod = oneOf(MapMethodSchema.options);
+export const parseResidual = oneOf(ResidualSchema.options);
+export const parseImageScore = oneOf(ImageScoreSourceSchema.options);
 
 /** The map method's options (issue 11), shared by the commands that make maps. */
 export function mapMethodOptions(command: Command): Command {

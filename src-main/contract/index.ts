@@ -35,6 +35,10 @@ export type StudyDetail = z.infer<typeof schemas.StudyDetailSchema>;
 export type ReferenceLabel = z.infer<typeof schemas.ReferenceLabelSchema>;
 export type ReaderAgreement = z.infer<typeof schemas.ReaderAgreementSchema>;
 export type ReconstructionSettings = z.infer<typeof schemas.ReconstructionSettingsSchema>;
+export type Encoding = z.infer<typeof schemas.EncodingSchema>;
+export type MapMethod = z.infer<typeof schemas.MapMethodSchema>;
+export type Residual = z.infer<typeof schemas.ResidualSchema>;
+export type ImageScoreSource = z.infer<typeof schemas.ImageScoreSourceSchema>;
 export type PresetName = z.infer<typeof schemas.PresetNameSchema>;
 export type Run = z.infer<typeof schemas.RunSchema>;
 /** @deprecated the same as Run. */
@@ -45,6 +49,9 @@ export type QuantisationScale = z.infer<typeof schemas.QuantisationScaleSchema>;
 export type Result = z.infer<typeof schemas.ResultSchema>;
 export type Evaluation = z.infer<typeof schemas.EvaluationSchema>;
 export type VariantMetrics = z.infer<typeof schemas.VariantMetricsSchema>;
+export type DetectionCounts = z.infer<typeof schemas.DetectionCountsSchema>;
+export type LabFindingF1 = z.infer<typeof schemas.LabFindingF1Schema>;
+export type MetricInterval = z.infer<typeof schemas.MetricIntervalSchema>;
 export type ModelInfo = z.infer<typeof schemas.ModelInfoSchema>;
 export type Progress = z.infer<typeof schemas.ProgressSchema>;
 

@@ -139,27 +139,51 @@ export const ReferenceLabelSchema = z.object({
   createdAt: z.string(),
 });
 
-/** Reconstruction settings, in the paper's words (ALGORITHM.md): L, k, s and the encoding. */
+/** How a slice is encoded into noise before the guided decoding (ALGORITHM.md). */
+export const EncodingSchema = z.enum(['ddim', 'noise']);
+/**
+ * 'reconstruction': the residual of the guided reconstruction (ALGORITHM.md). 'stitch': AutoDDPM's
+ * mask, stitch and re-sample (Bercea et al. 2023), seeded by the reconstruction's map.
+ * 'patches': patch-wise noising as pDDPM does (Behrendt et al. 2023): each patch is noised to L
+ * and re-synthesised with the rest of the slice as context, one patch at a time.
+ */
+export const MapMethodSchema = z.enum(['reconstruction', 'stitch', 'patches']);
+/** 'l1': |x - x_hat|; 'l1-ssim': |x - x_hat| (1 - local SSIM). Both on intensities in [-1, 1]. */
+export const ResidualSchema = z.enum(['l1', 'l1-ssim']);
+/** 'map': mean of the top map values in the brain; 'classifier': p(pathological | x_0, t = 0). */
+export const ImageScoreSourceSchema = z.enum(['map', 'classifier']);
+
+/**
+ * The settings that change a reconstruction, in the paper's words (ALGORITHM.md): L, k, s and the
+ * encoding, and how the map is made. Stored with every result, so a map can be reproduced.
+ */
 export const ReconstructionSettingsSchema = z.object({
+  /** L: the timestep the slice is encoded to. */
   noiseLevel: z.number().int().min(1).max(999),
+  /** k: the DDIM stride. */
   stride: z.number().int().min(1).max(250),
+  /** s: the classifier guidance scale; 0 is the unguided ablation. */
   guidanceScale: z.number().min(0).max(1000),
-  encoding: z.enum(['ddim', 'noise']),
+  /** 'ddim': deterministic DDIM inversion; 'noise': x_L = q_sample(x_0, L). */
+  encoding: EncodingSchema,
+  /** Seed for the 'noise' encoding, so a result can be reproduced. */
   seed: z.number().int().nonnegative().optional(),
-  /** The map method (issue 11): the guided reconstruction's residual, AutoDDPM's stitch, or
-   * patch-wise re-synthesis (pDDPM), with its patch side in pixels. */
-  mapMethod: z.enum(['reconstruction', 'stitch', 'patches']).optional(),
+  /** How the map is made; 'reconstruction' when absent. */
+  mapMethod: MapMethodSchema.optional(),
+  /** 'patches': side of the square patches (pixels) re-synthesised one at a time; default 16. */
   patchSize: z.number().int().min(4).max(256).optional(),
-  /** |x - x_hat| ('l1') or |x - x_hat| (1 - local SSIM) ('l1-ssim'). */
-  residual: z.enum(['l1', 'l1-ssim']).optional(),
-  /** Stochastic encoding: residuals averaged over this many seeded noise draws. */
+  /** The residual between input and reconstruction; 'l1' when absent. */
+  residual: ResidualSchema.optional(),
+  /** 'noise' encoding: residuals averaged over this many draws (seeds seed, seed + 1, ...); 1. */
   noiseDraws: z.number().int().min(1).max(64).optional(),
-  /** Stitch: the re-noising timestep, the mask dilation (pixels) and cut-off (map units). */
+  /** 'stitch': the timestep the stitched slice is re-noised to; default the noise level L. */
   resampleLevel: z.number().int().min(1).max(999).optional(),
+  /** 'stitch': dilation (pixels) of the coarse mask; default 2. */
   maskDilation: z.number().int().min(0).max(16).optional(),
+  /** 'stitch': map value above which the first map marks the coarse mask (map units). */
   maskThreshold: z.number().min(0).optional(),
-  /** The image score: the map's top values or the classifier's p(pathological | x_0, t = 0). */
-  imageScore: z.enum(['map', 'classifier']).optional(),
+  /** The image score: 'map' (mean of the top map values, default) or the classifier's p(x_0). */
+  imageScore: ImageScoreSourceSchema.optional(),
 });
 
 export const PresetNameSchema = z.enum(['fast', 'balanced', 'quality']);
@@ -229,7 +253,8 @@ export const StudyDetailSchema = StudySummarySchema.extend({
   results: z.array(ResultSchema),
 });
 
-const DetectionCountsSchema = z.object({
+/** The course protocol's counts for one finding, or over all of them. */
+export const DetectionCountsSchema = z.object({
   tp: z.number(),
   fp: z.number(),
   /** Number of findings (cases). */
@@ -239,22 +264,40 @@ const DetectionCountsSchema = z.object({
   f1: z.number(),
 });
 
-/** The metrics of one variant (guided, or the unguided ablation) on the evaluated split. */
+/** The lab's F1 for one finding: per-image F1 averaged over the images (boxes) of the finding. */
+export const LabFindingF1Schema = z.object({
+  /** Images (finding boxes) of this finding. */
+  n: z.number(),
+  tp: z.number(),
+  fp: z.number(),
+  /** Mean per-image F1 over the images of this finding. */
+  f1: z.number(),
+});
+
+/** A confidence interval of one metric, in the metric's own units. */
+export const MetricIntervalSchema = z.object({ low: z.number(), high: z.number() });
+
+/**
+ * The metrics of one variant (guided, or the unguided ablation) on the evaluated split: what the
+ * engine's evaluate returns, what an 'evaluate' job saves and what Evaluate shows. Fields marked
+ * optional are absent in evaluations saved before they were measured.
+ */
 export const VariantMetricsSchema = z.object({
   settings: ReconstructionSettingsSchema,
   imageAuroc: z.number(),
   imageAuprc: z.number(),
-  /** Over every pixel of the pathological images (ALGORITHM.md). */
+  /** Over every pixel of the pathological images (ALGORITHM.md): the boxes' share is chance. */
   pixelAuprc: z.number(),
   bestDice: z.number(),
+  /** The map value at which the best Dice is reached. */
   bestDiceThreshold: z.number(),
-  /** Inside the brain only; absent in evaluations made before they were measured. */
+  /** Inside the brain only (healthy mask + boxes, or the brain mask): a harder chance level. */
   pixelAuprcBrain: z.number().optional(),
   bestDiceBrain: z.number().optional(),
   /** The pixel cut-off (map value) calibrated on healthy images outside the split. */
   threshold: z.number(),
   thresholdMethod: z.string(),
-  /** The image operating point (image score); absent in evaluations made before it was calibrated. */
+  /** The image operating point (image score) calibrated on the same healthy images. */
   imageScoreThreshold: z.number().optional(),
   imageScoreThresholdMethod: z.string().optional(),
   /** The course protocol: per-finding detection at the calibrated threshold. */
@@ -262,9 +305,16 @@ export const VariantMetricsSchema = z.object({
   courseTp: z.number(),
   courseFp: z.number(),
   perFinding: z.record(z.string(), DetectionCountsSchema),
+  /** The lab's F1 (Bercea et al. 2025): per-image F1 averaged per finding, then over findings. */
+  labF1: z.number().optional(),
+  labPerFinding: z.record(z.string(), LabFindingF1Schema).optional(),
+  /** What the map's values are: the lab's FP divides sums of them by max(box sum, 1). */
+  mapScale: z.string().optional(),
   roc: z.array(z.object({ fpr: z.number(), tpr: z.number() })),
   pr: z.array(z.object({ recall: z.number(), precision: z.number() })),
   secondsPerSlice: z.number(),
+  /** Confidence intervals of the metrics named by the keys (e.g. imageAuroc), where measured. */
+  intervals: z.record(z.string(), MetricIntervalSchema).optional(),
 });
 
 /** One evaluation (an 'evaluate' job's report), named by the job that made it. */

@@ -8,8 +8,6 @@ import {
   pixelAuprc,
   rocCurve,
   prCurve,
-  type CourseProtocolResult,
-  type LabF1Result,
 } from './metrics/index.ts';
 import { mulberry32, gaussian } from './nn/params.ts';
 import { calibrateImageScoreThreshold } from './operatingPoint.ts';
@@ -29,6 +27,7 @@ import {
   type DatasetCase,
   type PreparedCase,
 } from './train/dataset.ts';
+import type { VariantMetrics } from '../contract/index.ts';
 import type { JobControl, ReconstructionSettings } from './types.ts';
 
 export interface EvaluateOptions {
@@ -46,44 +45,19 @@ export interface EvaluateOptions {
   batchSize?: number;
 }
 
-export interface VariantMetrics {
-  settings: ReconstructionSettings;
-  imageAuroc: number;
-  imageAuprc: number;
-  /** Over every pixel of the pathological images (ALGORITHM.md): the boxes' share is chance. */
-  pixelAuprc: number;
-  bestDice: number;
-  bestDiceThreshold: number;
-  /** The same inside the brain only (healthy mask + boxes, or the brain mask): a harder chance level. */
-  pixelAuprcBrain: number;
-  bestDiceBrain: number;
-  /** The pixel cut-off (map value) calibrated on the healthy calibration images. */
-  threshold: number;
-  thresholdMethod: string;
-  /** The image operating point (image score) calibrated on the same healthy images. */
-  imageScoreThreshold: number;
-  imageScoreThresholdMethod: string;
-  courseF1: number;
-  courseTp: number;
-  courseFp: number;
-  perFinding: CourseProtocolResult['perFinding'];
-  /** The lab's F1 (Bercea et al. 2025): per-image F1 averaged per finding, then over findings. */
-  labF1: number;
-  labPerFinding: LabF1Result['perFinding'];
-  /** What the map's values are: the lab's FP divides sums of them by max(box sum, 1). */
-  mapScale: string;
-  roc: { fpr: number; tpr: number }[];
-  pr: { recall: number; precision: number }[];
-  secondsPerSlice: number;
-}
+/**
+ * The contract's VariantMetrics as this engine measures them: every metric present (the
+ * contract's optional ones are optional only because older saved evaluations lack them).
+ */
+export type MeasuredVariantMetrics = VariantMetrics & Required<Omit<VariantMetrics, 'intervals'>>;
 
 export interface EvaluationReport {
   split: string;
   cases: number;
   healthy: number;
   pathological: number;
-  guided: VariantMetrics;
-  unguided: VariantMetrics | null;
+  guided: MeasuredVariantMetrics;
+  unguided: MeasuredVariantMetrics | null;
   classifierAuroc: Record<string, number> | null;
   /** Per-case results of the guided run, in manifest order, for grids and reports. */
   casesDetail: { case: PreparedCase; guided: SliceResult; unguided: SliceResult | null }[];
@@ -122,7 +96,7 @@ export async function evaluate(
   const calibrationOnly = calibrationCases.filter((c) => !byImage.has(c.case.image));
   const total = variants.length * (cases.length + calibrationOnly.length);
   const tracker = new ProgressTracker(control, 'evaluate', total, 'evaluation');
-  const runs: { metrics: VariantMetrics; results: SliceResult[] }[] = [];
+  const runs: { metrics: MeasuredVariantMetrics; results: SliceResult[] }[] = [];
   for (const variant of variants) {
     // One guidance (process, on wasm) per variant, shared by all its reconstructions.
     const guidance = await startGuidance(models, settingsFor(models.preset, variant));
@@ -249,7 +223,7 @@ function metricsOf(
   calibrationResults: SliceResult[],
   labels: number[],
   secondsPerSlice: number,
-): VariantMetrics {
+): MeasuredVariantMetrics {
   const scores = results.map((r) => r.score);
   const threshold = calibrateThreshold(
     calibrationResults.map((r) => r.anomalyMap),

@@ -15,7 +15,7 @@ export {
   evaluate,
   type EvaluateOptions,
   type EvaluationReport,
-  type VariantMetrics,
+  type MeasuredVariantMetrics,
 } from './evaluate.ts';
 export { trainDiffusion, trainClassifier, type TrainCommonOptions } from './train/index.ts';
 export { preprocessSlice, sliceToImage, type SliceTransform } from './anomaly/preprocess.ts';

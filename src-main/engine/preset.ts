@@ -27,6 +27,7 @@ function fromUnnamedThreshold(raw: unknown): unknown {
 }
 
 const falsePositiveRate = z.number().gt(0).lt(1).default(0.05);
+const { noiseLevel, stride, guidanceScale, encoding, seed } = ReconstructionSettingsSchema.shape;
 
 /** A named operating point: every setting that changes a map, stored with each result. */
 export const presetSchema = z.preprocess(
@@ -34,11 +35,11 @@ export const presetSchema = z.preprocess(
   z.object({
     name: z.string(),
     imageSize: z.number().int(),
-    noiseLevel: z.number().int().min(1).max(999),
-    stride: z.number().int().min(1),
-    guidanceScale: z.number().min(0),
-    encoding: z.enum(['ddim', 'noise']),
-    seed: z.number().int().default(0),
+    noiseLevel,
+    stride,
+    guidanceScale,
+    encoding,
+    seed: seed.unwrap().default(0),
     /** Gaussian sigma (pixels of the S x S grid) applied to |x - x_hat|; 0 = none. */
     smoothingSigma: z.number().min(0),
     /** Image score = mean of this top fraction of map values inside the brain. */

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { launchChromium } from './chromium.ts';
 import { build } from 'vite';
 import { startServeProcess } from '../server/serveProcess.ts';
+import type { Evaluation, VariantMetrics } from '../../src-main/contract/index.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const manifest = resolve(process.argv[2] ?? join(root, '../shared/data/brain-mid/manifest.csv'));
@@ -117,19 +118,13 @@ try {
   check(report.includes('library labels'), 'an evaluation of the library labels is shown');
   check(errors.length === 0, `no page errors${errors.length ? `: ${errors.join('; ')}` : ''}`);
 
-  const [evaluation] = await serve.call<
-    {
-      fromLibrary: boolean;
-      cases: number;
-      guided: Record<string, number>;
-      unguided: Record<string, number> | null;
-    }[]
-  >('listEvaluations', {});
+  check(report.includes('Lab F1'), 'the lab F1 is shown beside the course F1');
+  const [evaluation] = await serve.call<Evaluation[]>('listEvaluations', {});
   check(
     evaluation?.fromLibrary === true && evaluation.cases === 47,
     'the evaluation covers 47 test studies',
   );
-  const pick = (v: Record<string, number> | null) =>
+  const pick = (v: VariantMetrics | null) =>
     v && {
       imageAuroc: v.imageAuroc,
       imageAuprc: v.imageAuprc,
@@ -138,6 +133,7 @@ try {
       pixelAuprcBrain: v.pixelAuprcBrain,
       bestDiceBrain: v.bestDiceBrain,
       courseF1: v.courseF1,
+      labF1: v.labF1,
     };
   console.log(
     JSON.stringify(

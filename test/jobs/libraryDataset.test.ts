@@ -132,6 +132,13 @@ describe('jobs that read the library instead of a manifest', () => {
     for (const key of ['imageAuroc', 'pixelAuprc', 'bestDice', 'courseTp', 'courseFp'] as const)
       expect(fromLibrary.guided[key], key).toBeCloseTo(fromManifest.guided[key], 6);
     expect(fromLibrary.guided.perFinding).toEqual(fromManifest.guided.perFinding);
+    // The saved evaluation keeps the lab F1 the engine computed, overall and per finding.
+    expect(fromLibrary.guided.labF1).toBeGreaterThanOrEqual(0);
+    expect(fromLibrary.guided.labF1).toBeCloseTo(fromManifest.guided.labF1!, 6);
+    expect(Object.keys(fromLibrary.guided.labPerFinding ?? {}).sort()).toEqual(
+      Object.keys(fromLibrary.guided.perFinding).sort(),
+    );
+    expect(fromLibrary.guided.mapScale).toMatch(/lab F1 on map x 0.5/);
   });
 
   it('fails an evaluation of a split the library lacks with the reason, and leaves no dataset behind', async () => {

@@ -9,7 +9,7 @@ import {
   loadModels,
   type EvaluationReport,
   type ReconstructionSettings,
-  type VariantMetrics,
+  type MeasuredVariantMetrics,
 } from '../../engine/index.ts';
 import { grayscaleRgb, heatmapRgb, outlineMask, writeGrid } from '../images.ts';
 import { integer, number } from '../options.ts';
@@ -79,7 +79,7 @@ export function registerEvaluateCommand(program: Command): void {
     });
 }
 
-function variantJson(v: VariantMetrics) {
+function variantJson(v: MeasuredVariantMetrics) {
   return {
     settings: v.settings,
     imageAuroc: v.imageAuroc,
@@ -139,7 +139,7 @@ function imageVerdicts(report: EvaluationReport) {
   return { guided: of('guided'), unguided: report.unguided ? of('unguided') : null };
 }
 
-const TABLE_ROWS: [string, (v: VariantMetrics) => string][] = [
+const TABLE_ROWS: [string, (v: MeasuredVariantMetrics) => string][] = [
   ['image AUROC', (v) => v.imageAuroc.toFixed(3)],
   ['image AUPRC', (v) => v.imageAuprc.toFixed(3)],
   ['pixel AUPRC', (v) => v.pixelAuprc.toFixed(3)],
@@ -190,10 +190,10 @@ export function formatTable(report: EvaluationReport): string {
 }
 
 /** Per finding, guided / unguided: the lab's mean F1, then the pooled course protocol's counts. */
-function perFindingLines(g: VariantMetrics, u: VariantMetrics | null): string[] {
+function perFindingLines(g: MeasuredVariantMetrics, u: MeasuredVariantMetrics | null): string[] {
   const names = Object.keys(g.labPerFinding).sort();
   if (!names.length) return [];
-  const cell = (v: VariantMetrics, name: string) => {
+  const cell = (v: MeasuredVariantMetrics, name: string) => {
     const lab = v.labPerFinding[name];
     const course = v.perFinding[name];
     return `${lab.f1.toFixed(2)} (${course.tp}/${course.n} ${course.fp})`;

@@ -11,7 +11,7 @@ import {
   type MapMethod,
   type Preset,
   type ReconstructionSettings,
-  type VariantMetrics,
+  type MeasuredVariantMetrics,
 } from '../../engine/index.ts';
 import type { DatasetCase } from '../../engine/train/dataset.ts';
 import { classifierSplit } from '../../engine/train/index.ts';
@@ -270,7 +270,7 @@ async function writePreset(
 }
 
 /** Both calibrated thresholds of a sweep row, each named with its unit. */
-function operatingPointsOf(metrics: VariantMetrics) {
+function operatingPointsOf(metrics: MeasuredVariantMetrics) {
   return { pixelThreshold: metrics.threshold, imageScoreThreshold: metrics.imageScoreThreshold };
 }
 

@@ -13,15 +13,9 @@ export interface FindingCase {
   healthyMask: Uint8Array;
 }
 
-export interface DetectionCounts {
-  tp: number;
-  fp: number;
-  /** Number of findings (cases). */
-  n: number;
-  precision: number;
-  recall: number;
-  f1: number;
-}
+/** Counts, precision, recall and F1: a contract shape, as evaluations report it. */
+export type { DetectionCounts } from '../../contract/index.ts';
+import type { DetectionCounts } from '../../contract/index.ts';
 
 export interface CaseDetection {
   findingName: string;

@@ -1,13 +1,8 @@
+import type { LabFindingF1 } from '../../contract/index.ts';
 import { labCaseF1, type LabCaseF1, type LabCaseInput } from './labCaseF1.ts';
 
-export interface LabFindingF1 {
-  /** Images (finding boxes) of this finding. */
-  n: number;
-  tp: number;
-  fp: number;
-  /** Mean per-image F1 over the images of this finding. */
-  f1: number;
-}
+/** One finding's counts and mean per-image F1: a contract shape, as evaluations report it. */
+export type { LabFindingF1 } from '../../contract/index.ts';
 
 export interface LabF1Result {
   threshold: number;

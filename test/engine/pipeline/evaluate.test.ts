@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.ts';
 import { calibratePreset } from '../../../src-main/engine/calibratePreset.ts';
-import { evaluate, type VariantMetrics } from '../../../src-main/engine/evaluate.ts';
+import { VariantMetricsSchema } from '../../../src-main/contract/index.ts';
+import { evaluate, type MeasuredVariantMetrics } from '../../../src-main/engine/evaluate.ts';
 import { labF1 } from '../../../src-main/engine/metrics/index.ts';
 import { disposeModels, loadModels, type LoadedModels } from '../../../src-main/engine/pipeline.ts';
 import type { Progress } from '../../../src-main/engine/types.ts';
@@ -32,7 +33,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function expectEveryMetric(v: VariantMetrics) {
+function expectEveryMetric(v: MeasuredVariantMetrics) {
   for (const key of [
     'imageAuroc',
     'imageAuprc',
@@ -83,6 +84,9 @@ describe('evaluate', () => {
     expect(report).toMatchObject({ split: 'test', cases: 6, healthy: 3, pathological: 3 });
     expectEveryMetric(report.guided);
     expectEveryMetric(report.unguided!);
+    // The contract's schema, which every job and view parses, drops none of what the engine computed.
+    expect(VariantMetricsSchema.parse(report.guided)).toEqual(report.guided);
+    expect(VariantMetricsSchema.parse(report.unguided)).toEqual(report.unguided);
     expect(report.guided.settings.guidanceScale).toBe(5);
     expect(report.unguided!.settings).toMatchObject({
       guidanceScale: 0,

@@ -17,6 +17,9 @@ function variant(guidanceScale: number, f1: number): VariantMetrics {
     courseTp: 3,
     courseFp: 1,
     perFinding: { edema: { tp: 3, fp: 1, n: 4, precision: 0.75, recall: 0.75, f1 } },
+    labF1: f1 / 2,
+    labPerFinding: { edema: { n: 4, tp: 3, fp: 2, f1: f1 / 2 } },
+    mapScale: '|x - x_hat|, values in [0, 2]',
     roc: [{ fpr: 0, tpr: 0 }],
     pr: [{ recall: 0, precision: 1 }],
     secondsPerSlice: 2,
@@ -45,6 +48,15 @@ describe('evaluation report', () => {
     const row = screen.getByText('edema').closest('tr');
     expect(row?.textContent).toContain('0.750');
     expect(row?.textContent).toContain('0.500');
+    // The lab F1 per finding, guided then unguided.
+    expect(row?.textContent).toContain('0.3750.250');
+  });
+
+  it('shows the lab F1 beside the course F1, and the units of the map', () => {
+    render(EvaluationReport, { evaluation: evaluation(variant(0, 0.5)) });
+    const lab = screen.getByText('Lab F1 (per image, per finding)').closest('tr');
+    expect(lab?.textContent).toBe('Lab F1 (per image, per finding)0.3750.250');
+    expect(screen.getByText('Map values: |x - x_hat|, values in [0, 2].')).toBeTruthy();
   });
 
   it('leaves the unguided column empty when the ablation was not run', () => {
