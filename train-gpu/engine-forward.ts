@@ -1,6 +1,6 @@
 /**
  * The TypeScript engine's side of the parity check with the PyTorch twin (parity.py): runs the
- * engine's noise model, classifier and guidance gradient (pipeline.ts healthyGradient) on fixed
+ * engine's noise model, classifier and guidance gradient (predictors.ts healthyGradient) on fixed
  * seeded inputs and writes inputs and outputs as JSON (float32 arrays in base64).
  * With a dataset dump (dump-dataset.ts) it also runs augment.ts on a few of its slices with
  * scripted random draws, so the twin's batched augmentation and synthetic lesions can be
@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src-main/engine/backend.ts';
 import { loadModel } from '../src-main/engine/models.ts';
 import { classifierLogits, noiseModel } from '../src-main/engine/nn/unet.ts';
-import { healthyGradient } from '../src-main/engine/pipeline.ts';
+import { healthyGradient } from '../src-main/engine/predictors.ts';
 import { gaussian, mulberry32 } from '../src-main/engine/random.ts';
 import { augmentSlice } from '../src-main/engine/train/augment.ts';
 

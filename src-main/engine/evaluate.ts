@@ -11,8 +11,8 @@ import {
 } from './metrics/index.ts';
 import { mulberry32, gaussian } from './nn/params.ts';
 import { calibrateImageScoreThreshold } from './operatingPoint.ts';
+import { pathologicalProbability } from './predictors.ts';
 import {
-  pathologicalProbability,
   reconstruct,
   settingsFor,
   startGuidance,

@@ -7,10 +7,10 @@ export {
   settingsFor,
   startGuidance,
   type Guidance,
-  pathologicalProbability,
   type LoadedModels,
   type SliceResult,
 } from './pipeline.ts';
+export { pathologicalProbability } from './predictors.ts';
 export {
   evaluate,
   type EvaluateOptions,

@@ -18,13 +18,8 @@ import { linearSchedule } from '../../src-main/engine/diffusion/schedule.ts';
 import { createModelParams, type Model } from '../../src-main/engine/models.ts';
 import { patchNativeKernels } from '../../src-main/engine/nativeBackend.ts';
 import { classifierLogits, noiseModel, type UNetConfig } from '../../src-main/engine/nn/unet.ts';
-import {
-  disposeModels,
-  healthyGradient,
-  loadModels,
-  noisePredictor,
-  reconstruct,
-} from '../../src-main/engine/pipeline.ts';
+import { disposeModels, loadModels, reconstruct } from '../../src-main/engine/pipeline.ts';
+import { healthyGradient, noisePredictor } from '../../src-main/engine/predictors.ts';
 import { gaussian, mulberry32 } from '../../src-main/engine/random.ts';
 import { Adam } from '../../src-main/engine/train/adam.ts';
 import { computeGradients, type NoisedBatch } from '../../src-main/engine/train/objectives.ts';

@@ -19,7 +19,7 @@ import {
   type Model,
 } from '../../src-main/engine/models.ts';
 import { classifierLogits, noiseModel } from '../../src-main/engine/nn/unet.ts';
-import { healthyGradient } from '../../src-main/engine/pipeline.ts';
+import { healthyGradient } from '../../src-main/engine/predictors.ts';
 
 const fixture = join(import.meta.dirname, '../fixtures/torch-twin');
 

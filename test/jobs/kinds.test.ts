@@ -16,7 +16,7 @@ import {
   loadModels,
   preprocessSlice,
 } from '../../src-main/engine/index.ts';
-import { pathologicalProbability } from '../../src-main/engine/pipeline.ts';
+import { pathologicalProbability } from '../../src-main/engine/predictors.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
 import { jobEnd, nextEvent } from './helpers.ts';
 

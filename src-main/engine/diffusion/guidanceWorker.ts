@@ -7,22 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend.ts';
 import { exitWithParent } from '../engineProcess.ts';
 import { loadModel, type Model } from '../models.ts';
-import { healthyGradient } from '../pipeline.ts';
-
-export type GuidanceRequest =
-  | { type: 'load'; classifierDir: string }
-  | {
-      type: 'gradient';
-      id: number;
-      x: Float32Array;
-      shape: [number, number, number, number];
-      t: number;
-    };
-
-export type GuidanceReply =
-  | { type: 'loaded'; backend: string }
-  | { type: 'gradient'; id: number; gradient: Float32Array }
-  | { type: 'error'; id?: number; message: string };
+import { healthyGradient } from '../predictors.ts';
+import type { GuidanceReply, GuidanceRequest } from './guidanceProtocol.ts';
 
 let classifier: Model | null = null;
 

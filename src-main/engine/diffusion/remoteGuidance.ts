@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { forkEngineProcess, siblingModule } from '../engineProcess.ts';
 import type { PendingGradient } from './ddim.ts';
-import type { GuidanceReply, GuidanceRequest } from './guidanceWorker.ts';
+import type { GuidanceReply, GuidanceRequest } from './guidanceProtocol.ts';
 
 /** The guidance gradient computed in a second process (see guidanceWorker.ts). */
 export class RemoteGuidance {

@@ -7,11 +7,8 @@ import {
   maskMap,
   residualMap,
 } from '../../../src-main/engine/anomaly/index.ts';
-import {
-  pathologicalProbability,
-  reconstruct,
-  type LoadedModels,
-} from '../../../src-main/engine/pipeline.ts';
+import { reconstruct, type LoadedModels } from '../../../src-main/engine/pipeline.ts';
+import { pathologicalProbability } from '../../../src-main/engine/predictors.ts';
 import type { ReconstructionSettings, Slice } from '../../../src-main/engine/types.ts';
 import { tinyPreset } from '../../fixtures/tinyModels.ts';
 import { useTinyPipeline } from './tinyPipeline.ts';

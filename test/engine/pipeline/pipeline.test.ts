@@ -2,14 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { reconstructBatch } from '../../../src-main/engine/diffusion/reconstruct.ts';
 import { classifierLogits } from '../../../src-main/engine/nn/unet.ts';
+import { reconstruct, settingsFor, type LoadedModels } from '../../../src-main/engine/pipeline.ts';
 import {
   healthyGradient,
   noisePredictor,
   pathologicalProbability,
-  reconstruct,
-  settingsFor,
-  type LoadedModels,
-} from '../../../src-main/engine/pipeline.ts';
+} from '../../../src-main/engine/predictors.ts';
 import type { Progress, Slice } from '../../../src-main/engine/types.ts';
 import { tinyPreset } from '../../fixtures/tinyModels.ts';
 import { useTinyPipeline } from './tinyPipeline.ts';
