@@ -52,6 +52,7 @@ export type VariantMetrics = z.infer<typeof schemas.VariantMetricsSchema>;
 export type DetectionCounts = z.infer<typeof schemas.DetectionCountsSchema>;
 export type LabFindingF1 = z.infer<typeof schemas.LabFindingF1Schema>;
 export type MetricInterval = z.infer<typeof schemas.MetricIntervalSchema>;
+export type ImageVerdict = z.infer<typeof schemas.ImageVerdictSchema>;
 export type ModelInfo = z.infer<typeof schemas.ModelInfoSchema>;
 export type Progress = z.infer<typeof schemas.ProgressSchema>;
 

@@ -278,6 +278,22 @@ export const LabFindingF1Schema = z.object({
 export const MetricIntervalSchema = z.object({ low: z.number(), high: z.number() });
 
 /**
+ * The image verdict at the image operating point (score > threshold: pathological) against the
+ * reference labels of the evaluated images: how often "Model says normal" is wrong.
+ */
+export const ImageVerdictSchema = z.object({
+  threshold: z.number(),
+  truePositives: z.number().int().nonnegative(),
+  falseNegatives: z.number().int().nonnegative(),
+  trueNegatives: z.number().int().nonnegative(),
+  falsePositives: z.number().int().nonnegative(),
+  /** Share of the pathological images called pathological (NaN without any). */
+  sensitivity: z.number(),
+  /** Share of the healthy images called normal (NaN without any). */
+  specificity: z.number(),
+});
+
+/**
  * The metrics of one variant (guided, or the unguided ablation) on the evaluated split: what the
  * engine's evaluate returns, what an 'evaluate' job saves and what Evaluate shows. Fields marked
  * optional are absent in evaluations saved before they were measured.
@@ -313,8 +329,13 @@ export const VariantMetricsSchema = z.object({
   roc: z.array(z.object({ fpr: z.number(), tpr: z.number() })),
   pr: z.array(z.object({ recall: z.number(), precision: z.number() })),
   secondsPerSlice: z.number(),
-  /** Confidence intervals of the metrics named by the keys (e.g. imageAuroc), where measured. */
+  /**
+   * 95% intervals of the metrics named by the keys (imageAuroc, pixelAuprc, bestDice, labF1:
+   * bootstrap over images; imageSensitivity, imageSpecificity: Wilson), where measured.
+   */
   intervals: z.record(z.string(), MetricIntervalSchema).optional(),
+  /** The image verdict at imageScoreThreshold on the evaluated images, where measured. */
+  imageVerdict: ImageVerdictSchema.optional(),
 });
 
 /** One evaluation (an 'evaluate' job's report), named by the job that made it. */

@@ -11,6 +11,7 @@ import {
 } from './metrics/index.ts';
 import { mulberry32, gaussian } from './nn/params.ts';
 import { calibrateImageScoreThreshold } from './operatingPoint.ts';
+import { metricIntervals } from './evaluateIntervals.ts';
 import { pathologicalProbability } from './predictors.ts';
 import {
   reconstruct,
@@ -43,6 +44,14 @@ export interface EvaluateOptions {
   smoothingSigma?: number;
   classifierTimesteps?: number[];
   batchSize?: number;
+  /**
+   * More healthy images for the image operating point when the image score is the classifier's
+   * (e.g. its held-out healthy cases: no model trained on them as a classifier input). The pixel
+   * cut-off stays on the calibration split: the diffusion model may have trained on these.
+   */
+  imageCalibrationCases?: DatasetCase[];
+  /** Bootstrap resamples for the 95% intervals; 2,000 by default, 0 for none. */
+  bootstrapResamples?: number;
 }
 
 /**
@@ -81,9 +90,10 @@ export async function evaluate(
     throw new Error(
       `${options.manifestPath}: no healthy images in split "${options.calibrationSplit}" to calibrate the threshold`,
     );
-  const [cases, calibrationCases] = await Promise.all([
+  const [cases, calibrationCases, imageCalibrationCases] = await Promise.all([
     prepareCases(evaluated, size),
     prepareCases(calibration, size),
+    prepareCases(options.imageCalibrationCases ?? [], size),
   ]);
   const labels = cases.map((c) => (c.case.label === 'pathological' ? 1 : 0));
   if (!labels.includes(0) || !labels.includes(1))
@@ -146,8 +156,29 @@ export async function evaluate(
       return i === undefined ? extra[calibrationOnly.indexOf(c)] : results[i];
     });
     await tracker.checkpoint();
+    const settings = settingsFor(models.preset, overrides);
+    const imageCalibrationScores = [
+      ...calibrationResults.map((r) => r.score),
+      ...(settings.imageScore === 'classifier' && imageCalibrationCases.length
+        ? classifierImageScores(models, imageCalibrationCases)
+        : []),
+    ];
+    const metrics = metricsOf(
+      models,
+      overrides,
+      cases,
+      results,
+      calibrationResults,
+      labels,
+      seconds,
+    );
     return {
-      metrics: metricsOf(models, overrides, cases, results, calibrationResults, labels, seconds),
+      metrics: withIntervals(metrics, cases, results, labels, {
+        imageCalibrationScores,
+        calibrationImages: imageCalibrationScores.length,
+        resamples: options.bootstrapResamples ?? 2000,
+        imageScoreFpr: models.preset.imageScoreFpr,
+      }),
       results,
     };
   }
@@ -215,6 +246,12 @@ function evaluationRegion(c: PreparedCase, result: SliceResult): Uint8Array {
   return region;
 }
 
+/** What metricsOf measures; the image operating point and its verdict come from withIntervals. */
+type MetricsBeforeVerdict = Omit<
+  MeasuredVariantMetrics,
+  'imageVerdict' | 'imageScoreThreshold' | 'imageScoreThresholdMethod'
+>;
+
 function metricsOf(
   models: LoadedModels,
   overrides: Partial<ReconstructionSettings>,
@@ -223,7 +260,7 @@ function metricsOf(
   calibrationResults: SliceResult[],
   labels: number[],
   secondsPerSlice: number,
-): MeasuredVariantMetrics {
+): MetricsBeforeVerdict {
   const scores = results.map((r) => r.score);
   const threshold = calibrateThreshold(
     calibrationResults.map((r) => r.anomalyMap),
@@ -253,7 +290,6 @@ function metricsOf(
     bestDiceBrain: bestDice(maps, truths, regions).dice,
     threshold,
     thresholdMethod: `value marking ${models.preset.pixelFpr * 100}% of healthy brain pixels of the calibration split`,
-    ...imageOperatingPoint(models, calibrationResults),
     courseF1: protocol.overall.f1,
     courseTp: protocol.overall.tp,
     courseFp: protocol.overall.fp,
@@ -264,18 +300,6 @@ function metricsOf(
     roc: rocCurve(scores, labels).map((p) => ({ fpr: p.fpr, tpr: p.tpr })),
     pr: prCurve(scores, labels).map((p) => ({ recall: p.recall, precision: p.precision })),
     secondsPerSlice,
-  };
-}
-
-/** The image score that at most imageScoreFpr of the healthy calibration images exceed. */
-function imageOperatingPoint(models: LoadedModels, calibrationResults: SliceResult[]) {
-  const fpr = models.preset.imageScoreFpr;
-  return {
-    imageScoreThreshold: calibrateImageScoreThreshold(
-      calibrationResults.map((r) => r.score),
-      fpr,
-    ),
-    imageScoreThresholdMethod: `image score exceeded by at most ${fpr * 100}% of the healthy images of the calibration split`,
   };
 }
 
@@ -309,6 +333,82 @@ export function mapScaleOf(settings: ReconstructionSettings): string {
 
 function invert(box: Uint8Array, brain: Uint8Array): Uint8Array {
   return Uint8Array.from(brain, (b, i) => (b && !box[i] ? 1 : 0));
+}
+
+/**
+ * The image operating point recalibrated on every healthy calibration image (the split's and the
+ * extra ones), the image verdict at it, and the 95% intervals of the headline metrics.
+ */
+function withIntervals(
+  metrics: MetricsBeforeVerdict,
+  cases: PreparedCase[],
+  results: SliceResult[],
+  labels: number[],
+  options: {
+    imageCalibrationScores: number[];
+    calibrationImages: number;
+    resamples: number;
+    imageScoreFpr: number;
+  },
+): MeasuredVariantMetrics {
+  const imageScoreThreshold = calibrateImageScoreThreshold(
+    options.imageCalibrationScores,
+    options.imageScoreFpr,
+  );
+  const pathological = cases.flatMap((c, index) =>
+    c.findingMask
+      ? [
+          {
+            index,
+            map: results[index].anomalyMap,
+            truth: c.findingMask,
+            region: new Uint8Array(c.findingMask.length).fill(1),
+          },
+        ]
+      : [],
+  );
+  // The lab F1 of every finding box, with the image it belongs to, as metricsOf computes it.
+  const boxes = pathological.flatMap((p) =>
+    findingCases([{ c: cases[p.index], r: results[p.index] }]).map((box) => ({
+      image: p.index,
+      box,
+    })),
+  );
+  const lab = labF1(
+    boxes.map(({ box }) => ({ ...box, map: box.map.map((v) => v * LAB_MAP_SCALE) })),
+    metrics.threshold * LAB_MAP_SCALE,
+  );
+  const labBoxes = boxes.map(({ image }, k) => ({
+    image,
+    findingName: lab.cases[k].findingName,
+    f1: lab.cases[k].f1,
+  }));
+  const scores = results.map((r) => r.score);
+  const measured = metricIntervals({
+    scores,
+    labels,
+    pathological,
+    labBoxes,
+    imageScoreThreshold,
+    resamples: options.resamples,
+  });
+  return {
+    ...metrics,
+    imageScoreThreshold,
+    imageScoreThresholdMethod: `image score exceeded by at most ${options.imageScoreFpr * 100}% of ${options.calibrationImages} healthy calibration images`,
+    ...(options.resamples > 0 && { intervals: measured.intervals }),
+    imageVerdict: measured.imageVerdict,
+  };
+}
+
+/** The image score 'classifier' of each case: p(pathological | x_0), as reconstruct scores it. */
+function classifierImageScores(models: LoadedModels, cases: PreparedCase[]): number[] {
+  const scores: number[] = [];
+  for (let i = 0; i < cases.length; i += 16) {
+    const batch = cases.slice(i, i + 16).map((c) => ({ size: c.transform.size, pixels: c.pixels }));
+    scores.push(...pathologicalProbability(models.classifier!, batch, 0));
+  }
+  return scores;
 }
 
 /** p(pathological | x_t, t) on seeded noisy versions of the cases. */

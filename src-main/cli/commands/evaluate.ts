@@ -1,16 +1,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { aboveThreshold } from '../../contract/index.ts';
 import {
   DEFAULT_PATCH_SIZE,
   evaluate,
   initBackend,
   loadModels,
+  readDatasetManifest,
   type EvaluationReport,
   type ReconstructionSettings,
   type MeasuredVariantMetrics,
 } from '../../engine/index.ts';
+import { classifierSplit } from '../../engine/train/index.ts';
 import { grayscaleRgb, heatmapRgb, outlineMask, writeGrid } from '../images.ts';
 import { integer, number } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
@@ -29,6 +31,13 @@ export function registerEvaluateCommand(program: Command): void {
     .requiredOption('--out <dir>', 'folder for metrics.json and the example grid')
     .option('--split <name>', 'split to evaluate', 'test')
     .option('--calibration-split <name>', 'healthy split that calibrates the threshold', 'val')
+    .option(
+      '--image-calibration <set>',
+      "holdout: the classifier's held-out healthy cases join the calibration split for the image operating point when the image score is the classifier's; none: the calibration split only",
+      parseImageCalibration,
+      'holdout',
+    )
+    .option('--bootstrap <n>', 'bootstrap resamples for the 95% intervals (0: none)', integer, 2000)
     .option('--models <dir>', 'models folder', defaultModelsDir())
     .option('--unguided', 'also run the unguided ablation (s = 0) with the same L and k', true)
     .option('--no-unguided', 'skip the unguided ablation')
@@ -62,6 +71,11 @@ export function registerEvaluateCommand(program: Command): void {
           overrides,
           smoothingSigma: o.smoothing,
           batchSize: o.batch,
+          bootstrapResamples: o.bootstrap,
+          imageCalibrationCases:
+            o.imageCalibration === 'holdout'
+              ? classifierSplit(await readDatasetManifest(manifestPath)).holdout.healthy
+              : [],
         },
         { signal: controller.signal, onProgress: progressBar() },
       );
@@ -99,6 +113,8 @@ function variantJson(v: MeasuredVariantMetrics) {
     imageScoreThreshold: v.imageScoreThreshold,
     imageScoreThresholdMethod: v.imageScoreThresholdMethod,
     perFinding: v.perFinding,
+    imageVerdict: v.imageVerdict,
+    intervals95: v.intervals ?? null,
     secondsPerSlice: v.secondsPerSlice,
     roc: v.roc,
     pr: v.pr,
@@ -139,19 +155,45 @@ function imageVerdicts(report: EvaluationReport) {
   return { guided: of('guided'), unguided: report.unguided ? of('unguided') : null };
 }
 
+/** A metric with its 95% interval where measured: "0.777 [0.652, 0.884]". */
+function withInterval(v: MeasuredVariantMetrics, key: string, value: number): string {
+  const interval = v.intervals?.[key];
+  return interval
+    ? `${value.toFixed(3)} [${interval.low.toFixed(3)}, ${interval.high.toFixed(3)}]`
+    : value.toFixed(3);
+}
+
+function verdictCell(v: MeasuredVariantMetrics, key: 'sensitivity' | 'specificity'): string {
+  const verdict = v.imageVerdict;
+  const [hits, of] =
+    key === 'sensitivity'
+      ? [verdict.truePositives, verdict.truePositives + verdict.falseNegatives]
+      : [verdict.trueNegatives, verdict.trueNegatives + verdict.falsePositives];
+  const name = key === 'sensitivity' ? 'imageSensitivity' : 'imageSpecificity';
+  return `${withInterval(v, name, verdict[key])} ${hits}/${of}`;
+}
+
 const TABLE_ROWS: [string, (v: MeasuredVariantMetrics) => string][] = [
-  ['image AUROC', (v) => v.imageAuroc.toFixed(3)],
+  ['image AUROC', (v) => withInterval(v, 'imageAuroc', v.imageAuroc)],
   ['image AUPRC', (v) => v.imageAuprc.toFixed(3)],
-  ['pixel AUPRC', (v) => v.pixelAuprc.toFixed(3)],
-  ['best Dice', (v) => v.bestDice.toFixed(3)],
+  ['pixel AUPRC', (v) => withInterval(v, 'pixelAuprc', v.pixelAuprc)],
+  ['best Dice', (v) => withInterval(v, 'bestDice', v.bestDice)],
   ['  in brain only', (v) => `${v.pixelAuprcBrain.toFixed(3)} / ${v.bestDiceBrain.toFixed(3)}`],
-  ['lab F1', (v) => v.labF1.toFixed(3)],
+  ['lab F1', (v) => withInterval(v, 'labF1', v.labF1)],
+  ['sensitivity', (v) => verdictCell(v, 'sensitivity')],
+  ['specificity', (v) => verdictCell(v, 'specificity')],
   ['course TP / FP', (v) => `${v.courseTp} / ${v.courseFp}`],
   ['course F1', (v) => v.courseF1.toFixed(3)],
   ['pixel threshold', (v) => v.threshold.toFixed(4)],
   ['image threshold', (v) => v.imageScoreThreshold.toFixed(4)],
   ['s per slice', (v) => v.secondsPerSlice.toFixed(2)],
 ];
+
+function parseImageCalibration(value: string): 'holdout' | 'none' {
+  if (value !== 'holdout' && value !== 'none')
+    throw new InvalidArgumentError(`expected holdout or none, got "${value}"`);
+  return value;
+}
 
 function settingsLine(settings: ReconstructionSettings): string {
   const map = [
@@ -172,10 +214,11 @@ export function formatTable(report: EvaluationReport): string {
   const lines = [
     `split ${report.split}: ${report.healthy} healthy + ${report.pathological} pathological; ${settingsLine(g.settings)}`,
     `map scale: ${g.mapScale}`,
-    `${'metric'.padEnd(16)}${`guided s=${g.settings.guidanceScale}`.padEnd(16)}${u ? 'unguided s=0' : ''}`,
+    `95% intervals in brackets: bootstrap over images (${report.healthy} + ${report.pathological}); sensitivity and specificity at the image threshold: Wilson`,
+    `${'metric'.padEnd(16)}${`guided s=${g.settings.guidanceScale}`.padEnd(30)}${u ? 'unguided s=0' : ''}`,
   ];
   for (const [name, f] of TABLE_ROWS)
-    lines.push(`${name.padEnd(16)}${f(g).padEnd(16)}${u ? f(u) : ''}`);
+    lines.push(`${name.padEnd(16)}${f(g).padEnd(30)}${u ? f(u) : ''}`);
   if (report.classifierAuroc)
     lines.push(
       `classifier AUROC ${Object.entries(report.classifierAuroc)

@@ -7,6 +7,8 @@ import { calibratePreset } from '../../../src-main/engine/calibratePreset.ts';
 import { VariantMetricsSchema } from '../../../src-main/contract/index.ts';
 import { evaluate, type MeasuredVariantMetrics } from '../../../src-main/engine/evaluate.ts';
 import { labF1 } from '../../../src-main/engine/metrics/index.ts';
+import { pathologicalProbability } from '../../../src-main/engine/predictors.ts';
+import { prepareCases, readDatasetManifest } from '../../../src-main/engine/train/dataset.ts';
 import { disposeModels, loadModels, type LoadedModels } from '../../../src-main/engine/pipeline.ts';
 import type { Progress } from '../../../src-main/engine/types.ts';
 import {
@@ -142,9 +144,60 @@ describe('evaluate', () => {
     expect(guided.imageScoreThreshold).toBe(
       Math.max(...calibration.healthyScores.map((h) => h.score)),
     );
-    expect(guided.imageScoreThresholdMethod).toMatch(
-      /5% of the healthy images of the calibration split/,
+    expect(guided.imageScoreThresholdMethod).toMatch(/at most 5% of 4 healthy calibration images/);
+    // The verdict at that point, counted here from the scores: score > threshold is pathological.
+    const called = scores.map((s) => s > guided.imageScoreThreshold);
+    const verdict = guided.imageVerdict;
+    expect(verdict.truePositives).toBe(called.filter((c, i) => c && labels[i] === 1).length);
+    expect(verdict.falsePositives).toBe(called.filter((c, i) => c && labels[i] === 0).length);
+    expect(verdict.truePositives + verdict.falseNegatives).toBe(3);
+    expect(verdict.trueNegatives + verdict.falsePositives).toBe(3);
+    expect(verdict.sensitivity).toBe(verdict.truePositives / 3);
+    // Every headline metric has a 95% interval around it.
+    for (const key of ['imageAuroc', 'pixelAuprc', 'bestDice', 'labF1'] as const) {
+      const interval = guided.intervals![key];
+      expect(interval.low, key).toBeLessThanOrEqual(guided[key] + 1e-12);
+      expect(interval.high, key).toBeGreaterThanOrEqual(guided[key] - 1e-12);
+      expect(interval.high, key).toBeGreaterThanOrEqual(interval.low);
+    }
+    expect(guided.intervals!.imageSensitivity.low).toBeLessThanOrEqual(verdict.sensitivity);
+    expect(guided.intervals!.imageSpecificity.high).toBeGreaterThanOrEqual(verdict.specificity);
+  });
+
+  it("calibrates the image operating point on more healthy images when the score is the classifier's", async () => {
+    const all = await readDatasetManifest(dataset.manifestPath);
+    const extra = all.filter((c) => c.split === 'train' && c.label === 'normal');
+    const options = {
+      manifestPath: dataset.manifestPath,
+      split: 'test',
+      calibrationSplit: 'val',
+      unguided: false,
+      classifierTimesteps: [],
+      imageCalibrationCases: extra,
+      bootstrapResamples: 0,
+    };
+    const byClassifier = await evaluate(models, {
+      ...options,
+      overrides: { imageScore: 'classifier' },
+    });
+    const prepared = await prepareCases(
+      [...all.filter((c) => c.split === 'val'), ...extra],
+      models.diffusion.config.imageSize,
     );
+    const p = pathologicalProbability(
+      models.classifier!,
+      prepared.map((c) => ({ size: c.transform.size, pixels: c.pixels })),
+      0,
+    );
+    // floor(5% of 16) = 0 may lie above: the highest of the 16 classifier scores.
+    expect(byClassifier.guided.imageScoreThreshold).toBeCloseTo(Math.max(...p), 6);
+    expect(byClassifier.guided.imageScoreThresholdMethod).toMatch(
+      /of 16 healthy calibration images/,
+    );
+    expect(byClassifier.guided.intervals).toBeUndefined();
+    // A map score keeps to the calibration split: the diffusion model may have trained on the extra images.
+    const byMap = await evaluate(models, { ...options, overrides: { imageScore: 'map' } });
+    expect(byMap.guided.imageScoreThresholdMethod).toMatch(/of 4 healthy calibration images/);
   });
 
   it('skips the ablation when asked and applies overrides', async () => {
