@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import {
   ImageScoreSourceSchema,
   MapMethodSchema,
+  MapNormalisationSchema,
   ResidualSchema,
   type ReconstructionSettings,
 } from '../contract/index.ts';
@@ -18,6 +19,12 @@ function oneOf<T extends string>(allowed: readonly T[]) {
 export const parseMapMethod = oneOf(MapMethodSchema.options);
 export const parseResidual = oneOf(ResidualSchema.options);
 export const parseImageScore = oneOf(ImageScoreSourceSchema.options);
+export const parseMapNormalisation = oneOf(MapNormalisationSchema.options);
+
+/** A comma-separated list of noise levels, e.g. 50,100. */
+export function parseNoiseLevels(value: string): number[] {
+  return value.split(',').map((v) => integer(v.trim()));
+}
 
 /** The map method's options (issue 11), shared by the commands that make maps. */
 export function mapMethodOptions(command: Command): Command {
@@ -30,6 +37,16 @@ export function mapMethodOptions(command: Command): Command {
     .option('--patch-size <px>', 'patches: side of each re-synthesised patch (default 16)', integer)
     .option('--residual <how>', 'l1 (default) or l1-ssim', parseResidual)
     .option('--draws <n>', 'noise encoding: residuals averaged over n seeded draws', integer)
+    .option(
+      '--noise-levels <list>',
+      'noise encoding: an ensemble, residuals averaged over these L (must include L), e.g. 50,100',
+      parseNoiseLevels,
+    )
+    .option(
+      '--map-normalisation <how>',
+      "none, healthy-mean (minus the healthy residual's mean at each pixel) or healthy-ratio (over it); needs the models' healthy-residual.json",
+      parseMapNormalisation,
+    )
     .option('--resample-level <t>', 'stitch: re-noising timestep (default L)', integer)
     .option('--mask-dilation <px>', 'stitch: dilation of the coarse mask (default 2)', integer)
     .option('--mask-threshold <x>', 'stitch: cut-off of the first map (map units)', number)
@@ -47,6 +64,8 @@ export function mapOverrides(o: Record<string, unknown>): Partial<Reconstruction
     patchSize: o.patchSize,
     residual: o.residual,
     noiseDraws: o.draws,
+    noiseLevels: o.noiseLevels,
+    mapNormalisation: o.mapNormalisation,
     resampleLevel: o.resampleLevel,
     maskDilation: o.maskDilation,
     maskThreshold: o.maskThreshold,

@@ -39,6 +39,7 @@ export type Encoding = z.infer<typeof schemas.EncodingSchema>;
 export type MapMethod = z.infer<typeof schemas.MapMethodSchema>;
 export type Residual = z.infer<typeof schemas.ResidualSchema>;
 export type ImageScoreSource = z.infer<typeof schemas.ImageScoreSourceSchema>;
+export type MapNormalisation = z.infer<typeof schemas.MapNormalisationSchema>;
 export type PresetName = z.infer<typeof schemas.PresetNameSchema>;
 export type Run = z.infer<typeof schemas.RunSchema>;
 /** @deprecated the same as Run. */

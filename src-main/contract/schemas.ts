@@ -152,6 +152,13 @@ export const MapMethodSchema = z.enum(['reconstruction', 'stitch', 'patches']);
 export const ResidualSchema = z.enum(['l1', 'l1-ssim']);
 /** 'map': mean of the top map values in the brain; 'classifier': p(pathological | x_0, t = 0). */
 export const ImageScoreSourceSchema = z.enum(['map', 'classifier']);
+/**
+ * The map against healthy anatomy (the residual of healthy brains is not uniform: skull rim,
+ * ventricles, sulci). 'none': the residual as it is. 'healthy-mean': the residual minus its mean
+ * at that pixel over healthy training images, clipped at 0 (map units kept). 'healthy-ratio':
+ * the residual over (that mean + half the median healthy spread): how many times the usual.
+ */
+export const MapNormalisationSchema = z.enum(['none', 'healthy-mean', 'healthy-ratio']);
 
 /**
  * The settings that change a reconstruction, in the paper's words (ALGORITHM.md): L, k, s and the
@@ -176,6 +183,14 @@ export const ReconstructionSettingsSchema = z.object({
   residual: ResidualSchema.optional(),
   /** 'noise' encoding: residuals averaged over this many draws (seeds seed, seed + 1, ...); 1. */
   noiseDraws: z.number().int().min(1).max(64).optional(),
+  /**
+   * An ensemble over noise levels ('noise' encoding): the residuals of the draws at each of
+   * these L are averaged (Naval Marimont et al. 2024); noiseLevel must be one of them (its
+   * chain is the one kept). Absent: noiseLevel alone.
+   */
+  noiseLevels: z.array(z.number().int().min(1).max(999)).min(1).max(8).optional(),
+  /** The map against healthy anatomy (models' healthy-residual.json); 'none' when absent. */
+  mapNormalisation: MapNormalisationSchema.optional(),
   /** 'stitch': the timestep the stitched slice is re-noised to; default the noise level L. */
   resampleLevel: z.number().int().min(1).max(999).optional(),
   /** 'stitch': dilation (pixels) of the coarse mask; default 2. */

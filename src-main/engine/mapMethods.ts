@@ -20,6 +20,7 @@ import {
   residualMap,
   valuesInMask,
 } from './anomaly/index.ts';
+import { normaliseMap, type HealthyResidual } from './anomaly/healthyResidual.ts';
 import { sortedQuantile } from './anomaly/quantile.ts';
 import { ddimTimesteps } from './diffusion/schedule.ts';
 import {
@@ -47,6 +48,8 @@ export interface MapBatchInput extends Omit<ReconstructionInput, 'settings'> {
   defaultMaskThreshold: number | null;
   /** p(pathological | x_0, t = 0) per slice, for imageScore 'classifier'. */
   classifierProbability?: (slices: Slice[]) => Float32Array;
+  /** The healthy residual for settings.mapNormalisation, checked for these settings. */
+  healthyResidual?: HealthyResidual;
 }
 
 /** 'patches': the patch side when the settings give none (a 4 x 4 grid at 64 px). */
@@ -71,6 +74,10 @@ export async function mapBatch(
   if (draws > 1 && settings.encoding !== 'noise')
     throw new RangeError('noiseDraws > 1 needs the stochastic (noise) encoding');
   const stitch = settings.mapMethod === 'stitch';
+  noiseLevelsOf(settings);
+  const normalisation = settings.mapNormalisation ?? 'none';
+  if (normalisation !== 'none' && !input.healthyResidual)
+    throw new Error(`mapNormalisation '${normalisation}' needs the healthy residual of the models`);
   const first = await meanOverDraws(input, draws, control);
   let results = first.reconstructions.map((r, i) => mapOf(input, slices[i], r, first.residuals[i]));
   const chain = first.chain;
@@ -79,6 +86,20 @@ export async function mapBatch(
     chain.push(...second.chain);
     results = second.reconstructions.map((r, i) => mapOf(input, slices[i], r));
   }
+  if (normalisation !== 'none')
+    results = results.map((r) => {
+      const anomalyMap = normaliseMap(
+        r.anomalyMap,
+        r.brainMask,
+        input.healthyResidual!,
+        normalisation,
+      );
+      return {
+        ...r,
+        anomalyMap,
+        score: imageScore(anomalyMap, r.brainMask, input.scoreTopFraction),
+      };
+    });
   if (settings.imageScore === 'classifier') {
     if (!input.classifierProbability)
       throw new Error("imageScore 'classifier' needs a classifier, and none is loaded");
@@ -100,24 +121,56 @@ export function mapMethodSteps(
       patchSquares(imageSize, settings).length *
       ddimTimesteps(settings.noiseLevel, settings.stride, scheduleSteps).length
     );
-  const draws = (settings.noiseDraws ?? 1) * reconstructionSteps(settings, scheduleSteps);
+  const draws =
+    (settings.noiseDraws ?? 1) *
+    noiseLevelsOf(settings).reduce(
+      (sum, noiseLevel) => sum + reconstructionSteps({ ...settings, noiseLevel }, scheduleSteps),
+      0,
+    );
   if (settings.mapMethod !== 'stitch') return draws;
   const level = settings.resampleLevel ?? settings.noiseLevel;
   return draws + ddimTimesteps(level, settings.stride, scheduleSteps).length;
 }
 
-/** The draws' reconstructions (seeds seed, seed + 1, ...), their mean and their mean residual. */
+/**
+ * The noise levels of an ensemble (noiseLevel first), checked: an ensemble needs the stochastic
+ * encoding and the 'reconstruction' map method, and must hold noiseLevel.
+ */
+export function noiseLevelsOf(settings: ReconstructionSettings): number[] {
+  const levels = settings.noiseLevels;
+  if (!levels) return [settings.noiseLevel];
+  if (!levels.includes(settings.noiseLevel))
+    throw new RangeError(
+      `noiseLevels [${levels.join(', ')}] must include the noise level ${settings.noiseLevel}`,
+    );
+  if (levels.length > 1 && settings.encoding !== 'noise')
+    throw new RangeError('an ensemble over noise levels needs the stochastic (noise) encoding');
+  if (levels.length > 1 && (settings.mapMethod ?? 'reconstruction') !== 'reconstruction')
+    throw new RangeError(
+      "an ensemble over noise levels works with the 'reconstruction' map method",
+    );
+  return [settings.noiseLevel, ...new Set(levels.filter((l) => l !== settings.noiseLevel))];
+}
+
+/**
+ * The reconstructions of every draw at every noise level (seeds seed, seed + 1, ... at noiseLevel;
+ * another 1,000 further on at each further level), their mean and their mean residual.
+ */
 async function meanOverDraws(input: MapBatchInput, draws: number, control: JobControl) {
   const { slices, settings } = input;
   const size = slices[0]?.size ?? 0;
   const reconstructions = slices.map((s) => new Float32Array(s.pixels.length));
   const residuals = slices.map((s) => new Float32Array(s.pixels.length));
   const chain: ChainFrame[] = [];
-  for (let draw = 0; draw < draws; draw++) {
+  const levels = noiseLevelsOf(settings);
+  const runs = levels.flatMap((noiseLevel, level) =>
+    Array.from({ length: draws }, (_, draw) => ({ noiseLevel, seedOffset: level * 1000 + draw })),
+  );
+  for (const [run, { noiseLevel, seedOffset }] of runs.entries()) {
     const drawInput = {
       ...input,
-      settings: { ...settings, seed: (settings.seed ?? 0) + draw },
-      captureFrames: draw === 0 ? input.captureFrames : 0,
+      settings: { ...settings, noiseLevel, seed: (settings.seed ?? 0) + seedOffset },
+      captureFrames: run === 0 ? input.captureFrames : 0,
     };
     const output =
       settings.mapMethod === 'patches'
@@ -127,8 +180,8 @@ async function meanOverDraws(input: MapBatchInput, draws: number, control: JobCo
     output.reconstructions.forEach((r, i) => {
       const residual = residualMap(slices[i].pixels, r, size, settings.residual);
       for (let j = 0; j < r.length; j++) {
-        reconstructions[i][j] += r[j] / draws;
-        residuals[i][j] += residual[j] / draws;
+        reconstructions[i][j] += r[j] / runs.length;
+        residuals[i][j] += residual[j] / runs.length;
       }
     });
   }

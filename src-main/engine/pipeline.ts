@@ -6,6 +6,12 @@ import type { ChainFrame } from './diffusion/reconstruct.ts';
 import { mapBatch, mapMethodSteps, type SliceResult } from './mapMethods.ts';
 import { RemoteGuidance } from './diffusion/remoteGuidance.ts';
 import { linearSchedule, type Schedule } from './diffusion/schedule.ts';
+import {
+  HEALTHY_RESIDUAL_FILE,
+  checkedHealthyResidual,
+  readHealthyResidual,
+  type HealthyResidualFile,
+} from './healthyResidualFile.ts';
 import { loadModel, type Model } from './models.ts';
 import { healthyGradient, noisePredictor, pathologicalProbability } from './predictors.ts';
 import { fallbackPreset, mapSettingsOf, readPreset, type Preset } from './preset.ts';
@@ -19,6 +25,8 @@ export interface LoadedModels {
   classifier: Model | null;
   preset: Preset;
   schedule: Schedule;
+  /** DIR/healthy-residual.json when present: the healthy residual for mapNormalisation. */
+  healthyResidual: HealthyResidualFile | null;
 }
 
 /**
@@ -35,7 +43,10 @@ export async function loadModels(dir: string): Promise<LoadedModels> {
     const preset = existsSync(join(dir, 'preset.json'))
       ? await readPreset(join(dir, 'preset.json'))
       : fallbackPreset;
-    return checkedModels(dir, diffusion, classifier, preset);
+    const healthyResidual = existsSync(join(dir, HEALTHY_RESIDUAL_FILE))
+      ? await readHealthyResidual(join(dir, HEALTHY_RESIDUAL_FILE))
+      : null;
+    return { ...checkedModels(dir, diffusion, classifier, preset), healthyResidual };
   } catch (error) {
     // A refused folder must not keep the weights it loaded before the refusal.
     diffusion.params.dispose();
@@ -49,7 +60,7 @@ function checkedModels(
   diffusion: Model,
   classifier: Model | null,
   preset: Preset,
-): LoadedModels {
+): Omit<LoadedModels, 'healthyResidual'> {
   const size = diffusion.config.imageSize;
   if (
     classifier &&
@@ -168,6 +179,10 @@ async function reconstructInBatches(
 ) {
   const batchSize = options.batchSize ?? 8;
   const sigma = options.smoothingSigma ?? models.preset.smoothingSigma;
+  const healthyResidual =
+    (settings.mapNormalisation ?? 'none') === 'none'
+      ? undefined
+      : checkedHealthyResidual(models.healthyResidual, models.diffusion, settings, sigma);
   const results: SliceResult[] = [];
   const chain: ChainFrame[] = [];
   // One pace for the whole call: each step of a batch advances every slice of it one step.
@@ -194,6 +209,7 @@ async function reconstructInBatches(
         classifierProbability: models.classifier
           ? (items) => pathologicalProbability(models.classifier!, items, 0)
           : undefined,
+        healthyResidual,
       },
       { signal: control.signal, onProgress: () => tracker.step(batch.length) },
     );

@@ -9,6 +9,8 @@ export const mapSettingsShape = ReconstructionSettingsSchema.pick({
   patchSize: true,
   residual: true,
   noiseDraws: true,
+  noiseLevels: true,
+  mapNormalisation: true,
   resampleLevel: true,
   maskDilation: true,
   maskThreshold: true,

@@ -17,6 +17,7 @@ export type {
   Encoding,
   ImageScoreSource,
   MapMethod,
+  MapNormalisation,
   Progress,
   ReconstructionSettings,
   Residual,

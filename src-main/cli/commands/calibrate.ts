@@ -2,7 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { calibratedPreset, calibratePreset } from '../../engine/calibratePreset.ts';
+import { calibrateHealthyResidual } from '../../engine/calibrateHealthyResidual.ts';
+import { HEALTHY_RESIDUAL_FILE, writeHealthyResidual } from '../../engine/healthyResidualFile.ts';
 import { initBackend, loadModels } from '../../engine/index.ts';
+import { integer } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 
@@ -18,11 +21,34 @@ export function registerCalibrateCommand(program: Command): void {
     .option('--split <name>', 'split whose healthy images calibrate (never test)', 'val')
     .option('--models <dir>', 'models folder', defaultModelsDir())
     .option('--write-preset', 'write both thresholds into MODELS/preset.json')
+    .option(
+      '--healthy-residual',
+      "instead: write MODELS/healthy-residual.json, the per-pixel mean and spread of the preset's raw maps on healthy train images (for --map-normalisation)",
+    )
+    .option(
+      '--healthy-source <name>',
+      'healthy residual: train images of this source, or all',
+      'fastMRI',
+    )
+    .option('--limit <n>', 'healthy residual: at most this many images', integer)
     .action(async (o) => {
       const backend = await initBackend();
       process.stderr.write(`backend: ${backend.name}\n`);
       const models = await loadModels(o.models);
       const controller = cancelOnInterrupt();
+      if (o.healthyResidual) {
+        const residual = await calibrateHealthyResidual(
+          models,
+          { manifestPath: o.manifest, source: o.healthySource, limit: o.limit },
+          { signal: controller.signal, onProgress: progressBar() },
+        );
+        const path = join(o.models, HEALTHY_RESIDUAL_FILE);
+        await writeHealthyResidual(path, residual);
+        process.stdout.write(
+          `wrote ${path}: ${residual.source}; settings ${residual.settingsKey}\n`,
+        );
+        return;
+      }
       const calibration = await calibratePreset(models, o.manifest, o.split, {
         signal: controller.signal,
         onProgress: progressBar(),
