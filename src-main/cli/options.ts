@@ -30,3 +30,10 @@ export function processCount(value: string): 1 | 2 {
     throw new InvalidArgumentError(`"${value}" engine processes: training runs with 1 or 2`);
   return value === '2' ? 2 : 1;
 }
+
+/** Which healthy images calibrate the image operating point (calibrate, evaluate). */
+export function parseImageCalibration(value: string): 'holdout' | 'none' {
+  if (value !== 'holdout' && value !== 'none')
+    throw new InvalidArgumentError(`expected holdout or none, got "${value}"`);
+  return value;
+}

@@ -3,8 +3,14 @@
  * preset's own settings: the pixel cut-off at `pixelFpr` of their brain pixels and the image
  * operating point at `imageScoreFpr` of the images (engine/operatingPoint.ts).
  */
-import { calibrateOperatingPoints, type OperatingPoints } from './operatingPoint.ts';
-import { reconstruct, type LoadedModels } from './pipeline.ts';
+import {
+  calibrateImageScoreThreshold,
+  calibrateOperatingPoints,
+  type OperatingPoints,
+} from './operatingPoint.ts';
+import { reconstruct, settingsFor, type LoadedModels } from './pipeline.ts';
+import { pathologicalProbability } from './predictors.ts';
+import { classifierSplit } from './train/index.ts';
 import type { Preset } from './preset.ts';
 import { prepareCases, readDatasetManifest } from './train/dataset.ts';
 import type { JobControl } from './types.ts';
@@ -16,15 +22,21 @@ export interface PresetCalibration extends OperatingPoints {
   healthyScores: { image: string; score: number }[];
 }
 
+/**
+ * With `imageCalibration: 'holdout'` and the classifier's image score, the image operating point
+ * is calibrated on the split's healthy images and the classifier's held-out healthy cases
+ * together (no model took them as classifier input; 15 images alone put the point at their
+ * highest score). The pixel cut-off stays on the split: the diffusion model trained on them.
+ */
 export async function calibratePreset(
   models: LoadedModels,
   manifestPath: string,
   split: string,
   control: JobControl = {},
+  imageCalibration: 'holdout' | 'none' = 'none',
 ): Promise<PresetCalibration> {
-  const healthy = (await readDatasetManifest(manifestPath)).filter(
-    (c) => c.split === split && c.label === 'normal',
-  );
+  const all = await readDatasetManifest(manifestPath);
+  const healthy = all.filter((c) => c.split === split && c.label === 'normal');
   if (healthy.length === 0)
     throw new Error(`${manifestPath}: no healthy images in split "${split}" to calibrate on`);
   const size = models.diffusion.config.imageSize;
@@ -35,10 +47,38 @@ export async function calibratePreset(
     {},
     control,
   );
+  const name = manifestPath.split(/[\\/]/).slice(-2).join('/');
+  const healthyScores = healthy.map((c, i) => ({ image: c.image, score: results[i].score }));
+  const byClassifier = settingsFor(models.preset).imageScore === 'classifier' && models.classifier;
+  if (imageCalibration === 'none' || !byClassifier)
+    return {
+      ...calibrateOperatingPoints(results, models.preset),
+      calibrationSet: `${split} split of ${name}, ${healthy.length} healthy images`,
+      healthyScores,
+    };
+  const extra = classifierSplit(all).holdout.healthy;
+  const extraCases = await prepareCases(extra, size);
+  const extraScores: number[] = [];
+  for (let i = 0; i < extraCases.length; i += 16)
+    extraScores.push(
+      ...pathologicalProbability(
+        models.classifier!,
+        extraCases.slice(i, i + 16).map((c) => ({ size, pixels: c.pixels })),
+        0,
+      ),
+    );
+  const allScores = [
+    ...healthyScores,
+    ...extra.map((c, i) => ({ image: c.image, score: extraScores[i] })),
+  ];
   return {
-    ...calibrateOperatingPoints(results, models.preset),
-    calibrationSet: `${split} split of ${manifestPath.split(/[\\/]/).slice(-2).join('/')}, ${healthy.length} healthy images`,
-    healthyScores: healthy.map((c, i) => ({ image: c.image, score: results[i].score })),
+    pixelThreshold: calibrateOperatingPoints(results, models.preset).pixelThreshold,
+    imageScoreThreshold: calibrateImageScoreThreshold(
+      allScores.map((h) => h.score),
+      models.preset.imageScoreFpr,
+    ),
+    calibrationSet: `pixel cut-off: ${split} split of ${name}, ${healthy.length} healthy images; image operating point: those and the classifier's ${extra.length} held-out healthy train images (${allScores.length})`,
+    healthyScores: allScores,
   };
 }
 

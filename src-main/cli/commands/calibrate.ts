@@ -5,7 +5,7 @@ import { calibratedPreset, calibratePreset } from '../../engine/calibratePreset.
 import { calibrateHealthyResidual } from '../../engine/calibrateHealthyResidual.ts';
 import { HEALTHY_RESIDUAL_FILE, writeHealthyResidual } from '../../engine/healthyResidualFile.ts';
 import { initBackend, loadModels } from '../../engine/index.ts';
-import { integer } from '../options.ts';
+import { integer, parseImageCalibration } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 
@@ -21,6 +21,12 @@ export function registerCalibrateCommand(program: Command): void {
     .option('--split <name>', 'split whose healthy images calibrate (never test)', 'val')
     .option('--models <dir>', 'models folder', defaultModelsDir())
     .option('--write-preset', 'write both thresholds into MODELS/preset.json')
+    .option(
+      '--image-calibration <set>',
+      "holdout: the image operating point also on the classifier's held-out healthy cases (classifier image score only); none: the split only",
+      parseImageCalibration,
+      'holdout',
+    )
     .option(
       '--healthy-residual',
       "instead: write MODELS/healthy-residual.json, the per-pixel mean and spread of the preset's raw maps on healthy train images (for --map-normalisation)",
@@ -49,10 +55,13 @@ export function registerCalibrateCommand(program: Command): void {
         );
         return;
       }
-      const calibration = await calibratePreset(models, o.manifest, o.split, {
-        signal: controller.signal,
-        onProgress: progressBar(),
-      });
+      const calibration = await calibratePreset(
+        models,
+        o.manifest,
+        o.split,
+        { signal: controller.signal, onProgress: progressBar() },
+        o.imageCalibration,
+      );
       process.stdout.write(`${JSON.stringify(calibration, null, 2)}\n`);
       if (o.writePreset) {
         const path = join(o.models, 'preset.json');

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { aboveThreshold } from '../../contract/index.ts';
 import {
   DEFAULT_PATCH_SIZE,
@@ -14,7 +14,7 @@ import {
 } from '../../engine/index.ts';
 import { classifierSplit } from '../../engine/train/index.ts';
 import { grayscaleRgb, heatmapRgb, outlineMask, writeGrid } from '../images.ts';
-import { integer, number } from '../options.ts';
+import { integer, number, parseImageCalibration } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
 import { datasetOptions, manifestOf } from '../dataset.ts';
 import { mapMethodOptions, mapOverrides } from '../mapOptions.ts';
@@ -188,12 +188,6 @@ const TABLE_ROWS: [string, (v: MeasuredVariantMetrics) => string][] = [
   ['image threshold', (v) => v.imageScoreThreshold.toFixed(4)],
   ['s per slice', (v) => v.secondsPerSlice.toFixed(2)],
 ];
-
-function parseImageCalibration(value: string): 'holdout' | 'none' {
-  if (value !== 'holdout' && value !== 'none')
-    throw new InvalidArgumentError(`expected holdout or none, got "${value}"`);
-  return value;
-}
 
 function settingsLine(settings: ReconstructionSettings): string {
   const map = [

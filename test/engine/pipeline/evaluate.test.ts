@@ -9,6 +9,7 @@ import { evaluate, type MeasuredVariantMetrics } from '../../../src-main/engine/
 import { labF1 } from '../../../src-main/engine/metrics/index.ts';
 import { pathologicalProbability } from '../../../src-main/engine/predictors.ts';
 import { prepareCases, readDatasetManifest } from '../../../src-main/engine/train/dataset.ts';
+import { classifierSplit } from '../../../src-main/engine/train/index.ts';
 import { disposeModels, loadModels, type LoadedModels } from '../../../src-main/engine/pipeline.ts';
 import type { Progress } from '../../../src-main/engine/types.ts';
 import {
@@ -198,6 +199,40 @@ describe('evaluate', () => {
     // A map score keeps to the calibration split: the diffusion model may have trained on the extra images.
     const byMap = await evaluate(models, { ...options, overrides: { imageScore: 'map' } });
     expect(byMap.guided.imageScoreThresholdMethod).toMatch(/of 4 healthy calibration images/);
+  });
+
+  it("calibrate: the image operating point on the split and the classifier's held-out healthy cases", async () => {
+    const byClassifier = {
+      ...models,
+      preset: { ...models.preset, imageScore: 'classifier' as const },
+    };
+    const calibration = await calibratePreset(
+      byClassifier,
+      dataset.manifestPath,
+      'val',
+      {},
+      'holdout',
+    );
+    const all = await readDatasetManifest(dataset.manifestPath);
+    const cases = await prepareCases(
+      [...all.filter((c) => c.split === 'val'), ...classifierSplit(all).holdout.healthy],
+      models.diffusion.config.imageSize,
+    );
+    const p = pathologicalProbability(
+      models.classifier!,
+      cases.map((c) => ({ size: c.transform.size, pixels: c.pixels })),
+      0,
+    );
+    expect(calibration.healthyScores.map((h) => h.image)).toEqual(cases.map((c) => c.case.image));
+    // 5% of 5 images: none may lie above, so the point is the highest of the five.
+    expect(calibration.imageScoreThreshold).toBeCloseTo(Math.max(...p), 6);
+    expect(calibration.calibrationSet).toMatch(
+      /and the classifier's 1 held-out healthy train images \(5\)/,
+    );
+    // The pixel cut-off is the split's alone, as without the extra images.
+    const splitOnly = await calibratePreset(byClassifier, dataset.manifestPath, 'val', {}, 'none');
+    expect(calibration.pixelThreshold).toBe(splitOnly.pixelThreshold);
+    expect(splitOnly.healthyScores).toHaveLength(4);
   });
 
   it('skips the ablation when asked and applies overrides', async () => {
