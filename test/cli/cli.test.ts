@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import sharp from 'sharp';
@@ -266,7 +266,10 @@ describe('anomap evaluate', () => {
     expect(run.stderr).not.toMatch(/anomap: /);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/guided s=5\s+unguided s=0/);
-    expect(run.stdout).toMatch(/^lab F1\s+\d\.\d{3}\s+\d\.\d{3}$/m);
+    // Each headline metric with its 95% interval, guided then unguided.
+    const withInterval = String.raw`\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]`;
+    expect(run.stdout).toMatch(new RegExp(`^lab F1\\s+${withInterval}\\s+${withInterval}$`, 'm'));
+    expect(run.stdout).toMatch(new RegExp(`^sensitivity\\s+${withInterval} \\d/3\\s`, 'm'));
     expect(run.stdout).toMatch(/^map scale: .*lab F1 on map x 0\.5/m);
     expect(run.stdout).toMatch(/^ {2}mass\s+\d\.\d\d \(\d\/3 \d+\)\s+\d\.\d\d/m);
     const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
@@ -288,6 +291,51 @@ describe('anomap evaluate', () => {
     expect(metrics.unguided.settings.guidanceScale).toBe(0);
     expect(metrics.scores).toHaveLength(6);
     expect(existsSync(join(out, 'grid.png'))).toBe(true);
+    expect(metrics.guided.intervals95.labF1.low).toBeLessThanOrEqual(metrics.guided.labF1);
+    expect(
+      metrics.guided.imageVerdict.truePositives + metrics.guided.imageVerdict.falseNegatives,
+    ).toBe(3);
+  });
+
+  it("writes the verdict's measured sensitivity and specificity into the preset it evaluated", async () => {
+    const copy = join(root, 'models-verdict');
+    await cp(models, copy, { recursive: true });
+    const calibrated = await anomap(
+      'calibrate',
+      '--manifest',
+      dataset.manifestPath,
+      '--models',
+      copy,
+      '--write-preset',
+    );
+    expect(calibrated.code).toBe(0);
+    const common = [
+      'evaluate',
+      '--manifest',
+      dataset.manifestPath,
+      '--out',
+      join(root, 'ev2'),
+      '--models',
+      copy,
+      '--no-unguided',
+      '--bootstrap',
+      '200',
+    ];
+    const refused = await anomap(...common, '--scale', '0', '--write-verdict');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/measures the preset as it is/);
+    const run = await anomap(...common, '--write-verdict');
+    expect(run.code).toBe(0);
+    const preset = JSON.parse(await readFile(join(copy, 'preset.json'), 'utf8'));
+    const metrics = JSON.parse(await readFile(join(root, 'ev2', 'metrics.json'), 'utf8'));
+    const verdict = metrics.guided.imageVerdict;
+    expect(preset.verdictPerformance.sensitivity).toMatchObject({
+      value: verdict.sensitivity,
+      n: 3,
+      set: 'test split, pathological images',
+    });
+    expect(preset.verdictPerformance.specificity.n).toBe(3);
+    expect(preset.verdictPerformance.specificity.low).toBeLessThanOrEqual(verdict.specificity);
   });
 });
 

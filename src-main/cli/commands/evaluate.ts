@@ -11,6 +11,7 @@ import {
   type EvaluationReport,
   type ReconstructionSettings,
   type MeasuredVariantMetrics,
+  type Preset,
 } from '../../engine/index.ts';
 import { classifierSplit } from '../../engine/train/index.ts';
 import { grayscaleRgb, heatmapRgb, outlineMask, writeGrid } from '../images.ts';
@@ -48,6 +49,10 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--smoothing <sigma>', 'override the map smoothing (pixels)', number)
     .option('--batch <n>', 'slices reconstructed together', integer, 8)
     .option('--grid <n>', 'cases in the example grid', integer, 8)
+    .option(
+      '--write-verdict',
+      "write the image verdict's sensitivity and specificity on this split into MODELS/preset.json (the preset's own settings and operating point only)",
+    )
     .action(async (o) => {
       const backend = await initBackend();
       process.stderr.write(`backend: ${backend.name} (${backend.reason})\n`);
@@ -90,7 +95,59 @@ export function registerEvaluateCommand(program: Command): void {
       await writeFile(join(o.out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
       await writeExampleGrid(join(o.out, 'grid.png'), report, o.grid);
       process.stdout.write(formatTable(report) + `\nmetrics.json and grid.png in ${o.out}\n`);
+      if (o.writeVerdict) {
+        const path = join(o.models, 'preset.json');
+        const preset = withVerdictPerformance(models.preset, report, Object.keys(overrides).length);
+        await writeFile(path, JSON.stringify(preset, null, 2) + '\n');
+        process.stdout.write(`wrote the verdict's sensitivity and specificity into ${path}\n`);
+      }
     });
+}
+
+/**
+ * The preset with the verdict performance measured here: only for the preset's own settings and
+ * its own image operating point, or the figures would describe another verdict.
+ */
+function withVerdictPerformance(
+  preset: Preset,
+  report: EvaluationReport,
+  overrides: number,
+): Preset {
+  const g = report.guided;
+  if (overrides > 0)
+    throw new Error(
+      '--write-verdict measures the preset as it is: leave out the setting overrides',
+    );
+  if (
+    preset.imageScoreThreshold === null ||
+    Math.abs(g.imageScoreThreshold - preset.imageScoreThreshold) > 1e-9
+  )
+    throw new Error(
+      `--write-verdict: this evaluation's image operating point (${g.imageScoreThreshold}) is not the preset's (${preset.imageScoreThreshold}); run 'anomap calibrate --write-preset' on the same images first`,
+    );
+  const v = g.imageVerdict;
+  const rate = (hits: number, n: number, key: string, set: string) => {
+    const interval = g.intervals?.[key];
+    if (!interval) throw new Error('--write-verdict needs the intervals (--bootstrap above 0)');
+    return { value: hits / n, low: interval.low, high: interval.high, n, set };
+  };
+  return {
+    ...preset,
+    verdictPerformance: {
+      sensitivity: rate(
+        v.truePositives,
+        v.truePositives + v.falseNegatives,
+        'imageSensitivity',
+        `${report.split} split, pathological images`,
+      ),
+      specificity: rate(
+        v.trueNegatives,
+        v.trueNegatives + v.falsePositives,
+        'imageSpecificity',
+        `${report.split} split, healthy images`,
+      ),
+    },
+  };
 }
 
 function variantJson(v: MeasuredVariantMetrics) {
