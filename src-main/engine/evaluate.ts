@@ -100,7 +100,9 @@ export async function evaluate(
     throw new Error(`split "${options.split}" needs healthy and pathological images`);
 
   const variants: Partial<ReconstructionSettings>[] = [{ ...options.overrides }];
-  if (options.unguided) variants.push({ ...options.overrides, guidanceScale: 0 });
+  // An unguided preset is its own ablation: running it twice would only repeat the numbers.
+  if (options.unguided && settingsFor(models.preset, options.overrides).guidanceScale > 0)
+    variants.push({ ...options.overrides, guidanceScale: 0 });
   // Healthy images of the calibration split that are also evaluated are not run twice.
   const byImage = new Map(cases.map((c, i) => [c.case.image, i]));
   const calibrationOnly = calibrationCases.filter((c) => !byImage.has(c.case.image));

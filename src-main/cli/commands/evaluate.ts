@@ -266,7 +266,7 @@ export function formatTable(report: EvaluationReport): string {
     `split ${report.split}: ${report.healthy} healthy + ${report.pathological} pathological; ${settingsLine(g.settings)}`,
     `map scale: ${g.mapScale}`,
     `95% intervals in brackets: bootstrap over images (${report.healthy} + ${report.pathological}); sensitivity and specificity at the image threshold: Wilson`,
-    `${'metric'.padEnd(16)}${`guided s=${g.settings.guidanceScale}`.padEnd(30)}${u ? 'unguided s=0' : ''}`,
+    `${'metric'.padEnd(16)}${(g.settings.guidanceScale > 0 ? `guided s=${g.settings.guidanceScale}` : 'unguided s=0 (the preset)').padEnd(30)}${u ? 'unguided s=0' : ''}`,
   ];
   for (const [name, f] of TABLE_ROWS)
     lines.push(`${name.padEnd(16)}${f(g).padEnd(30)}${u ? f(u) : ''}`);

@@ -245,6 +245,16 @@ describe('evaluate', () => {
     });
     expect(report.unguided).toBeNull();
     expect(report.guided.settings).toMatchObject({ guidanceScale: 0, stride: 20 });
+    // An unguided setting is its own ablation: asked for, it is not run a second time.
+    const unguidedOnly = await evaluate(models, {
+      manifestPath: dataset.manifestPath,
+      split: 'test',
+      calibrationSplit: 'val',
+      unguided: true,
+      overrides: { guidanceScale: 0, stride: 20 },
+      bootstrapResamples: 0,
+    });
+    expect(unguidedOnly.unguided).toBeNull();
   });
 
   it('calibrates the stitch mask cut-off on the first stage and stores it with the settings', async () => {
