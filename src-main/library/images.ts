@@ -71,5 +71,8 @@ export function hasImageHash(db: SqliteDatabase, hash: string): boolean {
 
 /** The ids of the images holding exactly these pixels (the same slice imported more than once). */
 export function imageIdsByHash(db: SqliteDatabase, hash: string): number[] {
-  return db.prepare('SELECT id FROM images WHERE hash = ? ORDER BY id').pluck().all(hash) as number[];
+  return db
+    .prepare('SELECT id FROM images WHERE hash = ? ORDER BY id')
+    .pluck()
+    .all(hash) as number[];
 }

@@ -76,6 +76,7 @@ export async function reconstructShard(
   log: (line: string) => void,
 ): Promise<ShardSummary> {
   const backend = await engine.initBackend();
+  log(`backend: ${backend.name}, ${backend.threads} thread(s) (${backend.reason})`);
   const models = await engine.loadModels(options.modelsDir);
   const library =
     options.input.kind === 'library' ? Library.open(options.input.library) : undefined;
