@@ -63,7 +63,10 @@ export interface ShardStatus {
   skipped: number;
   /** Computed by this task so far. */
   computed: number;
+  /** Wall-clock seconds of the batches this task computed. */
   computeSeconds: number;
+  /** CPU seconds (user + system, this process) of the same: a pace that other load does not skew. */
+  cpuSeconds: number;
   secondsPerSlice: number | null;
   threads: number | null;
   backend: string;

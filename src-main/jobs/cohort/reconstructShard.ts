@@ -113,6 +113,7 @@ export async function reconstructShard(
       skipped: mine.length - todo.length,
       computed: 0,
       computeSeconds: 0,
+      cpuSeconds: 0,
       secondsPerSlice: null,
       threads: options.threads,
       backend: backend.name,
@@ -137,6 +138,7 @@ export async function reconstructShard(
         await progress.checkpoint();
         const batch = todo.slice(start, start + options.batchSize);
         const started = performance.now();
+        const cpu = process.cpuUsage();
         const inputs = await Promise.all(batch.map((item) => readItem(item, library)));
         const prepared = inputs.map((input) =>
           engine.preprocessSlice(
@@ -167,7 +169,7 @@ export async function reconstructShard(
         for (const [i, result] of output.results.entries()) {
           const { pixels } = inputs[i];
           const p = probabilities?.[i];
-          await writeResult(options.out, {
+          await writeCohortResult(options.out, {
             format: RESULT_FORMAT,
             run: run.id,
             key: batch[i].key,
@@ -185,6 +187,8 @@ export async function reconstructShard(
         }
         status.computed += batch.length;
         status.computeSeconds += (performance.now() - started) / 1000;
+        const used = process.cpuUsage(cpu);
+        status.cpuSeconds += (used.user + used.system) / 1e6;
         status.secondsPerSlice = status.computeSeconds / status.computed;
         await writeShardStatus(options.out, status);
       }
@@ -286,7 +290,7 @@ async function readItem(
 }
 
 /** The maps first, the JSON last: the JSON's presence means the result is complete. */
-async function writeResult(
+export async function writeCohortResult(
   out: string,
   result: Omit<CohortResult, 'reconstruction' | 'anomalyMap'> & {
     maps: { reconstruction: Float32Array; anomalyMap: Float32Array };
