@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cohortWorkspace, type CohortWorkspace } from '../fixtures/cohortWorkspace.ts';
+import { checkReconstructForm } from '../../src-main/cli/commands/reconstructCohort.ts';
 import { anomap } from './anomapProcess.ts';
 
 let workspace: CohortWorkspace;
@@ -48,19 +49,16 @@ describe('anomap reconstruct --shard and import-results', () => {
     expect(merge.stdout).not.toContain('shard 1/4');
   });
 
-  it('refuses image files and a cohort together, and a shard of image files', async () => {
-    const both = await anomap(
-      'reconstruct',
-      'a.png',
-      '--manifest',
-      workspace.manifest,
-      '--out',
-      'x',
+  it('refuses image files and a cohort together, and a shard of image files', () => {
+    // The check the command makes before any work (checked here in-process: no engine starts).
+    expect(() => checkReconstructForm(['a.png'], { manifest: 'm.csv' })).toThrow(/not both/);
+    expect(() => checkReconstructForm(['a.png'], { shard: '0/2' })).toThrow(
+      /--shard is for a cohort/,
     );
-    expect(both.code).toBe(1);
-    expect(both.stderr).toMatch(/not both/);
-    const shardOfFiles = await anomap('reconstruct', 'a.png', '--shard', '0/2', '--out', 'x');
-    expect(shardOfFiles.code).toBe(1);
-    expect(shardOfFiles.stderr).toMatch(/--shard is for a cohort/);
+    expect(() => checkReconstructForm([], { studies: [1], manifest: 'm.csv' })).toThrow(
+      /--studies needs --library/,
+    );
+    expect(() => checkReconstructForm([], {})).toThrow(/give image files, or a cohort/);
+    expect(() => checkReconstructForm([], { library: 'lib', studies: [1, 2] })).not.toThrow();
   });
 });
