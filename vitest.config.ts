@@ -16,7 +16,8 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/renderer/**'],
+          // test/cluster needs a SLURM cluster: .ci/run starts one and runs vitest.cluster.config.ts.
+          exclude: ['test/renderer/**', 'test/cluster/**'],
           environment: 'node',
           setupFiles: ['test/setup.ts'],
         },

@@ -6,6 +6,7 @@ import { registerCalibrateCommand } from './commands/calibrate.ts';
 import { registerEvaluateCommand } from './commands/evaluate.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerImportResultsCommand } from './commands/importResults.ts';
 import { registerPruneCommand } from './commands/prune.ts';
 import { registerReconstructCommand } from './commands/reconstruct.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -20,6 +21,7 @@ const program = new Command('anomap')
 registerImportCommand(program);
 registerTrainCommand(program);
 registerReconstructCommand(program);
+registerImportResultsCommand(program);
 registerEvaluateCommand(program);
 registerSweepCommand(program);
 registerCalibrateCommand(program);

@@ -6,10 +6,10 @@
  * cannot start is an error, never a silent fallback.
  */
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { dirname, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { nativeThreads } from './threads.ts';
 import { registerWasmKernels } from './kernels/registerWasmKernels.ts';
 import { nativeLibraryVersion, patchNativeKernels, tfjsNodeVersion } from './nativeBackend.ts';
 
@@ -157,10 +157,10 @@ async function tryNative(): Promise<Attempt> {
         report: {
           name: 'tensorflow',
           package: packageName,
-          threads: availableParallelism(),
+          threads: nativeThreads(),
           libraryVersion: `TensorFlow ${libraryVersion} (C library), ${packageName.replace('@tensorflow/', '')} ${tfjsNodeVersion(packageName)}`,
         },
-        note: `TensorFlow ${libraryVersion}, ${availableParallelism()} threads`,
+        note: `TensorFlow ${libraryVersion}, ${nativeThreads()} threads`,
       };
     }
     failures.push(`${packageName} loaded but its 'tensorflow' backend failed to start`);

@@ -1,5 +1,6 @@
 /** The engine's public face for the layers above it (jobs, api, CLI): plain data in and out. */
 export { initBackend, backendReport, type BackendReport } from './backend.ts';
+export { limitThreads } from './threads.ts';
 export {
   loadModels,
   disposeModels,

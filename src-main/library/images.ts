@@ -68,3 +68,11 @@ export function readStudyImages(db: SqliteDatabase, studyId: number): ImageInfo[
 export function hasImageHash(db: SqliteDatabase, hash: string): boolean {
   return db.prepare('SELECT 1 FROM images WHERE hash = ? LIMIT 1').get(hash) !== undefined;
 }
+
+/** The ids of the images holding exactly these pixels (the same slice imported more than once). */
+export function imageIdsByHash(db: SqliteDatabase, hash: string): number[] {
+  return db
+    .prepare('SELECT id FROM images WHERE hash = ? ORDER BY id')
+    .pluck()
+    .all(hash) as number[];
+}

@@ -7,7 +7,7 @@ import { pruneStore, type PruneReport } from './prune.ts';
 import type { LibraryContext } from './context.ts';
 import { readAudit } from './audit.ts';
 import { findingId, listFindings, type Finding } from './findings.ts';
-import { readImage, hasImageHash } from './images.ts';
+import { readImage, hasImageHash, imageIdsByHash } from './images.ts';
 import { readerReferencePairs, setLabel, studiesByVerdict } from './labels.ts';
 import { cohensKappa, type Agreement } from './agreement.ts';
 import { addStudy, getStudy, type AddedStudy } from './studies.ts';
@@ -140,6 +140,10 @@ export class Library {
 
   hasImageHash(hash: string): boolean {
     return hasImageHash(this.context.db, hash);
+  }
+
+  imageIdsByHash(hash: string): number[] {
+    return imageIdsByHash(this.context.db, hash);
   }
 
   async getImagePixels(imageId: number): Promise<ImagePixels> {

@@ -65,10 +65,15 @@ describe('anomap --help', () => {
       expect(text).toContain(option);
   });
 
-  it('describes reconstruct, with L, k, s and the encoding', async () => {
+  it('describes reconstruct, with L, k, s and the encoding, and its cohort form', async () => {
     const text = await helpOf('reconstruct');
-    expect(text).toMatch(/Usage: anomap reconstruct \[options\] <images\.\.\.>/);
+    // Image files, or none for a cohort (--manifest or --library, --shard).
+    expect(text).toMatch(/Usage: anomap reconstruct \[options\] \[images\.\.\.\]/);
     for (const option of [
+      '--manifest <csv>',
+      '--library <dir>',
+      '--shard <I/N>',
+      '--threads <n>',
       '--out <dir>',
       '--models <dir>',
       '--preset <name>',
@@ -105,6 +110,7 @@ describe('anomap --help', () => {
       'import',
       'train',
       'reconstruct',
+      'import-results',
       'evaluate',
       'export',
       'prune',

@@ -19,13 +19,14 @@ import { mapMethodOptions, mapOverrides } from '../mapOptions.ts';
 import { integer, number } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
+import { cohortOptions, reconstructCohortIfAsked } from './reconstructCohort.ts';
 
 export function registerReconstructCommand(program: Command): void {
-  mapMethodOptions(program.command('reconstruct'))
+  cohortOptions(mapMethodOptions(program.command('reconstruct')))
     .description(
-      'pseudo-healthy reconstruction and anomaly map of image files (PNG, JPEG, TIFF; 8 or 16 bit)',
+      'pseudo-healthy reconstruction and anomaly map of image files (PNG, JPEG, TIFF; 8 or 16 bit), or of a cohort (--manifest or --library) or one shard of it (--shard I/N)',
     )
-    .argument('<images...>', 'image files')
+    .argument('[images...]', 'image files (none for a cohort)')
     .requiredOption('--out <dir>', 'output folder')
     .option(
       '--models <dir>',
@@ -47,6 +48,7 @@ export function registerReconstructCommand(program: Command): void {
         throw new Error(`unknown preset "${o.preset}" (default or unguided)`);
       if (o.encoding !== undefined && o.encoding !== 'ddim' && o.encoding !== 'noise')
         throw new Error(`--encoding must be ddim or noise, got "${o.encoding}"`);
+      if (await reconstructCohortIfAsked(images, o)) return;
       const backend = await initBackend();
       process.stderr.write(`backend: ${backend.name} (${backend.reason})\n`);
       const models = await loadModels(o.models);

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Library } from '../../library/index.ts';
+import type { Library, ModelInput } from '../../library/index.ts';
 
 interface ManifestOnDisk {
   kind: string;
@@ -12,20 +12,24 @@ interface ManifestOnDisk {
 }
 
 export function registerModels(library: Library, modelsDir: string): number[] {
-  const ids: number[] = [];
+  return modelInputs(modelsDir).map((input) => library.registerModel(input).id);
+}
+
+/** The models of a models folder as the library registers them (a cohort run records them). */
+export function modelInputs(modelsDir: string): ModelInput[] {
+  const inputs: ModelInput[] = [];
   for (const kind of ['diffusion', 'classifier']) {
     const file = join(modelsDir, kind, 'manifest.json');
     if (!existsSync(file)) continue;
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as ManifestOnDisk &
       Record<string, unknown>;
-    const model = library.registerModel({
+    inputs.push({
       name: `${basename(modelsDir)}/${kind}`,
       version: manifest.weights.sha256.slice(0, 12),
       kind: manifest.kind,
       checksum: manifest.weights.sha256,
       manifest,
     });
-    ids.push(model.id);
   }
-  return ids;
+  return inputs;
 }
