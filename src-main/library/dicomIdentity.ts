@@ -87,3 +87,11 @@ export function readDicomIdentity(db: SqliteDatabase, studyId: number): StoredDi
     ),
   };
 }
+
+/** Which of these SOP Instance UIDs the library holds an image of. */
+export function knownSopInstances(db: SqliteDatabase, uids: readonly string[]): Set<string> {
+  const known = new Set<string>();
+  const query = db.prepare('SELECT 1 FROM image_dicom WHERE sop_instance_uid = ? LIMIT 1');
+  for (const uid of uids) if (query.get(uid) !== undefined) known.add(uid);
+  return known;
+}

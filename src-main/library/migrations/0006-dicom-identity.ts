@@ -30,6 +30,8 @@ export const migration0006: Migration = {
         frame_number INTEGER,
         frame_of_reference_uid TEXT
       );
+      -- A pull from a PACS skips the instances the library holds already.
+      CREATE INDEX image_dicom_instance ON image_dicom(sop_instance_uid);
     `);
   },
 };
