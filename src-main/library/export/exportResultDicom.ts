@@ -8,6 +8,12 @@ import type { QuantisationScale, Result, Run, StudyDetail } from '../types.ts';
 import { keptStudyAttributes } from '../import/dicom/keptAttributes.ts';
 import { encodeDicomFile, newUid, type DicomElement } from './writeDicom.ts';
 import { niftiOfSlice } from './writeNifti.ts';
+import {
+  derivedObjectsRefusal,
+  parametricMapObject,
+  segmentationObject,
+  type DerivedSlice,
+} from './derivedObjects.ts';
 
 export const secondaryCaptureSopClass = '1.2.840.10008.5.1.4.1.1.7';
 
@@ -42,6 +48,15 @@ const copiedTags: { tag: number; vr: DicomElement['vr']; fallback: 'alias' | 'da
 export interface ResultDicomExport {
   files: string[];
   studyUidGenerated: boolean;
+  /** The study's StudyInstanceUID the objects carry. */
+  studyUid: string;
+  /** With derived objects asked for: why the study has none (null when written). */
+  derivedRefusal?: string | null;
+}
+
+export interface ResultDicomOptions {
+  /** Also a DICOM Segmentation and a Parametric Map of the study's maps (one object each). */
+  derived?: boolean;
 }
 
 /** keptStudyAttributes covers every copied tag: checked once, when the module loads. */
@@ -189,6 +204,7 @@ export async function exportResultDicom(
   runId: number,
   studyId: number,
   outDir: string,
+  options: ResultDicomOptions = {},
 ): Promise<ResultDicomExport> {
   const run = library.getRun(runId);
   const study = library.getStudy(studyId);
@@ -197,7 +213,8 @@ export async function exportResultDicom(
     .listResults(runId, studyId)
     .sort((a, b) => sliceIndex(a.imageId) - sliceIndex(b.imageId));
   if (results.length === 0) throw new Error(`run ${runId} has no result for study ${studyId}`);
-  const source = sourceIdentity(study, library.getDicomIdentity(studyId), results[0].imageId);
+  const stored = library.getDicomIdentity(studyId);
+  const source = sourceIdentity(study, stored, results[0].imageId);
   const series = {
     map: { uid: newUid(), number: 9001, description: 'Anomap anomaly map' },
     reconstruction: {
@@ -243,5 +260,85 @@ export async function exportResultDicom(
       files.push(file);
     }
   }
-  return { files, studyUidGenerated: source.studyUidGenerated };
+  const exported: ResultDicomExport = {
+    files,
+    studyUidGenerated: source.studyUidGenerated,
+    studyUid: source.studyUid,
+  };
+  if (options.derived) {
+    const written = await writeDerivedObjects(library, run, study, stored, results, outDir);
+    files.push(...written.files);
+    exported.derivedRefusal = written.refusal;
+  }
+  return exported;
+}
+
+/** The study's Segmentation and Parametric Map, when its source geometry and instances are kept. */
+async function writeDerivedObjects(
+  library: Library,
+  run: Run,
+  study: StudyDetail,
+  stored: StoredDicomIdentity,
+  results: Result[],
+  outDir: string,
+): Promise<{ files: string[]; refusal: string | null }> {
+  const images = results.map((result) => library.getImage(result.imageId));
+  const refusal = derivedObjectsRefusal(stored, images);
+  if (refusal) return { files: [], refusal };
+  const thresholds = new Set(results.map((result) => result.pixelThreshold));
+  const threshold = thresholds.size === 1 ? results[0].pixelThreshold : null;
+  const slices: DerivedSlice[] = [];
+  for (const [i, result] of results.entries()) {
+    const pixels = await library.store.get(result.mapHash);
+    const image = images[i];
+    if (pixels.width !== image.width || pixels.height !== image.height)
+      return {
+        files: [],
+        refusal: `no SEG or PMAP: the map of slice ${image.sliceIndex} is not at its size`,
+      };
+    const step = (result.mapScale.max - result.mapScale.min) / 65535;
+    slices.push({
+      image,
+      source: stored.images.get(image.id)!,
+      map: Float32Array.from(pixels.pixels, (value) => result.mapScale.min + value * step),
+      mask:
+        threshold === null
+          ? new Uint8Array(0)
+          : (binaryMask(pixels, result.mapScale, threshold).pixels as Uint8Array),
+    });
+  }
+  const comment = settingsComment(run, results[0]);
+  const files: string[] = [];
+  const pmap = join(outDir, `study-${study.id}-pmap.dcm`);
+  writeFileSync(
+    pmap,
+    parametricMapObject(study, stored, slices, {
+      seriesUid: newUid(),
+      seriesNumber: 9004,
+      description: 'Anomap anomaly map (parametric)',
+      comment,
+    }),
+  );
+  files.push(pmap);
+  // The Segmentation is the map above the pixel operating point: none without one.
+  if (threshold === null)
+    return { files, refusal: 'no Segmentation: the results have no single pixel operating point' };
+  const seg = join(outDir, `study-${study.id}-seg.dcm`);
+  writeFileSync(
+    seg,
+    segmentationObject(
+      study,
+      stored,
+      slices,
+      {
+        seriesUid: newUid(),
+        seriesNumber: 9003,
+        description: 'Anomap anomaly segmentation',
+        comment,
+      },
+      threshold,
+    ),
+  );
+  files.unshift(seg);
+  return { files, refusal: null };
 }
