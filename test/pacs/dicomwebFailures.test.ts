@@ -272,6 +272,29 @@ describe('with a misbehaving server', () => {
     }
   });
 
+  it('refuses an instance of another study sent in place of the one asked for', async () => {
+    const [first, second] = studies;
+    fake.intercept = (request, response) => {
+      if (!request.url?.endsWith(second.sopInstanceUids[0])) return false;
+      response.writeHead(200, { 'content-type': 'multipart/related; boundary=b' });
+      response.end(
+        Buffer.concat([Buffer.from('--b\r\n\r\n'), first.files[0], Buffer.from('\r\n--b--')]),
+      );
+      return true;
+    };
+    const library = Library.open(join(tempDir(), 'library'));
+    try {
+      const pulled = await pullStudies(library, endpoint, { studyUids: [second.studyUid] });
+      expect(pulled.studies[0].status).toBe('failed');
+      expect(pulled.studies[0].failed[0].reason).toContain(
+        `of study ${first.studyUid}, not the one asked for`,
+      );
+      expect(library.listStudies({ offset: 0, limit: 10 }).total).toBe(0);
+    } finally {
+      library.close();
+    }
+  });
+
   it('stops on cancel between instances, writes no half study, and resumes', async () => {
     const controller = new AbortController();
     fake.intercept = (request) => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import dicomParser from 'dicom-parser';
 import type { Library } from '../../library.ts';
 import { knownSopInstances } from '../../dicomIdentity.ts';
 import { ImportCancelled, reasonOf, throwIfCancelled } from '../importError.ts';
@@ -109,12 +110,43 @@ async function retrieveInstance(
     maxBytes: maxInstanceBytes,
     signal,
   });
-  const parts = multipartParts(response.body, response.contentType, `GET ${endpoint.url}${path}`);
-  if (parts.length !== 1)
-    throw new DicomwebError(`GET ${endpoint.url}${path}: ${parts.length} parts for one instance`);
+  const what = `GET ${endpoint.url}${path}`;
+  let part: Buffer;
+  try {
+    const parts = multipartParts(response.body, response.contentType, what);
+    if (parts.length !== 1)
+      throw new DicomwebError(`${what}: ${parts.length} parts for one instance`);
+    part = parts[0];
+    checkInstance(part, studyUid, instance, what);
+  } catch (error) {
+    // The server answered, wrongly: this study fails, the pull goes on with the next one.
+    if (error instanceof DicomwebError && error.status === null)
+      throw new DicomwebError(error.message, response.status);
+    throw error;
+  }
   const file = join(folder, `${instance.sopUid}.dcm`);
-  await writeFile(`${file}.part`, parts[0]);
+  await writeFile(`${file}.part`, part);
   await rename(`${file}.part`, file);
+}
+
+/**
+ * The part is the instance asked for: a Part-10 file of this study with this SOP Instance UID
+ * (a server that answers with another study's object must not put it into this one).
+ */
+function checkInstance(bytes: Buffer, studyUid: string, instance: RemoteInstance, what: string) {
+  if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM')
+    throw new DicomwebError(`${what}: the answer is not a DICOM Part-10 file`);
+  let header: dicomParser.DataSet;
+  try {
+    header = dicomParser.parseDicom(bytes, { untilTag: 'x0020000e' });
+  } catch (error) {
+    throw new DicomwebError(`${what}: unreadable DICOM header: ${reasonOf(error)}`);
+  }
+  const sent = { study: header.string('x0020000d'), sop: header.string('x00080018') };
+  if (sent.study !== studyUid || sent.sop !== instance.sopUid)
+    throw new DicomwebError(
+      `${what}: the server sent instance ${sent.sop ?? '?'} of study ${sent.study ?? '?'}, not the one asked for`,
+    );
 }
 
 /** Runs tasks a few at a time; the first failure stops the rest and is thrown. */

@@ -76,7 +76,14 @@ export async function pagedSearch(
       maxBytes: maxSearchBytes,
       signal: options.signal,
     });
-    const page = dicomJsonList(response.body, `GET ${endpoint.url}${pagePath}`);
+    let page: DicomJson[];
+    try {
+      page = dicomJsonList(response.body, `GET ${endpoint.url}${pagePath}`);
+    } catch (error) {
+      // The server answered, with garbage: an error of this request, not an unreachable server.
+      if (error instanceof DicomwebError) throw new DicomwebError(error.message, response.status);
+      throw error;
+    }
     const first = page.length > 0 ? JSON.stringify(page[0]) : null;
     if (offset > 0 && first !== null && first === previousFirst) break; // offset ignored
     previousFirst = first;
