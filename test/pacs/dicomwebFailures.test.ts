@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Library } from '../../src-main/library/index.ts';
 import { pullStudies } from '../../src-main/library/import/dicomweb/pull.ts';
 import { searchStudies } from '../../src-main/library/import/dicomweb/search.ts';
+import { checkConnection } from '../../src-main/library/import/dicomweb/checkConnection.ts';
 import { dicomwebRequest } from '../../src-main/library/import/dicomweb/http.ts';
 import {
   serviceRoot,
@@ -68,6 +69,34 @@ runOrthanc('with Orthanc', () => {
     expect(`${pulled.error}${pulled.stdout}${pulled.stderr}`).not.toContain('not-the-password-31');
     expect(studiesIn(libraryDir)).toBe(0);
     expect(secretsIn(libraryDir, { user: 'anomap', password: 'not-the-password-31' })).toEqual([]);
+  });
+
+  it('checks a connection in plain words: working, wrong password, nothing listening', async () => {
+    const good = await checkConnection({
+      url: orthanc.dicomweb,
+      auth: { kind: 'basic', ...orthancUser },
+    });
+    expect(good).toEqual({
+      ok: true,
+      message: `connected to ${orthanc.dicomweb} with basic credentials: it answers study searches`,
+    });
+    const wrong = await checkConnection({
+      url: orthanc.dicomweb,
+      auth: { kind: 'basic', user: orthancUser.user, password: 'wrong-77' },
+    });
+    expect(wrong.ok).toBe(false);
+    expect(wrong.message).toMatch(/refused the credentials/);
+    expect(wrong.message).not.toContain('wrong-77');
+    const down = await checkConnection({
+      url: `http://127.0.0.1:${await freePort()}/dicom-web`,
+      auth: { kind: 'none' },
+    });
+    expect(down.message).toMatch(/connection refused/);
+    const notDicomweb = await checkConnection({
+      url: `${orthanc.url}/app`,
+      auth: { kind: 'basic', ...orthancUser },
+    });
+    expect(notDicomweb.ok).toBe(false);
   });
 
   it('refuses credentials in the URL', async () => {
