@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import {
-  serviceRoot,
-  type DicomwebAuth,
-  type DicomwebEndpoint,
-} from '../library/import/dicomweb/endpoint.ts';
+import { serviceRoot, type DicomwebAuth, type DicomwebEndpoint } from '../library/index.ts';
 
 /**
  * The DICOMweb options shared by `import --dicomweb` and `export --stow`. Credentials come from

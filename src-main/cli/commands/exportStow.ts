@@ -2,9 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dicomParser from 'dicom-parser';
-import { exportResultDicom, type Library } from '../../library/index.ts';
-import { stowToStudy } from '../../library/export/stow.ts';
-import { DicomwebError } from '../../library/import/dicomweb/endpoint.ts';
+import {
+  DicomwebError,
+  exportResultDicom,
+  stowToStudy,
+  type Library,
+} from '../../library/index.ts';
 import { dicomwebEndpoint } from '../dicomweb.ts';
 
 /**

@@ -1,7 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { Library } from '../../library/index.ts';
-import { pullStudies, type PullSummary } from '../../library/import/dicomweb/pull.ts';
-import type { StudySearch } from '../../library/import/dicomweb/search.ts';
+import { Library, pullStudies, type PullSummary, type StudySearch } from '../../library/index.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 import { dicomwebEndpoint } from '../dicomweb.ts';
 import type { CommandStreams } from './import.ts';

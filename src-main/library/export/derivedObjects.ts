@@ -2,8 +2,7 @@ import dcmjs, { type NaturalDataset } from 'dcmjs';
 import type { ImageDicomSource, ImageInfo, StudyDetail } from '../types.ts';
 import { keptStudyAttributes } from '../import/dicom/keptAttributes.ts';
 import type { StoredDicomIdentity } from '../dicomIdentity.ts';
-import { newUid } from './writeDicom.ts';
-import { decimalString } from './exportResultDicom.ts';
+import { decimalString, newUid } from './writeDicom.ts';
 
 /**
  * DICOM Segmentation and Parametric Map of a study's anomaly maps, the two objects OHIF and

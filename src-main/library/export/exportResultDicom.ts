@@ -6,7 +6,9 @@ import type { StoredDicomIdentity } from '../dicomIdentity.ts';
 import type { Pixels } from '../pixels.ts';
 import type { QuantisationScale, Result, Run, StudyDetail } from '../types.ts';
 import { keptStudyAttributes } from '../import/dicom/keptAttributes.ts';
-import { encodeDicomFile, newUid, type DicomElement } from './writeDicom.ts';
+import { decimalString, encodeDicomFile, newUid, type DicomElement } from './writeDicom.ts';
+
+export { decimalString } from './writeDicom.ts';
 import { niftiOfSlice } from './writeNifti.ts';
 import {
   derivedObjectsRefusal,
@@ -173,15 +175,6 @@ export function secondaryCapture(spec: ObjectSpec): DicomElement[] {
     { tag: 0x7fe00010, vr: 'OW', value: Uint16Array.from(pixels.pixels) },
   ];
   return [...elements, ...identityElements(spec.source)];
-}
-
-/** A DS value: at most 16 characters. */
-export function decimalString(value: number): string {
-  for (let digits = 10; digits > 0; digits--) {
-    const text = String(Number(value.toPrecision(digits)));
-    if (text.length <= 16) return text;
-  }
-  return '0';
 }
 
 /** The binary map (map value > the result's pixel cut-off) as an 8-bit 0/1 slice. */
