@@ -35,5 +35,20 @@ export {
   type DatasetExportOptions,
 } from './export/exportDataset.ts';
 export { exportAudit } from './export/exportAudit.ts';
-export { exportResultDicom, type ResultDicomExport } from './export/exportResultDicom.ts';
+export {
+  exportResultDicom,
+  type ResultDicomExport,
+  type ResultDicomOptions,
+} from './export/exportResultDicom.ts';
+export { stowToStudy, type StowResult } from './export/stow.ts';
+export {
+  DicomwebError,
+  serviceRoot,
+  type DicomwebAuth,
+  type DicomwebEndpoint,
+} from './import/dicomweb/endpoint.ts';
+export { pullStudies, type PullProgress, type PullSummary } from './import/dicomweb/pull.ts';
+export { searchStudies, type FoundStudy, type StudySearch } from './import/dicomweb/search.ts';
+export { checkConnection, type ConnectionCheck } from './import/dicomweb/checkConnection.ts';
+export type { StoredDicomIdentity } from './dicomIdentity.ts';
 export { exportChainGif, type ChainGifExport } from './export/exportChainGif.ts';

@@ -11,6 +11,7 @@ import { readImage, hasImageHash, imageIdsByHash } from './images.ts';
 import { readerReferencePairs, setLabel, studiesByVerdict } from './labels.ts';
 import { cohensKappa, type Agreement } from './agreement.ts';
 import { addStudy, getStudy, type AddedStudy } from './studies.ts';
+import { readDicomIdentity, type StoredDicomIdentity } from './dicomIdentity.ts';
 import { listStudies } from './studyList.ts';
 import {
   addAnnotation,
@@ -154,6 +155,11 @@ export class Library {
 
   addStudy(study: NewStudy, actor?: string): AddedStudy {
     return addStudy(this.context, study, actor);
+  }
+
+  /** The DICOM identity and source instances kept at import (exports never re-read files). */
+  getDicomIdentity(studyId: number): StoredDicomIdentity {
+    return readDicomIdentity(this.context.db, studyId);
   }
 
   listFindings(): Finding[] {

@@ -6,6 +6,7 @@ import { findingId } from './findings.ts';
 import { readLabel, readReferenceLabel, writeReferenceLabel } from './labels.ts';
 import { readStudyImages } from './images.ts';
 import { readAnnotationsOfStudy } from './annotations.ts';
+import { writeImageDicom, writeStudyDicom } from './dicomIdentity.ts';
 import { readStudySummaries } from './studyList.ts';
 import type { NewImage, NewStudy, StudyDetail } from './types.ts';
 
@@ -38,6 +39,7 @@ export function addStudy(
       if (existing === undefined) {
         db.prepare('INSERT INTO labels (study_id) VALUES (?)').run(studyId);
       }
+      if (input.study.dicom) writeStudyDicom(db, studyId, input.study.dicom);
       // What came with the data is a reference, never the reader's own label (blind reading).
       const source = input.labelAuthor ?? `import:${actor}`;
       const imageIds = input.images.map((image) => insertImage(db, studyId, image, source));
@@ -120,6 +122,7 @@ function insertImage(db: SqliteDatabase, studyId: number, image: NewImage, sourc
         createdAt,
       }).lastInsertRowid,
   );
+  if (image.dicom) writeImageDicom(db, imageId, image.dicom);
   const insertBox = db.prepare(
     `INSERT INTO annotations (image_id, finding_id, kind, x, y, width, height, author,
                               reference_source, created_at, updated_at)

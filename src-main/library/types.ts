@@ -30,6 +30,24 @@ export interface StudyFields {
   description?: string | null;
   split?: string | null;
   originPath?: string | null;
+  /** What a DICOM source said of its study, kept for exports (never re-read from the file). */
+  dicom?: StudyDicomIdentity | null;
+}
+
+/** A DICOM study's identity as its source header gave it at import. */
+export interface StudyDicomIdentity {
+  studyInstanceUid: string;
+  /** Patient and General Study attributes: tag as 8 hex digits ("00100010") to value. */
+  attributes: Record<string, string>;
+}
+
+/** The DICOM instance (and frame) an image was imported from. */
+export interface ImageDicomSource {
+  sopClassUid: string | null;
+  sopInstanceUid: string | null;
+  /** 1-based frame of a multi-frame source; null for a single-frame one. */
+  frameNumber: number | null;
+  frameOfReferenceUid: string | null;
 }
 
 export interface NewImage extends ValueScale {
@@ -50,6 +68,8 @@ export interface NewImage extends ValueScale {
   brainMaskHash?: string | null;
   healthyMaskHash?: string | null;
   boxes?: { finding: string | null; box: Box }[];
+  /** The DICOM instance it came from, for exports that reference it. */
+  dicom?: ImageDicomSource | null;
 }
 
 export interface NewLabel {

@@ -9,6 +9,12 @@ import {
   type Plane,
 } from '../../library/index.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
+import { addDicomwebAuthOptions } from '../dicomweb.ts';
+import {
+  addDicomwebImportOptions,
+  importFromDicomweb,
+  type DicomwebImportOptions,
+} from './importDicomweb.ts';
 
 export interface CommandStreams {
   stdout: NodeJS.WritableStream;
@@ -79,12 +85,12 @@ export function registerImportCommand(
   program: Command,
   streams: CommandStreams = { stdout: process.stdout, stderr: process.stderr },
 ): void {
-  program
+  const command = program
     .command('import')
     .description(
       'import images (PNG, JPEG, TIFF, DICOM, NIfTI), folders or a manifest CSV into the library',
     )
-    .argument('<paths...>', 'files, folders or manifest CSVs')
+    .argument('[paths...]', 'files, folders or manifest CSVs (none with --dicomweb)')
     .option('--library <dir>', 'library folder', defaultLibraryDir())
     .option(
       '--plane <plane>',
@@ -102,33 +108,45 @@ export function registerImportCommand(
       '--mapping <pairs>',
       'generic CSV columns, e.g. image=file,patient=subject,label=diagnosis',
       parseMapping,
-    )
-    .action(
-      async (
-        paths: string[],
-        options: {
-          library: string;
-          plane: Plane;
-          slices: NiftiOptions['slices'];
-          mapping?: CsvMapping;
-        },
-      ) => {
-        const library = Library.open(options.library);
-        const controller = cancelOnInterrupt();
-        const showProgress = progressBar(streams.stderr);
-        try {
-          streams.stderr.write(`library: ${library.dir}\n`);
-          const summary = await importPaths(library, paths, {
-            signal: controller.signal,
-            onProgress: (progress) => showProgress(progress),
-            nifti: { plane: options.plane, slices: options.slices },
-            csvMapping: options.mapping,
-          });
-          streams.stdout.write(formatSummary(summary));
-          process.exitCode = summary.cancelled ? 130 : summary.failed.length > 0 ? 2 : 0;
-        } finally {
-          library.close();
-        }
-      },
     );
+  addDicomwebAuthOptions(addDicomwebImportOptions(command)).action(
+    async (
+      paths: string[],
+      options: {
+        library: string;
+        plane: Plane;
+        slices: NiftiOptions['slices'];
+        mapping?: CsvMapping;
+      } & Partial<DicomwebImportOptions>,
+    ) => {
+      if (options.dicomweb !== undefined) {
+        if (paths.length > 0) throw new Error('give paths or --dicomweb, not both');
+        await importFromDicomweb({ ...options, dicomweb: options.dicomweb }, streams);
+        return;
+      }
+      if (paths.length === 0)
+        throw new Error('give files, folders or CSVs to import, or --dicomweb URL');
+      for (const name of ['study', 'patient', 'modality', 'since', 'maxStudies', 'user'] as const)
+        if (options[name] !== undefined)
+          throw new Error(
+            `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with --dicomweb`,
+          );
+      const library = Library.open(options.library);
+      const controller = cancelOnInterrupt();
+      const showProgress = progressBar(streams.stderr);
+      try {
+        streams.stderr.write(`library: ${library.dir}\n`);
+        const summary = await importPaths(library, paths, {
+          signal: controller.signal,
+          onProgress: (progress) => showProgress(progress),
+          nifti: { plane: options.plane, slices: options.slices },
+          csvMapping: options.mapping,
+        });
+        streams.stdout.write(formatSummary(summary));
+        process.exitCode = summary.cancelled ? 130 : summary.failed.length > 0 ? 2 : 0;
+      } finally {
+        library.close();
+      }
+    },
+  );
 }

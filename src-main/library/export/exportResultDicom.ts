@@ -1,20 +1,21 @@
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import dicomParser from 'dicom-parser';
 import type { Library } from '../library.ts';
+import type { StoredDicomIdentity } from '../dicomIdentity.ts';
 import type { Pixels } from '../pixels.ts';
-import type { ImageInfo, QuantisationScale, Result, Run, StudyDetail } from '../types.ts';
-import { encodeDicomFile, newUid, type DicomElement } from './writeDicom.ts';
+import type { QuantisationScale, Result, Run, StudyDetail } from '../types.ts';
+import { keptStudyAttributes } from '../import/dicom/keptAttributes.ts';
+import { decimalString, encodeDicomFile, newUid, type DicomElement } from './writeDicom.ts';
+
+export { decimalString } from './writeDicom.ts';
 import { niftiOfSlice } from './writeNifti.ts';
+import {
+  derivedObjectsRefusal,
+  parametricMapObject,
+  segmentationObject,
+  type DerivedSlice,
+} from './derivedObjects.ts';
 
 export const secondaryCaptureSopClass = '1.2.840.10008.5.1.4.1.1.7';
 
@@ -24,13 +25,14 @@ export interface SourceIdentity {
   /** True when the source gave no StudyInstanceUID and a new one was made. */
   studyUidGenerated: boolean;
   frameOfReferenceUid: string | null;
-  /** Patient and study attributes copied from the source header (empty where it had none). */
+  /** Patient and study attributes kept at import (or the library's fallbacks). */
   copied: DicomElement[];
 }
 
 /**
- * Patient and General Study attributes (type 1 and 2 of the SC IOD) copied as they are, with
- * the character set their bytes are in; the fallback fills them when the original is gone.
+ * Patient and General Study attributes (type 1 and 2 of the SC IOD) written into every
+ * exported object; the fallback fills them for a study whose source header was not kept
+ * (not DICOM, or imported before the library kept it).
  */
 const copiedTags: { tag: number; vr: DicomElement['vr']; fallback: 'alias' | 'date' | '' }[] = [
   { tag: 0x00080005, vr: 'CS', fallback: '' },
@@ -48,37 +50,37 @@ const copiedTags: { tag: number; vr: DicomElement['vr']; fallback: 'alias' | 'da
 export interface ResultDicomExport {
   files: string[];
   studyUidGenerated: boolean;
+  /** The study's StudyInstanceUID the objects carry. */
+  studyUid: string;
+  /** With derived objects asked for: why the study has none (null when written). */
+  derivedRefusal?: string | null;
 }
 
-/** How much of the original file is read for its header: headers are kilobytes, pixels are not. */
-const headerBytes = 4 * 1024 * 1024;
-
-/** The source header (up to the pixel data) when the original file is still a readable DICOM. */
-function readSourceHeader(path: string): dicomParser.DataSet | null {
-  if (!existsSync(path)) return null;
-  let fd: number | null = null;
-  try {
-    fd = openSync(path, 'r');
-    const bytes = Buffer.alloc(Math.min(headerBytes, fstatSync(fd).size));
-    readSync(fd, bytes, 0, bytes.length, 0);
-    if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') return null;
-    return dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
-  } catch {
-    return null; // unreadable or a header past the first MiBs: the library's own fields serve
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
+export interface ResultDicomOptions {
+  /** Also a DICOM Segmentation and a Parametric Map of the study's maps (one object each). */
+  derived?: boolean;
 }
+
+/** keptStudyAttributes covers every copied tag: checked once, when the module loads. */
+for (const { tag } of copiedTags)
+  if (!keptStudyAttributes.some((kept) => parseInt(kept.tag, 16) === tag))
+    throw new Error(`copied tag ${tag.toString(16)} is not kept at import`);
 
 /**
- * The source's study identity: StudyInstanceUID from the library (studies imported from DICOM
- * keep it as "dicom:UID"), patient and frame of reference from the original file where it is
- * still there, else the patient alias; a new study UID when the source was not DICOM.
+ * The source's study identity, from what the library stored at import and nothing else: the
+ * source file is never opened again (it may have been replaced since, or be a FIFO now).
+ * StudyInstanceUID, patient and study attributes and the frame of reference as the source
+ * header had them; for a study without a kept header, the study UID the library holds
+ * ("dicom:UID"), the patient alias and the study date; a new study UID when there is none.
  */
-export function sourceIdentity(study: StudyDetail, image: ImageInfo): SourceIdentity {
-  const header = readSourceHeader(image.originalPath);
-  const storedUid = study.uid.startsWith('dicom:') ? study.uid.slice('dicom:'.length) : null;
-  const studyUid = storedUid ?? header?.string('x0020000d') ?? null;
+export function sourceIdentity(
+  study: StudyDetail,
+  stored: StoredDicomIdentity,
+  imageId?: number,
+): SourceIdentity {
+  const kept = stored.study;
+  const libraryUid = study.uid.startsWith('dicom:') ? study.uid.slice('dicom:'.length) : null;
+  const studyUid = (kept?.studyInstanceUid || null) ?? libraryUid;
   const fallbacks = {
     alias: study.patientAlias ?? '',
     date: (study.studyDate ?? '').replace(/-/g, ''),
@@ -86,15 +88,17 @@ export function sourceIdentity(study: StudyDetail, image: ImageInfo): SourceIden
   };
   const copied = copiedTags
     .map(({ tag, vr, fallback }) => {
-      const key = `x${tag.toString(16).padStart(8, '0')}`;
-      const value = header ? (header.string(key) ?? '') : fallbacks[fallback];
+      const key = tag.toString(16).padStart(8, '0');
+      const value = kept ? (kept.attributes[key] ?? '') : fallbacks[fallback];
       return { tag, vr, value };
     })
     .filter((element) => element.tag !== 0x00080005 || element.value !== '');
+  const image = imageId === undefined ? undefined : stored.images.get(imageId);
+  const anyFrame = [...stored.images.values()].find((source) => source.frameOfReferenceUid);
   return {
     studyUid: studyUid ?? newUid(),
     studyUidGenerated: studyUid === null,
-    frameOfReferenceUid: header?.string('x00200052') ?? null,
+    frameOfReferenceUid: image?.frameOfReferenceUid ?? anyFrame?.frameOfReferenceUid ?? null,
     copied,
   };
 }
@@ -173,15 +177,6 @@ export function secondaryCapture(spec: ObjectSpec): DicomElement[] {
   return [...elements, ...identityElements(spec.source)];
 }
 
-/** A DS value: at most 16 characters. */
-export function decimalString(value: number): string {
-  for (let digits = 10; digits > 0; digits--) {
-    const text = String(Number(value.toPrecision(digits)));
-    if (text.length <= 16) return text;
-  }
-  return '0';
-}
-
 /** The binary map (map value > the result's pixel cut-off) as an 8-bit 0/1 slice. */
 export function binaryMask(map: Pixels, scale: QuantisationScale, threshold: number): Pixels {
   const step = (scale.max - scale.min) / 65535;
@@ -202,6 +197,7 @@ export async function exportResultDicom(
   runId: number,
   studyId: number,
   outDir: string,
+  options: ResultDicomOptions = {},
 ): Promise<ResultDicomExport> {
   const run = library.getRun(runId);
   const study = library.getStudy(studyId);
@@ -210,7 +206,8 @@ export async function exportResultDicom(
     .listResults(runId, studyId)
     .sort((a, b) => sliceIndex(a.imageId) - sliceIndex(b.imageId));
   if (results.length === 0) throw new Error(`run ${runId} has no result for study ${studyId}`);
-  const source = sourceIdentity(study, library.getImage(results[0].imageId));
+  const stored = library.getDicomIdentity(studyId);
+  const source = sourceIdentity(study, stored, results[0].imageId);
   const series = {
     map: { uid: newUid(), number: 9001, description: 'Anomap anomaly map' },
     reconstruction: {
@@ -256,5 +253,85 @@ export async function exportResultDicom(
       files.push(file);
     }
   }
-  return { files, studyUidGenerated: source.studyUidGenerated };
+  const exported: ResultDicomExport = {
+    files,
+    studyUidGenerated: source.studyUidGenerated,
+    studyUid: source.studyUid,
+  };
+  if (options.derived) {
+    const written = await writeDerivedObjects(library, run, study, stored, results, outDir);
+    files.push(...written.files);
+    exported.derivedRefusal = written.refusal;
+  }
+  return exported;
+}
+
+/** The study's Segmentation and Parametric Map, when its source geometry and instances are kept. */
+async function writeDerivedObjects(
+  library: Library,
+  run: Run,
+  study: StudyDetail,
+  stored: StoredDicomIdentity,
+  results: Result[],
+  outDir: string,
+): Promise<{ files: string[]; refusal: string | null }> {
+  const images = results.map((result) => library.getImage(result.imageId));
+  const refusal = derivedObjectsRefusal(stored, images);
+  if (refusal) return { files: [], refusal };
+  const thresholds = new Set(results.map((result) => result.pixelThreshold));
+  const threshold = thresholds.size === 1 ? results[0].pixelThreshold : null;
+  const slices: DerivedSlice[] = [];
+  for (const [i, result] of results.entries()) {
+    const pixels = await library.store.get(result.mapHash);
+    const image = images[i];
+    if (pixels.width !== image.width || pixels.height !== image.height)
+      return {
+        files: [],
+        refusal: `no SEG or PMAP: the map of slice ${image.sliceIndex} is not at its size`,
+      };
+    const step = (result.mapScale.max - result.mapScale.min) / 65535;
+    slices.push({
+      image,
+      source: stored.images.get(image.id)!,
+      map: Float32Array.from(pixels.pixels, (value) => result.mapScale.min + value * step),
+      mask:
+        threshold === null
+          ? new Uint8Array(0)
+          : (binaryMask(pixels, result.mapScale, threshold).pixels as Uint8Array),
+    });
+  }
+  const comment = settingsComment(run, results[0]);
+  const files: string[] = [];
+  const pmap = join(outDir, `study-${study.id}-pmap.dcm`);
+  writeFileSync(
+    pmap,
+    parametricMapObject(study, stored, slices, {
+      seriesUid: newUid(),
+      seriesNumber: 9004,
+      description: 'Anomap anomaly map (parametric)',
+      comment,
+    }),
+  );
+  files.push(pmap);
+  // The Segmentation is the map above the pixel operating point: none without one.
+  if (threshold === null)
+    return { files, refusal: 'no Segmentation: the results have no single pixel operating point' };
+  const seg = join(outDir, `study-${study.id}-seg.dcm`);
+  writeFileSync(
+    seg,
+    segmentationObject(
+      study,
+      stored,
+      slices,
+      {
+        seriesUid: newUid(),
+        seriesNumber: 9003,
+        description: 'Anomap anomaly segmentation',
+        comment,
+      },
+      threshold,
+    ),
+  );
+  files.unshift(seg);
+  return { files, refusal: null };
 }

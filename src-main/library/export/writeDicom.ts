@@ -93,3 +93,12 @@ export function encodeDicomFile(dataSet: DicomElement[]): Buffer {
     encodeSorted(dataSet),
   ]);
 }
+
+/** A DS value: at most 16 characters. */
+export function decimalString(value: number): string {
+  for (let digits = 10; digits > 0; digits--) {
+    const text = String(Number(value.toPrecision(digits)));
+    if (text.length <= 16) return text;
+  }
+  return '0';
+}

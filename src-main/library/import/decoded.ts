@@ -11,6 +11,7 @@ export type DecodedSlice = { image: Pixels & ValueScale; sliceIndex: number } & 
   | 'windowCenter'
   | 'windowWidth'
   | 'orientation'
+  | 'dicom'
 >;
 
 /** What one file holds: the study it belongs to and its slices. */

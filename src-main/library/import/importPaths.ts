@@ -34,6 +34,11 @@ export interface ImportControl {
   csvMapping?: CsvMapping;
   /** Who the audit log names; the library's actor by default. */
   actor?: string;
+  /**
+   * Where a file came from, kept as its original path instead of the file's own (a DICOMweb
+   * pull imports staged copies that are removed afterwards); the file's path when absent.
+   */
+  originOf?: (path: string) => string | undefined;
 }
 
 export interface FailedImport {
@@ -223,6 +228,11 @@ async function prepareItem(
     };
   }
   const decoded = await decodeFile(item.path, nifti, control.signal);
+  const origin = control.originOf?.(item.path);
+  if (origin !== undefined) {
+    decoded.path = origin;
+    decoded.study.originPath = origin;
+  }
   const images = await storeSlices(library.store, decoded, {}, control.signal);
   return { decoded, images, groupByStudy: decoded.study.source === 'dicom' };
 }

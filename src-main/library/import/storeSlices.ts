@@ -44,6 +44,7 @@ export async function storeSlices(
       windowCenter: slice.windowCenter,
       windowWidth: slice.windowWidth,
       orientation: slice.orientation,
+      dicom: slice.dicom,
       boxes: first ? extras.boxes : undefined,
       brainMaskHash: first && extras.brainMask ? await store.put(extras.brainMask) : null,
       healthyMaskHash: first && extras.healthyMask ? await store.put(extras.healthyMask) : null,

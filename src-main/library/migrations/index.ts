@@ -4,6 +4,7 @@ import { migration0002 } from './0002-study-search.ts';
 import { migration0003 } from './0003-classifier-probability.ts';
 import { migration0004 } from './0004-result-chains.ts';
 import { migration0005 } from './0005-reference-labels.ts';
+import { migration0006 } from './0006-dicom-identity.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ];

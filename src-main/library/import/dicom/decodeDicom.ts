@@ -15,6 +15,7 @@ import { framePixels, swapBytes16, type SampleFormat } from './framePixels.ts';
 import { checkFrameCount } from './frameCount.ts';
 import { frameGeometry, numbers } from './frameGeometry.ts';
 import { checkJpegFrameSize, jpegPrecision } from './jpegFrameSize.ts';
+import { imageSourceOf, studyIdentityOf } from './keptAttributes.ts';
 
 type DataSet = dicomParser.DataSet;
 
@@ -122,6 +123,7 @@ export async function decodeDicom(
       image: await decodeFrame(path, dataSet, pixelElement, frame, frameCount, format, syntax),
       sliceIndex: frameCount > 1 ? frame : instance,
       seriesUid: dataSet.string(tag.seriesUid) ?? null,
+      dicom: imageSourceOf(dataSet, frame, frameCount),
       seriesDescription: dataSet.string(tag.seriesDescription) ?? null,
       // DICOM gives row spacing first; ours is [x, y].
       pixelSpacing: geometry.spacing
@@ -177,6 +179,7 @@ function studyOf(path: string, dataSet: DataSet): DecodedFile['study'] {
     description: dataSet.string(tag.studyDescription) ?? null,
     source: 'dicom',
     originPath: path,
+    dicom: studyIdentityOf(dataSet),
   };
 }
 
