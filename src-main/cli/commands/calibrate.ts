@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { calibratedPreset, calibratePreset } from '../../engine/calibratePreset.ts';
-import { initBackend, loadModels } from '../../engine/index.ts';
+import { calibratedPreset, calibratePreset, initBackend, loadModels } from '../../engine/index.ts';
 import { defaultModelsDir } from '../paths.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 

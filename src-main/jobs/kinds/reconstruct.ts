@@ -4,11 +4,11 @@
  * with the classifier's p(pathological | x_0, t = 0) when the models have a classifier (for the
  * Library's "classifier most uncertain" order).
  */
-import { ProgressTracker } from '../../engine/progress.ts';
 import { CancelledError } from '../../engine/types.ts';
 import type {
   Guidance,
   LoadedModels,
+  ProgressTracker,
   ReconstructionSettings,
   Slice,
   SliceTransform,
@@ -59,7 +59,7 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
       modelIds: registerModels(library, run.context.modelsDir),
       probabilities: new Map(),
       // The pace and ETA of the whole job, in images, over both runs.
-      progress: new ProgressTracker(
+      progress: new engine.ProgressTracker(
         run.control,
         'reconstructing',
         images.length * (run.spec.withUnguided ? 2 : 1),
