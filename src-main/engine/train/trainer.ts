@@ -13,7 +13,7 @@ import {
   type ModelManifest,
 } from '../models.ts';
 import { gaussian, mulberry32, type ParamStore } from '../nn/params.ts';
-import type { UNetConfig } from '../nn/unet.ts';
+import { groupsFor, type UNetConfig } from '../nn/unet.ts';
 import { linearSchedule } from '../diffusion/schedule.ts';
 import { ProgressTracker } from '../progress.ts';
 import type { JobControl } from '../types.ts';
@@ -172,7 +172,8 @@ export async function train(
       format: 'anomap-model',
       formatVersion: 1,
       kind: options.objective,
-      architecture: options.config,
+      // The groups in effect are recorded even when defaulted, so the file says what it is.
+      architecture: { ...options.config, groups: groupsFor(options.config) },
       preprocessing: options.preprocessing,
       schedule: { steps: schedule.steps, betaStart: schedule.betaStart, betaEnd: schedule.betaEnd },
       training: {
