@@ -9,7 +9,7 @@ import {
   rocCurve,
   prCurve,
 } from './metrics/index.ts';
-import { mulberry32, gaussian } from './nn/params.ts';
+import { mulberry32, gaussian } from './random.ts';
 import { calibrateImageScoreThreshold } from './operatingPoint.ts';
 import { pathologicalProbability } from './predictors.ts';
 import {

@@ -3,7 +3,7 @@ import { initBackend } from '../backend.ts';
 import type { JobControl } from '../types.ts';
 import { defaultUNetConfig, groupsFor, type UNetConfig } from '../nn/unet.ts';
 import { loadModel, readWeights } from '../models.ts';
-import { PREPROCESSING } from '../preprocessing.ts';
+import { PREPROCESSING } from '../anomaly/preprocess.ts';
 import {
   prepareCases,
   readDatasetManifest,

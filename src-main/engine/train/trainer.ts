@@ -12,7 +12,8 @@ import {
   type Model,
   type ModelManifest,
 } from '../models.ts';
-import { gaussian, mulberry32, type ParamStore } from '../nn/params.ts';
+import type { ParamStore } from '../nn/params.ts';
+import { gaussian, mulberry32 } from '../random.ts';
 import { groupsFor, type UNetConfig } from '../nn/unet.ts';
 import { linearSchedule } from '../diffusion/schedule.ts';
 import { ProgressTracker } from '../progress.ts';
