@@ -267,7 +267,7 @@ describe('anomap evaluate', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/guided s=5\s+unguided s=0/);
     expect(run.stdout).toMatch(/^lab F1\s+\d\.\d{3}\s+\d\.\d{3}$/m);
-    expect(run.stdout).toMatch(/^map scale: .*lab F1 on map x 0\.5/m);
+    expect(run.stdout).toMatch(/^map units: .*lab F1 on map x 0\.5/m);
     expect(run.stdout).toMatch(/^ {2}mass\s+\d\.\d\d \(\d\/3 \d+\)\s+\d\.\d\d/m);
     const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
     expect(metrics.split).toBe('test');

@@ -91,7 +91,7 @@ function variantJson(v: MeasuredVariantMetrics) {
     courseF1: v.courseF1,
     labF1: v.labF1,
     labPerFinding: v.labPerFinding,
-    mapScale: v.mapScale,
+    mapUnits: v.mapUnits,
     courseTp: v.courseTp,
     courseFp: v.courseFp,
     pixelThreshold: v.threshold,
@@ -171,7 +171,7 @@ export function formatTable(report: EvaluationReport): string {
   const u = report.unguided;
   const lines = [
     `split ${report.split}: ${report.healthy} healthy + ${report.pathological} pathological; ${settingsLine(g.settings)}`,
-    `map scale: ${g.mapScale}`,
+    `map units: ${g.mapUnits}`,
     `${'metric'.padEnd(16)}${`guided s=${g.settings.guidanceScale}`.padEnd(16)}${u ? 'unguided s=0' : ''}`,
   ];
   for (const [name, f] of TABLE_ROWS)
