@@ -352,6 +352,8 @@ describe('anomap train', () => {
       channels: [8, 16],
       resBlocks: 1,
       attention: [false, true],
+      // Not asked for, but recorded: the groups in effect (8, as 8 channels do not allow 32).
+      groups: 8,
     });
     expect(existsSync(join(`${out}.work`, 'checkpoint', 'state.json'))).toBe(true);
   });
