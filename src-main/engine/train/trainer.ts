@@ -15,7 +15,7 @@ import {
 import type { ParamStore } from '../nn/params.ts';
 import { gaussian, mulberry32 } from '../random.ts';
 import { groupsFor, type UNetConfig } from '../nn/unet.ts';
-import { linearSchedule } from '../diffusion/schedule.ts';
+import { linearSchedule, type Schedule } from '../diffusion/schedule.ts';
 import { ProgressTracker } from '../progress.ts';
 import type { JobControl } from '../types.ts';
 import { Adam } from './adam.ts';
@@ -165,7 +165,33 @@ export async function train(
   } finally {
     worker?.stop();
   }
-  const model: Model = {
+  const model = trainedModel(options, schedule, ema, {
+    steps: step,
+    backend: backend.name,
+    wallSeconds: Math.round(wallSeconds()),
+    finalLoss: meanOfLast(losses, 50),
+  });
+  await saveModel(options.outDir, model);
+  params.dispose();
+  adam.dispose();
+  return {
+    steps: step,
+    wallSeconds: wallSeconds(),
+    finalLoss: meanOfLast(losses, 50),
+    backend: backend.name,
+    resumedFrom: resumed?.step ?? 0,
+    model,
+  };
+}
+
+/** The trained network (its EMA weights) with the manifest that says how it was made. */
+function trainedModel(
+  options: TrainingOptions,
+  schedule: Schedule,
+  ema: ParamStore,
+  run: { steps: number; backend: string; wallSeconds: number; finalLoss: number },
+): Model {
+  return {
     kind: options.objective,
     config: options.config,
     params: ema,
@@ -179,29 +205,18 @@ export async function train(
       schedule: { steps: schedule.steps, betaStart: schedule.betaStart, betaEnd: schedule.betaEnd },
       training: {
         ...options.trainingData,
-        steps: step,
+        steps: run.steps,
         batchSize: options.batchSize,
         learningRate: options.learningRate,
         emaDecay: options.emaDecay,
         maxTimestep: options.maxTimestep,
         seed: options.seed,
-        backend: backend.name,
+        backend: run.backend,
         processes: options.processes,
-        wallSeconds: Math.round(wallSeconds()),
-        finalLoss: meanOfLast(losses, 50),
+        wallSeconds: run.wallSeconds,
+        finalLoss: run.finalLoss,
       },
     },
-  };
-  await saveModel(options.outDir, model);
-  params.dispose();
-  adam.dispose();
-  return {
-    steps: step,
-    wallSeconds: wallSeconds(),
-    finalLoss: meanOfLast(losses, 50),
-    backend: backend.name,
-    resumedFrom: resumed?.step ?? 0,
-    model,
   };
 }
 
