@@ -9,6 +9,7 @@ Usage: python3 make_fixture.py <outDir>
 """
 
 import base64
+import hashlib
 import json
 import os
 import sys
@@ -56,6 +57,9 @@ def main():
     torch.log_softmax(twin.classifier_logits(c64, CONFIG, xg, t), dim=1)[:, 0].sum().backward()
     reference = {
         "producedBy": f"train-gpu/make_fixture.py, torch {torch.__version__}, float64",
+        # The twin this fixture was made with: test/engine/torchTwin.test.ts fails when twin.py
+        # changes and the fixture is not made again.
+        "twinSha256": hashlib.sha256(open(twin.__file__, "rb").read()).hexdigest(),
         "shape": [3, 32, 32, 1],
         "input": b64(x),
         "classifierHead": {k: {"shape": list(v.shape), "values": b64(v)} for k, v in sorted(head.items())},

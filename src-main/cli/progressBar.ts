@@ -1,19 +1,36 @@
-import type { Progress } from '../engine/types.ts';
+import type { Progress } from '../contract/index.ts';
 
-/** A one-line progress bar on stderr: phase, bar, percent, done/total, ETA, and an extra note. */
-export function progressBar(stream: NodeJS.WriteStream = process.stderr) {
+/** Off a terminal (a log file, CI) a line is written at most per tenth of the way or per minute. */
+const LOG_LINE_EVERY_MS = 60_000;
+
+/**
+ * A progress bar on stderr: phase, bar, percent, done/total, ETA, and an extra note. On a terminal
+ * one line redrawn in place; otherwise a line per 10% or per minute, and the last one.
+ */
+export function progressBar(
+  stream: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> = process.stderr,
+  now: () => number = Date.now,
+) {
   let last = 0;
+  let lastTenth = -1;
   return (progress: Progress, note = '') => {
-    const now = Date.now();
-    if (now - last < 200 && progress.done < progress.total) return;
-    last = now;
+    const time = now();
     const fraction = progress.total > 0 ? progress.done / progress.total : 0;
+    const finished = progress.done >= progress.total;
+    if (stream.isTTY) {
+      if (time - last < 200 && !finished) return;
+    } else {
+      const tenth = Math.floor(fraction * 10);
+      if (tenth === lastTenth && time - last < LOG_LINE_EVERY_MS && !finished) return;
+      lastTenth = tenth;
+    }
+    last = time;
     const width = 24;
     const filled = Math.round(fraction * width);
     const eta = progress.etaSeconds === null ? '--' : formatSeconds(progress.etaSeconds);
     const line = `${progress.phase} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}% ${Math.floor(progress.done)}/${progress.total} ETA ${eta} ${note}`;
     stream.write(stream.isTTY ? `\r${line}\x1b[K` : `${line}\n`);
-    if (progress.done >= progress.total && stream.isTTY) stream.write('\n');
+    if (finished && stream.isTTY) stream.write('\n');
   };
 }
 

@@ -340,7 +340,7 @@ export const VariantMetricsSchema = z.object({
   labF1: z.number().optional(),
   labPerFinding: z.record(z.string(), LabFindingF1Schema).optional(),
   /** What the map's values are: the lab's FP divides sums of them by max(box sum, 1). */
-  mapScale: z.string().optional(),
+  mapUnits: z.string().optional(),
   roc: z.array(z.object({ fpr: z.number(), tpr: z.number() })),
   pr: z.array(z.object({ recall: z.number(), precision: z.number() })),
   secondsPerSlice: z.number(),

@@ -9,7 +9,7 @@ import {
   rocCurve,
   prCurve,
 } from './metrics/index.ts';
-import { mulberry32, gaussian } from './nn/params.ts';
+import { mulberry32, gaussian } from './random.ts';
 import { calibrateImageScoreThreshold } from './operatingPoint.ts';
 import { metricIntervals } from './evaluateIntervals.ts';
 import { pathologicalProbability } from './predictors.ts';
@@ -298,7 +298,7 @@ function metricsOf(
     perFinding: protocol.perFinding,
     labF1: lab.f1,
     labPerFinding: lab.perFinding,
-    mapScale: mapScaleOf(settings),
+    mapUnits: mapUnitsOf(settings),
     roc: rocCurve(scores, labels).map((p) => ({ fpr: p.fpr, tpr: p.tpr })),
     pr: prCurve(scores, labels).map((p) => ({ recall: p.recall, precision: p.precision })),
     secondsPerSlice,
@@ -325,7 +325,7 @@ function findingCases(pathological: { c: PreparedCase; r: SliceResult }[]) {
 export const LAB_MAP_SCALE = 0.5;
 
 /** The map's units, stated beside the lab's F1, whose max(box sum, 1) depends on them. */
-export function mapScaleOf(settings: ReconstructionSettings): string {
+export function mapUnitsOf(settings: ReconstructionSettings): string {
   const residual =
     settings.residual === 'l1-ssim'
       ? '|x - x_hat| (1 - local SSIM), values in [0, 4]'

@@ -18,9 +18,19 @@ export {
   type EvaluationReport,
   type MeasuredVariantMetrics,
 } from './evaluate.ts';
-export { trainDiffusion, trainClassifier, type TrainCommonOptions } from './train/index.ts';
+export {
+  trainDiffusion,
+  trainClassifier,
+  classifierSplit,
+  type TrainCommonOptions,
+} from './train/index.ts';
+export { SYNTHETIC_KINDS, type SyntheticKind } from './train/syntheticAnomaly.ts';
+export { calibratePreset, calibratedPreset, type PresetCalibration } from './calibratePreset.ts';
+export { calibrateHealthyResidual } from './calibrateHealthyResidual.ts';
+export { HEALTHY_RESIDUAL_FILE, writeHealthyResidual } from './healthyResidualFile.ts';
+export { ProgressTracker } from './progress.ts';
 export { preprocessSlice, sliceToImage, type SliceTransform } from './anomaly/preprocess.ts';
-export { readGrayscale, readDatasetManifest } from './train/dataset.ts';
+export { readGrayscale, readDatasetManifest, type DatasetCase } from './train/dataset.ts';
 export { presetSchema, type Preset } from './preset.ts';
 export {
   calibrateImageScoreThreshold,

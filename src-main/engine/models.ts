@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { ParamStore } from './nn/params.ts';
-import { PREPROCESSING } from './preprocessing.ts';
+import { PREPROCESSING } from './anomaly/preprocess.ts';
 import { readBundle, writeAtomically, writeBundle } from './tensorBundle.ts';
 import { classifierLogits, noiseModel, validateUNetConfig, type UNetConfig } from './nn/unet.ts';
 

@@ -16,7 +16,7 @@ const port = connectParentPort();
 
 async function probeBackend(): Promise<ProbeAnswer> {
   try {
-    const { initBackend } = await import('../engine/backend.ts');
+    const { initBackend } = await import('../engine/index.ts');
     return { type: 'backend', report: await initBackend() };
   } catch (error) {
     return {

@@ -49,134 +49,167 @@ const IMAGE_ROUTE = /^\/api\/images\/([^/]+)(\/pixels)?$/;
 const CALL_ROUTE = /^\/api\/call\/([^/]+)$/;
 const EXPORT_ROUTE = /^\/api\/exports\/([^/]+)$/;
 
+/** What every request of one launch is checked and answered with; port and headers once listening. */
+interface Launch {
+  api: Api;
+  token: string;
+  rendererDir: string;
+  port: number;
+  headers: Record<string, string>;
+}
+
+const allowedHosts = ({ port }: Launch) => [`${HOST}:${port}`, `localhost:${port}`];
+
+/** Same host (no DNS rebinding), same origin if a browser says one, and the token. */
+function admitted(launch: Launch, request: IncomingMessage, url: URL): ApiError | null {
+  if (!allowedHosts(launch).includes(request.headers.host ?? ''))
+    return new ApiError('unauthorized', 'wrong host');
+  const origin = request.headers.origin;
+  if (origin !== undefined && !allowedHosts(launch).some((host) => origin === `http://${host}`))
+    return new ApiError('unauthorized', 'wrong origin');
+  if (!tokensMatch(requestToken(request, url, launch.port), launch.token)) {
+    return new ApiError(
+      'unauthorized',
+      'a valid token is required (open the address Anomap printed)',
+    );
+  }
+  return null;
+}
+
+async function handleApi(
+  { api, headers }: Launch,
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+): Promise<void> {
+  const method = request.method ?? 'GET';
+  if (path === routes.health && method === 'GET') {
+    return sendJson(response, headers, 200, await api.call('health', {}));
+  }
+  const call = CALL_ROUTE.exec(path);
+  if (call && method === 'POST') {
+    const params = await readJsonBody(request, MAX_BODY_BYTES);
+    return sendJson(response, headers, 200, await api.call(decodePathSegment(call[1]), params));
+  }
+  const image = IMAGE_ROUTE.exec(path);
+  if (image && method === 'GET') {
+    const { library } = api.deps;
+    if (image[2])
+      return sendBytes(
+        response,
+        headers,
+        200,
+        'application/octet-stream',
+        await readImagePixels(library, image[1]),
+      );
+    return sendBytes(response, headers, 200, 'image/png', readImagePng(library, image[1]));
+  }
+  const exported = EXPORT_ROUTE.exec(path);
+  if (exported && method === 'GET') {
+    const name = decodePathSegment(exported[1]);
+    const body = readExportFile(api.deps.library, name);
+    response.setHeader('content-disposition', `attachment; filename="${name}"`);
+    return sendBytes(response, headers, 200, contentTypeOf(name), body);
+  }
+  throw new ApiError('not-found', `no route ${method} ${path.slice(0, 100)}`);
+}
+
+function handleStatic(
+  launch: Launch,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+): void {
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    throw new ApiError('not-found', 'no such route');
+  const found = lookupStatic(launch.rendererDir, url.pathname);
+  if (found.kind === 'refused') throw new ApiError('bad-request', 'path refused');
+  if (found.kind === 'missing')
+    throw new ApiError('not-found', `no file ${url.pathname.slice(0, 100)}`);
+  if (url.searchParams.has('token')) {
+    // The page itself came with the token; its scripts, images and socket carry it by cookie.
+    response.setHeader(
+      'set-cookie',
+      `${tokenCookieName(launch.port)}=${launch.token}; HttpOnly; SameSite=Strict; Path=/`,
+    );
+  }
+  sendBytes(response, launch.headers, 200, contentTypeOf(found.path), readStatic(found.path));
+}
+
+function handleRequest(launch: Launch, request: IncomingMessage, response: ServerResponse): void {
+  const { headers } = launch;
+  const url = parseTarget(request.url, `http://${HOST}:${launch.port}`);
+  if (!url) {
+    response.setHeader('connection', 'close');
+    return sendError(response, headers, new ApiError('bad-request', 'not a request target'));
+  }
+  const refusal = admitted(launch, request, url);
+  if (refusal) return sendError(response, headers, refusal);
+  const work = url.pathname.startsWith('/api/')
+    ? handleApi(launch, request, response, url.pathname)
+    : Promise.resolve().then(() => handleStatic(launch, request, response, url));
+  work.catch((error: unknown) => {
+    const apiError = toApiError(error);
+    // A refused oversized body: answer, then stop reading the rest of it.
+    if (apiError.code === 'too-large') response.setHeader('connection', 'close');
+    sendError(response, headers, apiError);
+  });
+}
+
+/** Hands an admitted request for the event socket to `sockets`; refuses any other upgrade. */
+function handleUpgrade(
+  launch: Launch,
+  sockets: WebSocketServer,
+  request: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  // Node hands the raw socket over without an error listener: a peer that resets it before
+  // the handshake ends must not take the server down.
+  socket.on('error', () => socket.destroy());
+  const url = parseTarget(request.url, `http://${HOST}:${launch.port}`);
+  if (!url) {
+    socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    return;
+  }
+  if (url.pathname !== routes.socket || admitted(launch, request, url)) {
+    socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
+    return;
+  }
+  sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const token = options.token ?? createToken();
-  const { api } = options;
-  let port = 0;
-  const allowedHosts = () => [`${HOST}:${port}`, `localhost:${port}`];
-  const allowedOrigins = () => allowedHosts().map((host) => `http://${host}`);
-  let headers: Record<string, string> = {};
-
-  /** Same host (no DNS rebinding), same origin if a browser says one, and the token. */
-  function admitted(request: IncomingMessage, url: URL): ApiError | null {
-    if (!allowedHosts().includes(request.headers.host ?? ''))
-      return new ApiError('unauthorized', 'wrong host');
-    const origin = request.headers.origin;
-    if (origin !== undefined && !allowedOrigins().includes(origin))
-      return new ApiError('unauthorized', 'wrong origin');
-    if (!tokensMatch(requestToken(request, url, port), token)) {
-      return new ApiError(
-        'unauthorized',
-        'a valid token is required (open the address Anomap printed)',
-      );
-    }
-    return null;
-  }
-
-  async function handleApi(
-    request: IncomingMessage,
-    response: ServerResponse,
-    path: string,
-  ): Promise<void> {
-    const method = request.method ?? 'GET';
-    if (path === routes.health && method === 'GET') {
-      return sendJson(response, headers, 200, await api.call('health', {}));
-    }
-    const call = CALL_ROUTE.exec(path);
-    if (call && method === 'POST') {
-      const params = await readJsonBody(request, MAX_BODY_BYTES);
-      return sendJson(response, headers, 200, await api.call(decodePathSegment(call[1]), params));
-    }
-    const image = IMAGE_ROUTE.exec(path);
-    if (image && method === 'GET') {
-      const { library } = api.deps;
-      if (image[2])
-        return sendBytes(
-          response,
-          headers,
-          200,
-          'application/octet-stream',
-          await readImagePixels(library, image[1]),
-        );
-      return sendBytes(response, headers, 200, 'image/png', readImagePng(library, image[1]));
-    }
-    const exported = EXPORT_ROUTE.exec(path);
-    if (exported && method === 'GET') {
-      const name = decodePathSegment(exported[1]);
-      const body = readExportFile(api.deps.library, name);
-      response.setHeader('content-disposition', `attachment; filename="${name}"`);
-      return sendBytes(response, headers, 200, contentTypeOf(name), body);
-    }
-    throw new ApiError('not-found', `no route ${method} ${path.slice(0, 100)}`);
-  }
-
-  function handleStatic(request: IncomingMessage, response: ServerResponse, url: URL): void {
-    if (request.method !== 'GET' && request.method !== 'HEAD')
-      throw new ApiError('not-found', 'no such route');
-    const found = lookupStatic(options.rendererDir, url.pathname);
-    if (found.kind === 'refused') throw new ApiError('bad-request', 'path refused');
-    if (found.kind === 'missing')
-      throw new ApiError('not-found', `no file ${url.pathname.slice(0, 100)}`);
-    if (url.searchParams.has('token')) {
-      // The page itself came with the token; its scripts, images and socket carry it by cookie.
-      response.setHeader(
-        'set-cookie',
-        `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-      );
-    }
-    sendBytes(response, headers, 200, contentTypeOf(found.path), readStatic(found.path));
-  }
-
-  const server = createServer((request, response) => {
-    const url = parseTarget(request.url, `http://${HOST}:${port}`);
-    if (!url) {
-      response.setHeader('connection', 'close');
-      return sendError(response, headers, new ApiError('bad-request', 'not a request target'));
-    }
-    const refusal = admitted(request, url);
-    if (refusal) return sendError(response, headers, refusal);
-    const work = url.pathname.startsWith('/api/')
-      ? handleApi(request, response, url.pathname)
-      : Promise.resolve().then(() => handleStatic(request, response, url));
-    work.catch((error: unknown) => {
-      const apiError = toApiError(error);
-      // A refused oversized body: answer, then stop reading the rest of it.
-      if (apiError.code === 'too-large') response.setHeader('connection', 'close');
-      sendError(response, headers, apiError);
-    });
-  });
-
+  const launch: Launch = {
+    api: options.api,
+    token: options.token ?? createToken(),
+    rendererDir: options.rendererDir,
+    port: 0,
+    headers: {},
+  };
+  const server = createServer((request, response) => handleRequest(launch, request, response));
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
-  sockets.on('connection', (socket) => serveSocket(socket, api));
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    // Node hands the raw socket over without an error listener: a peer that resets it before
-    // the handshake ends must not take the server down.
-    socket.on('error', () => socket.destroy());
-    const url = parseTarget(request.url, `http://${HOST}:${port}`);
-    if (!url) {
-      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-      return;
-    }
-    if (url.pathname !== routes.socket || admitted(request, url)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
-      return;
-    }
-    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
-  });
+  sockets.on('connection', (socket) => serveSocket(socket, launch.api));
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+    handleUpgrade(launch, sockets, request, socket, head),
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, HOST, () => resolve());
   });
-  port = (server.address() as AddressInfo).port;
+  const port = (server.address() as AddressInfo).port;
+  launch.port = port;
+  launch.headers = baseHeaders(
+    contentSecurityPolicy([`ws://${HOST}:${port}`, `ws://localhost:${port}`]),
+  );
   const origin = `http://${HOST}:${port}`;
-  headers = baseHeaders(contentSecurityPolicy([`ws://${HOST}:${port}`, `ws://localhost:${port}`]));
 
   return {
     port,
-    token,
+    token: launch.token,
     origin,
-    url: `${origin}/?token=${token}`,
+    url: `${origin}/?token=${launch.token}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();

@@ -276,7 +276,7 @@ describe('anomap evaluate', () => {
     const withInterval = String.raw`\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]`;
     expect(run.stdout).toMatch(new RegExp(`^lab F1\\s+${withInterval}\\s+${withInterval}$`, 'm'));
     expect(run.stdout).toMatch(new RegExp(`^sensitivity\\s+${withInterval} \\d/3\\s`, 'm'));
-    expect(run.stdout).toMatch(/^map scale: .*lab F1 on map x 0\.5/m);
+    expect(run.stdout).toMatch(/^map units: .*lab F1 on map x 0\.5/m);
     expect(run.stdout).toMatch(/^ {2}mass\s+\d\.\d\d \(\d\/3 \d+\)\s+\d\.\d\d/m);
     const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
     expect(metrics.split).toBe('test');
@@ -406,6 +406,8 @@ describe('anomap train', () => {
       channels: [8, 16],
       resBlocks: 1,
       attention: [false, true],
+      // Not asked for, but recorded: the groups in effect (8, as 8 channels do not allow 32).
+      groups: 8,
     });
     expect(existsSync(join(`${out}.work`, 'checkpoint', 'state.json'))).toBe(true);
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src-main/engine/backend.ts';
 import { loadModel, saveModel, type ModelManifest } from '../../src-main/engine/models.ts';
 import { classifierLogits, noiseModel } from '../../src-main/engine/nn/unet.ts';
-import { PREPROCESSING } from '../../src-main/engine/preprocessing.ts';
+import { PREPROCESSING } from '../../src-main/engine/anomaly/preprocess.ts';
 import { loadModels, disposeModels } from '../../src-main/engine/pipeline.ts';
 import { tinyConfig, tinyModel, writeTinyModels } from '../fixtures/tinyModels.ts';
 

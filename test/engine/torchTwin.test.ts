@@ -5,6 +5,7 @@
  * (train-gpu/make_fixture.py). A model trained by the twin (train-gpu/train.py) is only as good
  * as this agreement: same layers, same weight layout.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -24,6 +25,8 @@ import { healthyGradient } from '../../src-main/engine/predictors.ts';
 const fixture = join(import.meta.dirname, '../fixtures/torch-twin');
 
 interface Reference {
+  /** SHA-256 of train-gpu/twin.py when make_fixture.py wrote this fixture. */
+  twinSha256: string;
   shape: [number, number, number, number];
   input: string;
   diffusionT: number[];
@@ -83,6 +86,14 @@ afterAll(() => {
 });
 
 describe('the engine against the PyTorch twin', () => {
+  it('was made with the twin as it is now (train-gpu/twin.py unchanged since)', async () => {
+    const twin = await readFile(join(import.meta.dirname, '../../train-gpu/twin.py'));
+    expect(
+      createHash('sha256').update(twin).digest('hex'),
+      'train-gpu/twin.py changed: make the fixture again (python3 train-gpu/make_fixture.py test/fixtures/torch-twin) and check parity',
+    ).toBe(reference.twinSha256);
+  });
+
   it('loads the weights the twin wrote, checksum and layout included', () => {
     expect(diffusion.params.count()).toBe(29_625);
     expect(classifier.params.variables.has('head.out.w')).toBe(true);

@@ -138,7 +138,7 @@ describe('jobs that read the library instead of a manifest', () => {
     expect(Object.keys(fromLibrary.guided.labPerFinding ?? {}).sort()).toEqual(
       Object.keys(fromLibrary.guided.perFinding).sort(),
     );
-    expect(fromLibrary.guided.mapScale).toMatch(/lab F1 on map x 0.5/);
+    expect(fromLibrary.guided.mapUnits).toMatch(/lab F1 on map x 0.5/);
   });
 
   it('fails an evaluation of a split the library lacks with the reason, and leaves no dataset behind', async () => {

@@ -1,10 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { calibratedPreset, calibratePreset } from '../../engine/calibratePreset.ts';
-import { calibrateHealthyResidual } from '../../engine/calibrateHealthyResidual.ts';
-import { HEALTHY_RESIDUAL_FILE, writeHealthyResidual } from '../../engine/healthyResidualFile.ts';
-import { initBackend, loadModels } from '../../engine/index.ts';
+import {
+  calibratedPreset,
+  calibrateHealthyResidual,
+  calibratePreset,
+  HEALTHY_RESIDUAL_FILE,
+  initBackend,
+  loadModels,
+  writeHealthyResidual,
+} from '../../engine/index.ts';
 import { integer, parseImageCalibration } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';

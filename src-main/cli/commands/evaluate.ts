@@ -7,13 +7,14 @@ import {
   evaluate,
   initBackend,
   loadModels,
+  classifierSplit,
   readDatasetManifest,
   type EvaluationReport,
   type ReconstructionSettings,
   type MeasuredVariantMetrics,
   type Preset,
 } from '../../engine/index.ts';
-import { classifierSplit } from '../../engine/train/index.ts';
+
 import { grayscaleRgb, heatmapRgb, outlineMask, writeGrid } from '../images.ts';
 import { integer, number, parseImageCalibration } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
@@ -162,7 +163,7 @@ function variantJson(v: MeasuredVariantMetrics) {
     courseF1: v.courseF1,
     labF1: v.labF1,
     labPerFinding: v.labPerFinding,
-    mapScale: v.mapScale,
+    mapUnits: v.mapUnits,
     courseTp: v.courseTp,
     courseFp: v.courseFp,
     pixelThreshold: v.threshold,
@@ -264,7 +265,7 @@ export function formatTable(report: EvaluationReport): string {
   const u = report.unguided;
   const lines = [
     `split ${report.split}: ${report.healthy} healthy + ${report.pathological} pathological; ${settingsLine(g.settings)}`,
-    `map scale: ${g.mapScale}`,
+    `map units: ${g.mapUnits}`,
     `95% intervals in brackets: bootstrap over images (${report.healthy} + ${report.pathological}); sensitivity and specificity at the image threshold: Wilson`,
     `${'metric'.padEnd(16)}${(g.settings.guidanceScale > 0 ? `guided s=${g.settings.guidanceScale}` : 'unguided s=0 (the preset)').padEnd(30)}${u ? 'unguided s=0' : ''}`,
   ];

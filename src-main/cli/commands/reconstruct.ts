@@ -2,18 +2,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { aboveThreshold } from '../../contract/index.ts';
-import {
-  initBackend,
-  loadModels,
-  preprocessSlice,
-  readGrayscale,
-  reconstruct,
-  settingsFor,
-  type Preset,
-  type ReconstructionSettings,
-  type SliceResult,
-  type SliceTransform,
+import * as engine from '../../engine/index.ts';
+import type {
+  Preset,
+  ReconstructionSettings,
+  SliceResult,
+  SliceTransform,
 } from '../../engine/index.ts';
+import { reconstructImages } from '../../jobs/reconstructImages.ts';
 import { grayscaleRgb, heatmapRgb, writeGray16, writeGrid } from '../images.ts';
 import { mapMethodOptions, mapOverrides } from '../mapOptions.ts';
 import { integer, number } from '../options.ts';
@@ -49,16 +45,10 @@ export function registerReconstructCommand(program: Command): void {
       if (o.encoding !== undefined && o.encoding !== 'ddim' && o.encoding !== 'noise')
         throw new Error(`--encoding must be ddim or noise, got "${o.encoding}"`);
       if (await reconstructCohortIfAsked(images, o)) return;
-      const backend = await initBackend();
+      const backend = await engine.initBackend();
       process.stderr.write(`backend: ${backend.name} (${backend.reason})\n`);
-      const models = await loadModels(o.models);
+      const models = await engine.loadModels(o.models);
       const size = models.diffusion.config.imageSize;
-      const inputs = await Promise.all(
-        images.map(async (path) => {
-          const image = await readGrayscale(path);
-          return { path, ...preprocessSlice(image.pixels, image.width, image.height, size) };
-        }),
-      );
       const overrides: Partial<ReconstructionSettings> = {
         ...(o.noiseLevel !== undefined && { noiseLevel: o.noiseLevel }),
         ...(o.stride !== undefined && { stride: o.stride }),
@@ -67,14 +57,37 @@ export function registerReconstructCommand(program: Command): void {
         ...(o.preset === 'unguided' && { guidanceScale: 0 }),
         ...mapOverrides(o),
       };
+      const settings = engine.settingsFor(models.preset, overrides);
       const controller = cancelOnInterrupt();
-      const started = performance.now();
-      const { results, settings } = await reconstruct(
-        models,
-        inputs.map((i) => ({ size, pixels: i.pixels })),
-        { settings: overrides, batchSize: o.batch },
+      const progress = new engine.ProgressTracker(
         { signal: controller.signal, onProgress: progressBar() },
+        'reconstruct',
+        images.length,
+        'reconstruction',
       );
+      const inputs: Input[] = [];
+      const results: SliceResult[] = [];
+      const started = performance.now();
+      // The same orchestration as the app's reconstruct job: one guidance for all the images.
+      const guidance = await engine.startGuidance(models, settings);
+      try {
+        await reconstructImages(
+          engine,
+          models,
+          images,
+          engine.readGrayscale,
+          { settings, guidance, batchSize: o.batch },
+          { signal: controller.signal, progress },
+          async (batch) => {
+            batch.items.forEach((path, i) =>
+              inputs.push({ path, pixels: batch.slices[i].pixels, transform: batch.transforms[i] }),
+            );
+            results.push(...batch.results);
+          },
+        );
+      } finally {
+        await guidance.stop();
+      }
       const seconds = (performance.now() - started) / 1000;
       // The operating point holds for the settings it was calibrated with, not for overrides.
       const imageScoreThreshold = isPresetSettings(models.preset, settings)
@@ -116,6 +129,13 @@ export function registerReconstructCommand(program: Command): void {
     });
 }
 
+/** An image file as the engine took it: its preprocessed slice and the way back to its pixels. */
+interface Input {
+  path: string;
+  pixels: Float32Array;
+  transform: SliceTransform;
+}
+
 /** The preset's operating points as results.json states them, each with its unit in its name. */
 function operatingPointOf(preset: Preset) {
   return {
@@ -135,7 +155,7 @@ function verdictText(above: boolean | null): string {
 /** Writes each slice's PNGs; returns its entry of results.json, with the image verdict. */
 async function writeOutputs(
   out: string,
-  inputs: { path: string; pixels: Float32Array; transform: SliceTransform }[],
+  inputs: Input[],
   results: SliceResult[],
   size: number,
   imageScoreThreshold: number | null,
@@ -173,7 +193,7 @@ async function writeOutputs(
 
 /** Whether a reconstruction ran with the preset's own settings (those its thresholds hold for). */
 function isPresetSettings(preset: Preset, settings: ReconstructionSettings): boolean {
-  const own = settingsFor(preset);
+  const own = engine.settingsFor(preset);
   return (Object.keys(own) as (keyof ReconstructionSettings)[]).every(
     (key) => own[key] === settings[key],
   );

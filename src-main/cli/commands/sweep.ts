@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
   DEFAULT_PATCH_SIZE,
+  classifierSplit,
   evaluate,
   initBackend,
   loadModels,
@@ -11,10 +12,9 @@ import {
   type MapMethod,
   type Preset,
   type ReconstructionSettings,
+  type DatasetCase,
   type MeasuredVariantMetrics,
 } from '../../engine/index.ts';
-import type { DatasetCase } from '../../engine/train/dataset.ts';
-import { classifierSplit } from '../../engine/train/index.ts';
 import { parseMapMethod, parseResidual } from '../mapOptions.ts';
 import { number, parseChannels } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';

@@ -1,7 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { Progress } from '../../engine/types.ts';
-import { trainClassifier, trainDiffusion } from '../../engine/train/index.ts';
-import { SYNTHETIC_KINDS, type SyntheticKind } from '../../engine/train/syntheticAnomaly.ts';
+import {
+  SYNTHETIC_KINDS,
+  trainClassifier,
+  trainDiffusion,
+  type Progress,
+  type SyntheticKind,
+} from '../../engine/index.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 import { integer, number, parseChannels, parseFlags, processCount } from '../options.ts';
 import { datasetOptions, manifestOf } from '../dataset.ts';

@@ -9,6 +9,15 @@ import { areaTaps, linearTaps, resampleGrid } from './resample.ts';
  * intensity normalisation so IXI and fastMRI slices look alike.
  */
 
+/**
+ * The name of this preprocessing, recorded in every model's manifest: a model trained on another
+ * is refused (models.ts). Change the name whenever the code below changes what a slice becomes.
+ */
+export const PREPROCESSING = {
+  method: 'pad-square-antialiased-linear-background-median-p99.5-v2',
+  imageSize: 64,
+} as const;
+
 export interface PreprocessOptions {
   /**
    * Intensity that maps to +1. Default: the `highPercentile` of the tissue pixels (above the

@@ -1,2 +1,2 @@
-export { ParamStore, mulberry32, gaussian } from './params.ts';
+export { ParamStore } from './params.ts';
 export * from './unet.ts';

@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { gaussian, mulberry32 } from '../random.ts';
 
-export { gaussian, mulberry32 };
-
 /**
  * The named trainable weights of one network. Layers look weights up by name, so a network is
  * a plain function of (params, inputs) and saving or loading is a walk over this map.

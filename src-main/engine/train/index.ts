@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import { initBackend } from '../backend.ts';
 import type { JobControl } from '../types.ts';
-import { defaultUNetConfig, type UNetConfig } from '../nn/unet.ts';
+import { defaultUNetConfig, groupsFor, type UNetConfig } from '../nn/unet.ts';
 import { loadModel, readWeights } from '../models.ts';
-import { PREPROCESSING } from '../preprocessing.ts';
+import { PREPROCESSING } from '../anomaly/preprocess.ts';
 import {
   prepareCases,
   readDatasetManifest,
@@ -72,7 +72,9 @@ export async function trainDiffusion(
     throw new Error(`${options.manifestPath}: no healthy images in the train split`);
   const prepared = await prepareCases(cases, config.imageSize);
   const share = options.fastMriShare ?? 0.5;
-  const initialWeights = options.initFrom ? await diffusionWeights(options.initFrom) : undefined;
+  const initialWeights = options.initFrom
+    ? await diffusionWeights(options.initFrom, config)
+    : undefined;
   return train(
     {
       objective: 'diffusion',
@@ -123,7 +125,9 @@ export async function trainClassifier(
   );
   const holdout = { healthy: heldHealthy, pathological: heldPathological };
   const sampling: ClassifierSampling = { ixiShare: 0.2, syntheticShare: 0.5, ...options.sampling };
-  const initialWeights = options.initFrom ? await diffusionWeights(options.initFrom) : undefined;
+  const initialWeights = options.initFrom
+    ? await diffusionWeights(options.initFrom, config)
+    : undefined;
   const summary = await train(
     {
       objective: 'classifier',
@@ -149,10 +153,15 @@ export async function trainClassifier(
 
 /** The weights of a trained diffusion model, to start the classifier from its encoder. */
 /** A diffusion model's weights; the network they start assigns those it has (all, or the encoder). */
-async function diffusionWeights(dir: string) {
+async function diffusionWeights(dir: string, config: UNetConfig) {
   await initBackend();
   const model = await loadModel(dir, 'diffusion');
   try {
+    const differences = architectureDifferences(model.config, config);
+    if (differences.length > 0)
+      throw new Error(
+        `${dir}: cannot start from this model, its architecture differs from the one asked for (${differences.join('; ')})`,
+      );
     return await readWeights(model.params);
   } finally {
     model.params.dispose();
@@ -185,4 +194,21 @@ export function classifierSplit(all: DatasetCase[]) {
 function countSources(cases: PreparedCase[]) {
   const fastMRI = cases.filter((c) => c.case.source === 'fastMRI').length;
   return { fastMRI, IXI: cases.length - fastMRI };
+}
+
+/**
+ * What differs between a model's architecture and the one asked for, "name: theirs vs ours";
+ * GroupNorm groups compared as in effect (groupsFor), since their weights' shapes do not show them.
+ */
+export function architectureDifferences(theirs: UNetConfig, ours: UNetConfig): string[] {
+  const fields: [string, (c: UNetConfig) => unknown][] = [
+    ['imageSize', (c) => c.imageSize],
+    ['channels', (c) => c.channels.join(',')],
+    ['resBlocks', (c) => c.resBlocks],
+    ['attention', (c) => c.attention.join(',')],
+    ['groups', groupsFor],
+  ];
+  return fields
+    .filter(([, of]) => of(theirs) !== of(ours))
+    .map(([name, of]) => `${name}: ${of(theirs)} vs ${of(ours)}`);
 }

@@ -12,9 +12,10 @@ import {
   type Model,
   type ModelManifest,
 } from '../models.ts';
-import { gaussian, mulberry32, type ParamStore } from '../nn/params.ts';
-import type { UNetConfig } from '../nn/unet.ts';
-import { linearSchedule } from '../diffusion/schedule.ts';
+import type { ParamStore } from '../nn/params.ts';
+import { gaussian, mulberry32 } from '../random.ts';
+import { groupsFor, type UNetConfig } from '../nn/unet.ts';
+import { linearSchedule, type Schedule } from '../diffusion/schedule.ts';
 import { ProgressTracker } from '../progress.ts';
 import type { JobControl } from '../types.ts';
 import { Adam } from './adam.ts';
@@ -164,32 +165,12 @@ export async function train(
   } finally {
     worker?.stop();
   }
-  const model: Model = {
-    kind: options.objective,
-    config: options.config,
-    params: ema,
-    manifest: {
-      format: 'anomap-model',
-      formatVersion: 1,
-      kind: options.objective,
-      architecture: options.config,
-      preprocessing: options.preprocessing,
-      schedule: { steps: schedule.steps, betaStart: schedule.betaStart, betaEnd: schedule.betaEnd },
-      training: {
-        ...options.trainingData,
-        steps: step,
-        batchSize: options.batchSize,
-        learningRate: options.learningRate,
-        emaDecay: options.emaDecay,
-        maxTimestep: options.maxTimestep,
-        seed: options.seed,
-        backend: backend.name,
-        processes: options.processes,
-        wallSeconds: Math.round(wallSeconds()),
-        finalLoss: meanOfLast(losses, 50),
-      },
-    },
-  };
+  const model = trainedModel(options, schedule, ema, {
+    steps: step,
+    backend: backend.name,
+    wallSeconds: Math.round(wallSeconds()),
+    finalLoss: meanOfLast(losses, 50),
+  });
   await saveModel(options.outDir, model);
   params.dispose();
   adam.dispose();
@@ -200,6 +181,42 @@ export async function train(
     backend: backend.name,
     resumedFrom: resumed?.step ?? 0,
     model,
+  };
+}
+
+/** The trained network (its EMA weights) with the manifest that says how it was made. */
+function trainedModel(
+  options: TrainingOptions,
+  schedule: Schedule,
+  ema: ParamStore,
+  run: { steps: number; backend: string; wallSeconds: number; finalLoss: number },
+): Model {
+  return {
+    kind: options.objective,
+    config: options.config,
+    params: ema,
+    manifest: {
+      format: 'anomap-model',
+      formatVersion: 1,
+      kind: options.objective,
+      // The groups in effect are recorded even when defaulted, so the file says what it is.
+      architecture: { ...options.config, groups: groupsFor(options.config) },
+      preprocessing: options.preprocessing,
+      schedule: { steps: schedule.steps, betaStart: schedule.betaStart, betaEnd: schedule.betaEnd },
+      training: {
+        ...options.trainingData,
+        steps: run.steps,
+        batchSize: options.batchSize,
+        learningRate: options.learningRate,
+        emaDecay: options.emaDecay,
+        maxTimestep: options.maxTimestep,
+        seed: options.seed,
+        backend: run.backend,
+        processes: options.processes,
+        wallSeconds: run.wallSeconds,
+        finalLoss: run.finalLoss,
+      },
+    },
   };
 }
 

@@ -9,7 +9,7 @@
  */
 import { join, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { ProgressTracker } from '../../engine/progress.ts';
+import { ProgressTracker } from '../../engine/index.ts';
 import { CancelledError, type JobControl } from '../../engine/types.ts';
 import { decodeGrayPng, dequantise, type Library, type Run } from '../../library/index.ts';
 import {

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as engine from '../../engine/index.ts';
-import { ProgressTracker } from '../../engine/progress.ts';
+import { ProgressTracker } from '../../engine/index.ts';
 import { CancelledError, type JobControl } from '../../engine/types.ts';
 import type { ReconstructionSettings } from '../../engine/index.ts';
 import {

@@ -4,14 +4,12 @@
  * with the classifier's p(pathological | x_0, t = 0) when the models have a classifier (for the
  * Library's "classifier most uncertain" order).
  */
-import { ProgressTracker } from '../../engine/progress.ts';
 import { CancelledError } from '../../engine/types.ts';
 import type {
   Guidance,
   LoadedModels,
+  ProgressTracker,
   ReconstructionSettings,
-  Slice,
-  SliceTransform,
 } from '../../engine/index.ts';
 import { RECONSTRUCTION_PRESETS } from '../../contract/index.ts';
 import type { ReconstructJobSpec, ReconstructResult } from '../../contract/index.ts';
@@ -20,6 +18,7 @@ import type { JobRun } from './types.ts';
 import type { JsonValue } from '../json.ts';
 import { registerModels } from './models.ts';
 import { CHAIN_FRAMES, chainFramesOf } from './chainFrames.ts';
+import { reconstructImages, type ReconstructedBatch } from '../reconstructImages.ts';
 
 /** Slices reconstructed per engine call: results are saved, and progress told, per batch. */
 const BATCH = 8;
@@ -59,7 +58,7 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
       modelIds: registerModels(library, run.context.modelsDir),
       probabilities: new Map(),
       // The pace and ETA of the whole job, in images, over both runs.
-      progress: new ProgressTracker(
+      progress: new engine.ProgressTracker(
         run.control,
         'reconstructing',
         images.length * (run.spec.withUnguided ? 2 : 1),
@@ -102,33 +101,23 @@ async function reconstructRun(
   const started = Date.now();
   job.progress.phase = `reconstructing (${variant})`;
   try {
-    for (let start = 0; start < images.length; start += BATCH) {
-      if (control.signal.aborted) throw new CancelledError('reconstruction');
-      const batch = images.slice(start, start + BATCH);
-      const prepared = await Promise.all(
-        batch.map(async (image) => {
-          const stored = await library.getImagePixels(image.id);
-          return engine.preprocessSlice(stored.pixels, stored.width, stored.height, size);
-        }),
-      );
-      const slices = prepared.map((slice) => ({ size, pixels: slice.pixels }));
-      let reported = 0;
-      const output = await engine.reconstruct(
-        models,
-        slices,
-        { settings, guidance: job.guidance, captureFrames: spec.keepChain ? CHAIN_FRAMES : 0 },
-        {
-          signal: control.signal,
-          onProgress: (progress) => {
-            const images = (progress.done / Math.max(progress.total, 1)) * batch.length;
-            job.progress.step(images - reported);
-            reported = images;
-          },
-        },
-      );
-      await saveBatch(job, record.id, batch, prepared, slices, output);
-      libraryChanged('results', [...new Set(batch.map((image) => image.studyId))]);
-    }
+    await reconstructImages(
+      engine,
+      models,
+      images,
+      (image) => library.getImagePixels(image.id),
+      {
+        settings,
+        guidance: job.guidance,
+        batchSize: BATCH,
+        captureFrames: spec.keepChain ? CHAIN_FRAMES : 0,
+      },
+      { signal: control.signal, progress: job.progress },
+      async (batch) => {
+        await saveBatch(job, record.id, batch);
+        libraryChanged('results', [...new Set(batch.items.map((image) => image.studyId))]);
+      },
+    );
     library.finishRun(record.id, { seconds: (Date.now() - started) / 1000, slices: images.length });
     return record.id;
   } catch (error) {
@@ -144,10 +133,7 @@ async function reconstructRun(
 async function saveBatch(
   { engine, models, library, probabilities }: JobContext,
   runId: number,
-  batch: ImageInfo[],
-  prepared: { transform: SliceTransform }[],
-  slices: Slice[],
-  output: Awaited<ReturnType<Engine['reconstruct']>>,
+  { items: batch, slices, transforms, results, chain }: ReconstructedBatch<ImageInfo>,
 ): Promise<void> {
   const size = models.diffusion.config.imageSize;
   // How sure the classifier is that each input slice is pathological (tidied inside); a
@@ -156,8 +142,8 @@ async function saveBatch(
     const p = engine.pathologicalProbability(models.classifier, slices, 0);
     batch.forEach((image, i) => probabilities.set(image.id, Number.isFinite(p[i]) ? p[i] : null));
   }
-  for (const [i, result] of output.results.entries()) {
-    const { transform } = prepared[i];
+  for (const [i, result] of results.entries()) {
+    const transform = transforms[i];
     const image = batch[i];
     await library.saveResult({
       runId,
@@ -175,7 +161,7 @@ async function saveBatch(
       score: result.score,
       pixelThreshold: models.preset.pixelThreshold,
       classifierProbability: probabilities.get(image.id) ?? null,
-      chain: chainFramesOf(output.chain, i, size),
+      chain: chainFramesOf(chain, i, size),
     });
   }
 }

@@ -1,25 +1,27 @@
 /**
- * Overlay of the anomaly map on the input slice: pixels whose anomaly is at or above the
- * threshold are coloured through the colormap and alpha-blended over the windowed greyscale;
+ * Overlay of the anomaly map on the input slice: pixels whose anomaly is above the pixel
+ * cut-off (`value > pixelThreshold`, the rule of the exports and the calibration) are coloured through the colormap and alpha-blended over the windowed greyscale;
  * pixels below it show the greyscale untouched, so the radiologist still sees the anatomy.
  */
+import { aboveThreshold } from '../../../src-main/contract/index.ts';
 import { LUT_SIZE, type ColormapLut } from './colormaps.ts';
 
 export interface OverlaySettings {
   /** Anomaly values mapped to the first and last colormap entries. */
   rangeMin: number;
   rangeMax: number;
-  /** Anomaly at or above this is drawn; below it is transparent. */
-  threshold: number;
+  /** Map value: anomaly above this is drawn; at or below it is transparent. */
+  pixelThreshold: number;
   /** 0 (invisible) .. 1 (opaque). */
   opacity: number;
   lut: ColormapLut;
 }
 
-/** 1 where the anomaly map reaches the threshold, 0 elsewhere. */
-export function thresholdMask(anomalyMap: ArrayLike<number>, threshold: number): Uint8Array {
+/** 1 where the anomaly map is above the pixel cut-off, 0 elsewhere. */
+export function thresholdMask(anomalyMap: ArrayLike<number>, pixelThreshold: number): Uint8Array {
   const mask = new Uint8Array(anomalyMap.length);
-  for (let i = 0; i < anomalyMap.length; i++) mask[i] = anomalyMap[i] >= threshold ? 1 : 0;
+  for (let i = 0; i < anomalyMap.length; i++)
+    mask[i] = aboveThreshold(anomalyMap[i], pixelThreshold) ? 1 : 0;
   return mask;
 }
 
@@ -49,13 +51,13 @@ export function composeOverlay(
     );
   }
   const alpha = Math.max(0, Math.min(1, settings.opacity));
-  const { lut, rangeMin, rangeMax, threshold } = settings;
+  const { lut, rangeMin, rangeMax, pixelThreshold } = settings;
   for (let i = 0; i < grey.length; i++) {
     const g = grey[i];
     const o = 4 * i;
     out[o + 3] = 255;
     const value = anomalyMap ? anomalyMap[i] : NaN;
-    if (anomalyMap && value >= threshold && alpha > 0) {
+    if (anomalyMap && aboveThreshold(value, pixelThreshold) && alpha > 0) {
       const c = 3 * colormapIndex(value, rangeMin, rangeMax);
       out[o] = Math.round(g + alpha * (lut[c] - g));
       out[o + 1] = Math.round(g + alpha * (lut[c + 1] - g));
@@ -73,7 +75,7 @@ export function composeOverlay(
 export type OverlayMode = 'filled' | 'outline';
 
 /**
- * 1 on the border of the region at or above the cut-off (a pixel of the region with a
+ * 1 on the border of the region above the cut-off (a pixel of the region with a
  * 4-neighbour outside it, or on the image edge), 0 elsewhere: the contour a radiologist reads
  * the anatomy through.
  */
@@ -81,12 +83,12 @@ export function regionOutline(
   anomalyMap: ArrayLike<number>,
   width: number,
   height: number,
-  threshold: number,
+  pixelThreshold: number,
 ): Uint8Array {
   if (anomalyMap.length !== width * height) {
     throw new Error(`outline: ${anomalyMap.length} values for a ${width} x ${height} map`);
   }
-  const inside = thresholdMask(anomalyMap, threshold);
+  const inside = thresholdMask(anomalyMap, pixelThreshold);
   const out = new Uint8Array(inside.length);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

@@ -61,7 +61,7 @@ function expectEveryMetric(v: MeasuredVariantMetrics) {
   expect(v.labPerFinding.edema.n).toBe(1);
   // The lab's F1 is the mean over findings of the per-finding means.
   expect(v.labF1).toBeCloseTo((v.labPerFinding.mass.f1 + v.labPerFinding.edema.f1) / 2, 12);
-  expect(v.mapScale).toMatch(
+  expect(v.mapUnits).toMatch(
     /\|x - x_hat\|, values in \[0, 2\], of intensities scaled to \[-1, 1\]/,
   );
   expect(v.roc[0]).toEqual({ fpr: 0, tpr: 0 });
@@ -115,7 +115,7 @@ describe('evaluate', () => {
       })),
     );
     expect(report.guided.labF1).toBe(labF1(boxes, report.guided.threshold / 2).f1);
-    expect(report.guided.mapScale).toMatch(/lab F1 on map x 0.5 \(intensities in \[0, 1\]/);
+    expect(report.guided.mapUnits).toMatch(/lab F1 on map x 0.5 \(intensities in \[0, 1\]/);
     // 2 variants x (6 test + 4 calibration images).
     expect(seen[seen.length - 1]).toMatchObject({ phase: 'evaluate', done: 20, total: 20 });
   });
@@ -277,7 +277,7 @@ describe('evaluate', () => {
     expect(stitch.guided.settings.maskThreshold).toBe(first.guided.threshold);
     expect(stitch.unguided!.settings.maskThreshold).toBe(first.unguided!.threshold);
     expect(stitch.guided.settings).toMatchObject({ mapMethod: 'stitch', residual: 'l1-ssim' });
-    expect(stitch.guided.mapScale).toMatch(/1 - local SSIM/);
+    expect(stitch.guided.mapUnits).toMatch(/1 - local SSIM/);
   });
 
   it('names the manifest and split when a split is empty or has no healthy calibration images', async () => {

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.ts';
 import { trainDiffusion } from '../../../src-main/engine/train/index.ts';
 import { writeSyntheticBrainDataset } from '../../fixtures/syntheticBrainDataset.ts';
+import { groupsFor } from '../../../src-main/engine/nn/unet.ts';
 import { tinyConfig, writeTinyModels } from '../../fixtures/tinyModels.ts';
 
 function floats(bytes: Buffer): Float32Array {
@@ -53,5 +54,26 @@ describe('train diffusion --init-from', () => {
     expect(maxAbsDiff(floats(await run('from-scratch')), start)).toBeGreaterThan(1e-2);
     const manifest = JSON.parse(await readFile(join(root, 'fine-tuned', 'manifest.json'), 'utf8'));
     expect(manifest.training.initialisedFrom).toBe('diffusion');
+    // The groups in effect are recorded though none were asked for.
+    expect(tinyConfig.groups).toBeUndefined();
+    expect(manifest.architecture.groups).toBe(groupsFor(tinyConfig));
+  });
+
+  it('refuses a model whose architecture differs, groups included, and says what differs', async () => {
+    const dataset = await writeSyntheticBrainDataset(join(root, 'data-refused'));
+    const other = groupsFor(tinyConfig) === 8 ? 4 : 8;
+    await expect(
+      trainDiffusion({
+        manifestPath: dataset.manifestPath,
+        outDir: join(root, 'refused'),
+        workDir: join(root, 'refused.work'),
+        config: { ...tinyConfig, groups: other },
+        steps: 1,
+        batchSize: 2,
+        initFrom: join(root, 'start', 'diffusion'),
+      }),
+    ).rejects.toThrow(
+      `its architecture differs from the one asked for (groups: ${groupsFor(tinyConfig)} vs ${other})`,
+    );
   });
 });

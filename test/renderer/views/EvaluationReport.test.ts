@@ -19,7 +19,7 @@ function variant(guidanceScale: number, f1: number): VariantMetrics {
     perFinding: { edema: { tp: 3, fp: 1, n: 4, precision: 0.75, recall: 0.75, f1 } },
     labF1: f1 / 2,
     labPerFinding: { edema: { n: 4, tp: 3, fp: 2, f1: f1 / 2 } },
-    mapScale: '|x - x_hat|, values in [0, 2]',
+    mapUnits: '|x - x_hat|, values in [0, 2]',
     roc: [{ fpr: 0, tpr: 0 }],
     pr: [{ recall: 0, precision: 1 }],
     secondsPerSlice: 2,

@@ -1,0 +1,101 @@
+/**
+ * The one orchestration of a reconstruction over many images, shared by the reconstruct job kind
+ * (library studies, run by the app and browser mode) and the CLI's `reconstruct` (image files):
+ * each image is preprocessed to the model's grid, the images are reconstructed in batches with
+ * one guidance for all of them, one pace is reported over the whole, and each batch's results
+ * go, with the transforms back to the images' geometry, to the caller to keep.
+ */
+import type {
+  ChainFrame,
+  Guidance,
+  LoadedModels,
+  ProgressTracker,
+  ReconstructionSettings,
+  Slice,
+  SliceResult,
+  SliceTransform,
+} from '../engine/index.ts';
+import { CancelledError } from '../engine/types.ts';
+
+type Engine = typeof import('../engine/index.ts');
+
+/** An image as read from a file or the library: intensities row by row. */
+export interface GrayImage {
+  pixels: Uint8Array | Uint16Array | Float32Array;
+  width: number;
+  height: number;
+}
+
+/** One batch of reconstructed images, in the order they were given. */
+export interface ReconstructedBatch<T> {
+  items: T[];
+  /** The preprocessed slices (S x S, [-1, 1]) the engine reconstructed. */
+  slices: Slice[];
+  /** How each slice maps back to its image (engine.sliceToImage). */
+  transforms: SliceTransform[];
+  results: SliceResult[];
+  /** The denoising chain of the batch's slices, when frames were asked for. */
+  chain: ChainFrame[];
+}
+
+export interface ReconstructImagesOptions {
+  settings: ReconstructionSettings;
+  guidance: Guidance;
+  /** Images reconstructed, and handed to `keep`, together. */
+  batchSize: number;
+  /** Frames of the denoising chain kept per batch; 0 keeps none. */
+  captureFrames?: number;
+}
+
+/**
+ * Reconstructs `items` in batches of `batchSize`: `read` gives each item's image, `keep` gets
+ * each batch once reconstructed. `progress` advances by one per image; cancelled between steps.
+ */
+export async function reconstructImages<T>(
+  engine: Engine,
+  models: LoadedModels,
+  items: T[],
+  read: (item: T) => Promise<GrayImage>,
+  options: ReconstructImagesOptions,
+  control: { signal?: AbortSignal; progress: ProgressTracker },
+  keep: (batch: ReconstructedBatch<T>) => Promise<void>,
+): Promise<void> {
+  const size = models.diffusion.config.imageSize;
+  for (let start = 0; start < items.length; start += options.batchSize) {
+    if (control.signal?.aborted) throw new CancelledError('reconstruction');
+    const batch = items.slice(start, start + options.batchSize);
+    const prepared = await Promise.all(
+      batch.map(async (item) => {
+        const image = await read(item);
+        return engine.preprocessSlice(image.pixels, image.width, image.height, size);
+      }),
+    );
+    const slices = prepared.map((slice) => ({ size, pixels: slice.pixels }));
+    let reported = 0;
+    const output = await engine.reconstruct(
+      models,
+      slices,
+      {
+        settings: options.settings,
+        guidance: options.guidance,
+        batchSize: options.batchSize,
+        captureFrames: options.captureFrames ?? 0,
+      },
+      {
+        signal: control.signal,
+        onProgress: (progress) => {
+          const images = (progress.done / Math.max(progress.total, 1)) * batch.length;
+          control.progress.step(images - reported);
+          reported = images;
+        },
+      },
+    );
+    await keep({
+      items: batch,
+      slices,
+      transforms: prepared.map((slice) => slice.transform),
+      results: output.results,
+      chain: output.chain,
+    });
+  }
+}
