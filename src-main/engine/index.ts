@@ -18,7 +18,12 @@ export {
   type VariantMetrics,
 } from './evaluate.ts';
 export { trainDiffusion, trainClassifier, type TrainCommonOptions } from './train/index.ts';
-export { preprocessSlice, sliceToImage, type SliceTransform } from './anomaly/preprocess.ts';
+export {
+  BlankSliceError,
+  preprocessSlice,
+  sliceToImage,
+  type SliceTransform,
+} from './anomaly/preprocess.ts';
 export { readGrayscale, readDatasetManifest } from './train/dataset.ts';
 export { presetSchema, type Preset } from './preset.ts';
 export {

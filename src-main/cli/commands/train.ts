@@ -3,6 +3,7 @@ import type { Progress } from '../../engine/types.ts';
 import { trainClassifier, trainDiffusion } from '../../engine/train/index.ts';
 import { SYNTHETIC_KINDS, type SyntheticKind } from '../../engine/train/syntheticAnomaly.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
+import { terminalText } from '../terminalText.ts';
 import { integer, number, parseChannels, parseFlags, processCount } from '../options.ts';
 import { datasetOptions, manifestOf } from '../dataset.ts';
 
@@ -117,6 +118,8 @@ export function registerTrainCommand(program: Command): void {
       process.stdout.write(
         `trained ${which}: ${summary.steps} steps (resumed from ${summary.resumedFrom}) in ${Math.round(summary.wallSeconds)} s on ${summary.backend}; final loss ${summary.finalLoss.toFixed(4)}; model in ${o.out}\n`,
       );
+      for (const { image, reason } of summary.skipped)
+        process.stderr.write(terminalText(`skipped ${image}: ${reason}`) + '\n');
     });
 }
 

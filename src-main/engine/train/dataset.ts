@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import sharp from 'sharp';
 import {
+  BlankSliceError,
   preprocessSlice,
   resampleMaskToSlice,
   type SliceTransform,
@@ -145,16 +146,38 @@ export async function prepareCase(item: DatasetCase, size: number): Promise<Prep
   };
 }
 
-/** Prepares many cases with a bounded number of files open at once. */
-export async function prepareCases(items: DatasetCase[], size: number): Promise<PreparedCase[]> {
-  const out: PreparedCase[] = new Array(items.length);
+/** A case a training left out, and why. */
+export interface SkippedCase {
+  image: string;
+  reason: string;
+}
+
+/**
+ * Prepares many cases with a bounded number of files open at once. With `onBlank`, a blank slice
+ * (nothing to normalise) is left out and told to it, so one blank slice does not fail a training;
+ * without, it is an error naming the image.
+ */
+export async function prepareCases(
+  items: DatasetCase[],
+  size: number,
+  onBlank?: (skipped: SkippedCase) => void,
+): Promise<PreparedCase[]> {
+  const out: (PreparedCase | null)[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await prepareCase(items[i], size);
+      try {
+        out[i] = await prepareCase(items[i], size);
+      } catch (error) {
+        if (!(error instanceof BlankSliceError)) throw error;
+        if (!onBlank)
+          throw new Error(`${printable(items[i].image)}: ${error.message}`, { cause: error });
+        onBlank({ image: items[i].image, reason: error.message });
+        out[i] = null;
+      }
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
-  return out;
+  return out.filter((prepared) => prepared !== null);
 }

@@ -37,6 +37,8 @@ interface JobContext {
   modelIds: number[];
   probabilities: Probabilities;
   progress: ProgressTracker;
+  /** Images left out (blank slices), by id, with their reason: the same for both runs. */
+  skipped: Map<number, ReconstructResult['skipped'][number]>;
 }
 
 export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<JsonValue> {
@@ -58,6 +60,7 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
       library,
       modelIds: registerModels(library, run.context.modelsDir),
       probabilities: new Map(),
+      skipped: new Map(),
       // The pace and ETA of the whole job, in images, over both runs.
       progress: new ProgressTracker(
         run.control,
@@ -70,7 +73,11 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
     const unguided = run.spec.withUnguided
       ? await reconstructRun(job, run, images, { ...overrides, guidanceScale: 0 }, 'unguided')
       : null;
-    const result: ReconstructResult = { runId: guided, unguidedRunId: unguided };
+    const result: ReconstructResult = {
+      runId: guided,
+      unguidedRunId: unguided,
+      skipped: [...job.skipped.values()],
+    };
     return result;
   } finally {
     await guidance?.stop();
@@ -104,13 +111,8 @@ async function reconstructRun(
   try {
     for (let start = 0; start < images.length; start += BATCH) {
       if (control.signal.aborted) throw new CancelledError('reconstruction');
-      const batch = images.slice(start, start + BATCH);
-      const prepared = await Promise.all(
-        batch.map(async (image) => {
-          const stored = await library.getImagePixels(image.id);
-          return engine.preprocessSlice(stored.pixels, stored.width, stored.height, size);
-        }),
-      );
+      const { batch, prepared } = await prepareBatch(job, images.slice(start, start + BATCH));
+      if (batch.length === 0) continue;
       const slices = prepared.map((slice) => ({ size, pixels: slice.pixels }));
       let reported = 0;
       const output = await engine.reconstruct(
@@ -138,6 +140,29 @@ async function reconstructRun(
     else library.failRun(record.id, error instanceof Error ? error.message : String(error));
     throw error;
   }
+}
+
+/**
+ * The batch's slices ready for the engine. A blank slice (nothing to normalise) is left out with
+ * its reason, and counted as done, so one blank slice never fails the job.
+ */
+async function prepareBatch(job: JobContext, images: ImageInfo[]) {
+  const size = job.models.diffusion.config.imageSize;
+  const batch: ImageInfo[] = [];
+  const prepared: ReturnType<Engine['preprocessSlice']>[] = [];
+  for (const image of images) {
+    const stored = await job.library.getImagePixels(image.id);
+    try {
+      prepared.push(job.engine.preprocessSlice(stored.pixels, stored.width, stored.height, size));
+      batch.push(image);
+    } catch (error) {
+      if (!(error instanceof job.engine.BlankSliceError)) throw error;
+      const { id: imageId, studyId } = image;
+      job.skipped.set(imageId, { studyId, imageId, reason: error.message });
+      job.progress.step(1);
+    }
+  }
+  return { batch, prepared };
 }
 
 /** Saves a batch's results, each mapped back to its image's geometry. */
