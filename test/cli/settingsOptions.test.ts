@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { JobSpecSchema, RECONSTRUCTION_PRESETS } from '../../src-main/contract/index.ts';
 import { registerEvaluateCommand } from '../../src-main/cli/commands/evaluate.ts';
 import { registerReconstructCommand } from '../../src-main/cli/commands/reconstruct.ts';
+import { registerTrainCommand } from '../../src-main/cli/commands/train.ts';
 
 /** What `anomap ARGS` fails with, parsed in this process; models are never reached. */
 async function refusal(...args: string[]): Promise<Error> {
@@ -15,6 +16,7 @@ async function refusal(...args: string[]): Promise<Error> {
   program.configureOutput({ writeOut: () => {}, writeErr: () => {} });
   registerReconstructCommand(program);
   registerEvaluateCommand(program);
+  registerTrainCommand(program);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
   const error = await program
@@ -50,10 +52,12 @@ describe('reconstruction options on the command line', () => {
       }
     });
 
-  it('refuses --batch 0 with a clear error', async () => {
-    const error = await refusal('reconstruct', 'x.png', '--batch', '0');
-    expect(error).toBeInstanceOf(CommanderError);
-    expect(error.message).toMatch(/--batch.*not a batch size \(1 to 1024\)/);
+  it('refuses --batch 0 with a clear error, in every command that takes one', async () => {
+    for (const args of [['reconstruct', 'x.png'], ['evaluate'], ['train', 'diffusion']]) {
+      const error = await refusal(...args, '--batch', '0');
+      expect(error).toBeInstanceOf(CommanderError);
+      expect(error.message).toMatch(/--batch.*not a batch size \(1 to 1024\)/);
+    }
   });
 
   it('lets settings the api takes through to the models', async () => {

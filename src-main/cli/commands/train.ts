@@ -4,7 +4,7 @@ import { trainClassifier, trainDiffusion } from '../../engine/train/index.ts';
 import { SYNTHETIC_KINDS, type SyntheticKind } from '../../engine/train/syntheticAnomaly.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 import { terminalText } from '../terminalText.ts';
-import { integer, number, parseChannels, parseFlags, processCount } from '../options.ts';
+import { batchSize, integer, number, parseChannels, parseFlags, processCount } from '../options.ts';
 import { datasetOptions, manifestOf } from '../dataset.ts';
 
 export function registerTrainCommand(program: Command): void {
@@ -20,7 +20,7 @@ export function registerTrainCommand(program: Command): void {
       'folder for checkpoints and the loss log; a run with a checkpoint there resumes',
     )
     .option('--steps <n>', 'training steps', integer, 2000)
-    .option('--batch <n>', 'batch size', integer, 8)
+    .option('--batch <n>', 'batch size', batchSize, 8)
     .option('--lr <x>', 'learning rate', number, 2e-4)
     .option('--ema <x>', 'EMA decay of the weights used for inference', number, 0.999)
     .option('--size <px>', 'image size (64 or 128)', integer, 64)
