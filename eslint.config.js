@@ -6,11 +6,25 @@ import globals from 'globals';
 
 /**
  * The layers of ARCHITECTURE.md, enforced: imports point down. Doors (app, server, cli, renderer)
- * -> api -> jobs -> engine, library; the contract at the ground, importing nothing of ours.
+ * -> api -> jobs -> engine, library; the contract and files/ (bounded file reads) at the ground,
+ * importing nothing of ours.
  * Each zone names what the files under `target` may not import (`from`), on resolved paths.
  */
 const doors = ['./src-main/app', './src-main/server', './src-main/cli', './src-renderer'];
 const layerZones = [
+  {
+    target: './src-main/files',
+    from: [
+      './src-main/contract',
+      './src-main/engine',
+      './src-main/library',
+      './src-main/jobs',
+      './src-main/api',
+      ...doors,
+    ],
+    message:
+      'files/ (bounded reads of regular files, CSV tables) is ground: it imports nothing of ours.',
+  },
   {
     target: './src-main/contract',
     from: [

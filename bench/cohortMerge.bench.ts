@@ -22,7 +22,7 @@ import {
 import { importResults } from '../src-main/jobs/cohort/importResults.ts';
 import { writeCohortResult } from '../src-main/jobs/cohort/reconstructShard.ts';
 import { Library, decodeFile, hashPixels, importPaths } from '../src-main/library/index.ts';
-import { readCsvTable } from '../src-main/library/import/manifest/csv.ts';
+import { readCsvTable } from '../src-main/files/csv.ts';
 
 const { values } = parseArgs({
   options: {

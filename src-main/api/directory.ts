@@ -2,7 +2,9 @@
  * One folder of this machine listed for the browser-mode import picker: its files and
  * subfolders (name, kind, size in bytes), hidden (dot) entries left out unless asked, at most
  * `maxEntries`. Only what the OS lets this user read is listed; nothing is opened or followed
- * beyond a stat, and a path that is not a folder is refused.
+ * beyond a stat, and a path that is not a folder is refused. A folder of 300,000 files is cut
+ * to the cap before anything is sorted or stat'ed. A name that is not UTF-8 cannot be sent as a
+ * path and picked, so it is reported (escaped) in `undecodable`, never silently dropped.
  */
 import { readdirSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
@@ -27,6 +29,25 @@ export interface DirectoryListing {
   entries: DirectoryEntry[];
   /** Entries left out past the cap. */
   omitted: number;
+  /** Names that are not UTF-8, escaped (\xNN), so they cannot be picked (at most 100). */
+  undecodable: string[];
+}
+
+const MAX_UNDECODABLE = 100;
+
+/** A name's bytes as text when they are UTF-8, else null. */
+function utf8Name(raw: Buffer): string | null {
+  const name = raw.toString('utf8');
+  return Buffer.from(name, 'utf8').equals(raw) ? name : null;
+}
+
+/** Bytes outside printable ASCII written as \xNN, for a name that is not UTF-8. */
+function escapedName(raw: Buffer): string {
+  return Array.from(raw, (byte) =>
+    byte >= 0x20 && byte < 0x7f
+      ? String.fromCharCode(byte)
+      : `\\x${byte.toString(16).padStart(2, '0')}`,
+  ).join('');
 }
 
 function refusal(path: string, error: unknown): ApiError {
@@ -52,6 +73,8 @@ export function listDirectory(
   options: { showHidden?: boolean; maxEntries?: number } = {},
 ): DirectoryListing {
   const maxEntries = options.maxEntries ?? MAX_DIRECTORY_ENTRIES;
+  if (requested?.includes('\0'))
+    throw new ApiError('bad-request', 'a path cannot hold a NUL character');
   if (requested !== undefined && !isAbsolute(requested))
     throw new ApiError('bad-request', `not an absolute path: ${requested.slice(0, 200)}`);
   const path = resolve(requested ?? homedir());
@@ -62,16 +85,26 @@ export function listDirectory(
     throw refusal(path, error);
   }
   if (!stats.isDirectory()) throw new ApiError('bad-request', `not a folder: ${path}`);
-  let names: string[];
+  let names: Buffer[];
   try {
-    names = readdirSync(path);
+    names = readdirSync(path, { encoding: 'buffer' });
   } catch (error) {
     throw refusal(path, error);
   }
-  const visible = names.filter((name) => options.showHidden || !name.startsWith('.'));
+  // The first maxEntries names as the folder gives them; the rest are only counted.
+  const chosen: string[] = [];
+  const undecodable: string[] = [];
+  let visible = 0;
+  for (const raw of names) {
+    if (!options.showHidden && raw[0] === 0x2e) continue;
+    visible++;
+    const name = utf8Name(raw);
+    if (name === null) {
+      if (undecodable.length < MAX_UNDECODABLE) undecodable.push(escapedName(raw));
+    } else if (chosen.length < maxEntries) chosen.push(name);
+  }
   const entries: DirectoryEntry[] = [];
-  for (const name of visible.sort((a, b) => a.localeCompare(b))) {
-    if (entries.length === maxEntries) break;
+  for (const name of chosen.sort((a, b) => a.localeCompare(b))) {
     const entry = describe(join(path, name));
     if (!entry || !(entry.isDirectory() || entry.isFile())) continue;
     entries.push(
@@ -86,6 +119,7 @@ export function listDirectory(
     path,
     parent: parent === path ? null : parent,
     entries,
-    omitted: visible.length - entries.length,
+    omitted: visible - entries.length,
+    undecodable,
   };
 }

@@ -8,3 +8,4 @@ export type { OpenAnomapOptions, Anomap } from './open.ts';
 export { contentSecurityPolicy } from './csp.ts';
 export { lookupStatic, readStatic, contentTypeOf } from './static-files.ts';
 export type { StaticLookup } from './static-files.ts';
+export { decodePathSegment } from './pathSegment.ts';

@@ -7,6 +7,7 @@ import type { Api } from '../api/index.ts';
 import {
   contentSecurityPolicy,
   contentTypeOf,
+  decodePathSegment,
   lookupStatic,
   readExportFile,
   readImagePixels,
@@ -52,7 +53,7 @@ export function createProtocolHandler(
     }
     const exported = EXPORT_ROUTE.exec(url.pathname);
     if (exported) {
-      const name = decodeURIComponent(exported[1]);
+      const name = decodePathSegment(exported[1]);
       return answer(readExportFile(library, name), contentTypeOf(name));
     }
     const found = lookupStatic(options.rendererDir, url.pathname);

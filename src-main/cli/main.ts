@@ -12,11 +12,14 @@ import { registerReconstructCommand } from './commands/reconstruct.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerSweepCommand } from './commands/sweep.ts';
 import { registerTrainCommand } from './commands/train.ts';
+import { terminalText } from './terminalText.ts';
 
 const program = new Command('anomap')
   .description('Anomap: anomaly maps for brain MRI by classifier-guided DDIM reconstruction')
   .version(packageVersion(packageRoot()))
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander's own errors quote the arguments as given: control characters and all.
+  .configureOutput({ outputError: (text, write) => write(terminalText(text)) });
 
 registerImportCommand(program);
 registerTrainCommand(program);
@@ -35,6 +38,6 @@ program.parseAsync(process.argv).catch((error: Error) => {
     process.stderr.write(`\nanomap: cancelled\n`);
     process.exit(130);
   }
-  process.stderr.write(`\nanomap: ${error.message}\n`);
+  process.stderr.write(`\nanomap: ${terminalText(error.message)}\n`);
   process.exit(1);
 });

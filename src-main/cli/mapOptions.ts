@@ -3,9 +3,10 @@ import {
   ImageScoreSourceSchema,
   MapMethodSchema,
   MapNormalisationSchema,
+  ReconstructionSettingsSchema,
   ResidualSchema,
-  type ReconstructionSettings,
 } from '../contract/index.ts';
+import type { ReconstructionSettings } from '../engine/index.ts';
 import { integer, number } from './options.ts';
 
 function oneOf<T extends string>(allowed: readonly T[]) {
@@ -57,19 +58,45 @@ export function mapMethodOptions(command: Command): Command {
     );
 }
 
-/** The settings the map method's options override (only those given). */
-export function mapOverrides(o: Record<string, unknown>): Partial<ReconstructionSettings> {
-  const given = {
-    mapMethod: o.mapMethod,
-    patchSize: o.patchSize,
-    residual: o.residual,
-    noiseDraws: o.draws,
-    noiseLevels: o.noiseLevels,
-    mapNormalisation: o.mapNormalisation,
-    resampleLevel: o.resampleLevel,
-    maskDilation: o.maskDilation,
-    maskThreshold: o.maskThreshold,
-    imageScore: o.imageScore,
-  };
-  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+/** Each reconstruction setting and the option that sets it, in the CLI's words. */
+const OPTION_OF: Record<keyof ReconstructionSettings, { key: string; flag: string } | undefined> = {
+  noiseLevel: { key: 'noiseLevel', flag: '--noise-level' },
+  stride: { key: 'stride', flag: '--stride' },
+  guidanceScale: { key: 'scale', flag: '--scale' },
+  encoding: { key: 'encoding', flag: '--encoding' },
+  seed: undefined,
+  mapMethod: { key: 'mapMethod', flag: '--map-method' },
+  patchSize: { key: 'patchSize', flag: '--patch-size' },
+  residual: { key: 'residual', flag: '--residual' },
+  noiseDraws: { key: 'draws', flag: '--draws' },
+  noiseLevels: { key: 'noiseLevels', flag: '--noise-levels' },
+  mapNormalisation: { key: 'mapNormalisation', flag: '--map-normalisation' },
+  resampleLevel: { key: 'resampleLevel', flag: '--resample-level' },
+  maskDilation: { key: 'maskDilation', flag: '--mask-dilation' },
+  maskThreshold: { key: 'maskThreshold', flag: '--mask-threshold' },
+  imageScore: { key: 'imageScore', flag: '--image-score' },
+};
+
+/** The api's own schema of reconstruction settings, every field optional: the CLI's overrides. */
+const OverridesSchema = ReconstructionSettingsSchema.partial();
+
+/**
+ * The settings the options override (only those given), checked by the schema the api checks a
+ * job's settings with, so both doors refuse the same values (`--scale -1e308`, `--draws 1e9`);
+ * a refusal names the option.
+ */
+export function settingsOverrides(o: Record<string, unknown>): Partial<ReconstructionSettings> {
+  const given = Object.fromEntries(
+    Object.entries(OPTION_OF)
+      .filter(([, option]) => option !== undefined && o[option.key] !== undefined)
+      .map(([setting, option]) => [setting, o[option!.key]]),
+  );
+  const parsed = OverridesSchema.safeParse(given);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const setting = issue.path[0] as keyof ReconstructionSettings;
+  const option = OPTION_OF[setting];
+  throw new InvalidArgumentError(
+    `${option?.flag ?? String(setting)} ${JSON.stringify(given[setting])}: ${issue.message}`,
+  );
 }

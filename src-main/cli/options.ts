@@ -6,6 +6,14 @@ export function integer(value: string): number {
   return n;
 }
 
+/** Slices or images processed together: at least one, and no more than a job takes. */
+export function batchSize(value: string): number {
+  const n = integer(value);
+  if (n < 1 || n > 1024)
+    throw new InvalidArgumentError(`"${value}" is not a batch size (1 to 1024)`);
+  return n;
+}
+
 export function number(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`"${value}" is not a number`);

@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import {
+  ImageIdSchema,
   PresetNameSchema,
   ProgressSchema,
   ReconstructionSettingsSchema,
@@ -155,10 +156,19 @@ export const ImportSummarySchema = z.object({
   failed: z.array(z.object({ path: z.string(), reason: z.string() })),
 });
 
+/** An image a job left out and went on without, and why (a blank slice, say). */
+export const SkippedImageSchema = z.object({
+  studyId: StudyIdSchema,
+  imageId: ImageIdSchema,
+  reason: z.string(),
+});
+
 export const ReconstructResultSchema = z.object({
   runId: RunIdSchema,
   /** The unguided ablation's run, when asked for. */
   unguidedRunId: RunIdSchema.nullable(),
+  /** Images with no result in the runs, each with its reason. */
+  skipped: z.array(SkippedImageSchema).default([]),
 });
 
 export const TrainResultSchema = z.object({
@@ -171,6 +181,8 @@ export const TrainResultSchema = z.object({
   backend: z.string(),
   /** Trained on the library's labels rather than a dataset manifest. */
   fromLibrary: z.boolean(),
+  /** Images of the manifest left out of training (a blank slice, say), each with its reason. */
+  skipped: z.array(z.object({ image: z.string(), reason: z.string() })).default([]),
 });
 
 export const EvaluateResultSchema = z.object({

@@ -269,6 +269,8 @@ export const methods = {
       ),
       /** Entries left out past the cap (or that could not be read). */
       omitted: z.number().int().nonnegative(),
+      /** Names that are not UTF-8, escaped (\xNN): shown, but they cannot be picked. */
+      undecodable: z.array(z.string()).default([]),
     }),
   },
 } as const;

@@ -1,6 +1,9 @@
 /**
  * Reconstruction presets, as data (ALGORITHM.md: L in 100..500, s in 0..200, k in 1..25).
  * Faster presets take bigger DDIM strides; every preset is stored with its result as settings.
+ * Each is whole in what the encoding allows: one guided reconstruction of one draw, since the
+ * models' own preset may average noise draws or re-synthesise patches, and those need the
+ * stochastic encoding (the models' residual and image score still apply).
  */
 import type { z } from 'zod';
 import type { PresetNameSchema, ReconstructionSettingsSchema } from './schemas.ts';
@@ -8,8 +11,10 @@ import type { PresetNameSchema, ReconstructionSettingsSchema } from './schemas.t
 type PresetName = z.infer<typeof PresetNameSchema>;
 type Settings = z.infer<typeof ReconstructionSettingsSchema>;
 
+const deterministic = { encoding: 'ddim', mapMethod: 'reconstruction', noiseDraws: 1 } as const;
+
 export const RECONSTRUCTION_PRESETS: Readonly<Record<PresetName, Settings>> = {
-  fast: { noiseLevel: 250, stride: 25, guidanceScale: 100, encoding: 'ddim' },
-  balanced: { noiseLevel: 400, stride: 10, guidanceScale: 100, encoding: 'ddim' },
-  quality: { noiseLevel: 500, stride: 5, guidanceScale: 100, encoding: 'ddim' },
+  fast: { noiseLevel: 250, stride: 25, guidanceScale: 100, ...deterministic },
+  balanced: { noiseLevel: 400, stride: 10, guidanceScale: 100, ...deterministic },
+  quality: { noiseLevel: 500, stride: 5, guidanceScale: 100, ...deterministic },
 };

@@ -29,7 +29,12 @@ export { calibratePreset, calibratedPreset, type PresetCalibration } from './cal
 export { calibrateHealthyResidual } from './calibrateHealthyResidual.ts';
 export { HEALTHY_RESIDUAL_FILE, writeHealthyResidual } from './healthyResidualFile.ts';
 export { ProgressTracker } from './progress.ts';
-export { preprocessSlice, sliceToImage, type SliceTransform } from './anomaly/preprocess.ts';
+export {
+  BlankSliceError,
+  preprocessSlice,
+  sliceToImage,
+  type SliceTransform,
+} from './anomaly/preprocess.ts';
 export { readGrayscale, readDatasetManifest, type DatasetCase } from './train/dataset.ts';
 export { presetSchema, type Preset } from './preset.ts';
 export {

@@ -1,4 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { readModelFile } from './modelFiles.ts';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
@@ -68,7 +69,7 @@ export async function loadModel(dir: string, expectedKind?: ModelKind): Promise<
   const manifestPath = join(dir, 'manifest.json');
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(manifestPath, 'utf8'));
+    raw = JSON.parse((await readModelFile(manifestPath)).toString('utf8'));
   } catch (error) {
     throw new Error(
       `${manifestPath}: cannot read the model manifest (${(error as Error).message})`,

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readModelFile } from './modelFiles.ts';
 import { z } from 'zod';
 import { ReconstructionSettingsSchema } from '../contract/schemas.ts';
 import type { ReconstructionSettings } from './types.ts';
@@ -113,7 +113,7 @@ export const fallbackPreset: Preset = {
 export async function readPreset(path: string): Promise<Preset> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse((await readModelFile(path)).toString('utf8'));
   } catch (error) {
     throw new Error(`${path}: cannot read the preset (${(error as Error).message})`, {
       cause: error,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
+import { readModelFile } from './modelFiles.ts';
 
 /** Named float32 arrays stored back to back in one binary file, indexed by a JSON-able table. */
 export interface BundleEntry {
@@ -42,8 +43,9 @@ export async function readBundle(
   path: string,
   index: BundleIndex,
 ): Promise<Map<string, { shape: number[]; values: Float32Array }>> {
-  const bytes = await readFile(path).catch((error: Error) => {
-    throw new Error(`${path}: cannot read the weights (${error.message})`);
+  // No more than the manifest says the weights take: a link to /dev/zero is refused, not read.
+  const bytes = await readModelFile(path, index.bytes).catch((error: Error) => {
+    throw new Error(`${path}: cannot read the weights (${error.message})`, { cause: error });
   });
   if (bytes.length !== index.bytes || sha256(bytes) !== index.sha256)
     throw new Error(`${path}: checksum does not match its manifest (corrupt or replaced weights)`);

@@ -38,13 +38,18 @@ export interface ReconstructedBatch<T> {
   chain: ChainFrame[];
 }
 
-export interface ReconstructImagesOptions {
+export interface ReconstructImagesOptions<T> {
   settings: ReconstructionSettings;
   guidance: Guidance;
   /** Images reconstructed, and handed to `keep`, together. */
   batchSize: number;
   /** Frames of the denoising chain kept per batch; 0 keeps none. */
   captureFrames?: number;
+  /**
+   * Called for an image that is blank (engine.BlankSliceError: nothing to normalise), which is
+   * then left out and counted as done. Without it, a blank image fails the whole call.
+   */
+  skip?: (item: T, reason: string) => void;
 }
 
 /**
@@ -56,20 +61,27 @@ export async function reconstructImages<T>(
   models: LoadedModels,
   items: T[],
   read: (item: T) => Promise<GrayImage>,
-  options: ReconstructImagesOptions,
+  options: ReconstructImagesOptions<T>,
   control: { signal?: AbortSignal; progress: ProgressTracker },
   keep: (batch: ReconstructedBatch<T>) => Promise<void>,
 ): Promise<void> {
   const size = models.diffusion.config.imageSize;
   for (let start = 0; start < items.length; start += options.batchSize) {
     if (control.signal?.aborted) throw new CancelledError('reconstruction');
-    const batch = items.slice(start, start + options.batchSize);
-    const prepared = await Promise.all(
-      batch.map(async (item) => {
-        const image = await read(item);
-        return engine.preprocessSlice(image.pixels, image.width, image.height, size);
-      }),
-    );
+    const batch: T[] = [];
+    const prepared: ReturnType<Engine['preprocessSlice']>[] = [];
+    for (const item of items.slice(start, start + options.batchSize)) {
+      const image = await read(item);
+      try {
+        prepared.push(engine.preprocessSlice(image.pixels, image.width, image.height, size));
+        batch.push(item);
+      } catch (error) {
+        if (!options.skip || !(error instanceof engine.BlankSliceError)) throw error;
+        options.skip(item, error.message);
+        control.progress.step(1);
+      }
+    }
+    if (batch.length === 0) continue;
     const slices = prepared.map((slice) => ({ size, pixels: slice.pixels }));
     let reported = 0;
     const output = await engine.reconstruct(

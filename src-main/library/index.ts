@@ -20,8 +20,8 @@ export {
   type FailedImport,
 } from './import/importPaths.ts';
 export type { ImportProgress } from './import/progress.ts';
-export { ImportError } from './import/importError.ts';
-export { importLimits } from './import/limits.ts';
+export { ImportError } from '../files/importError.ts';
+export { importLimits } from '../files/limits.ts';
 export { decodeFile } from './import/decodeFile.ts';
 export type { NiftiOptions } from './import/nifti/decodeNifti.ts';
 export type { Plane } from './import/nifti/orientation.ts';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, decodePixels } from '../../src-main/contract/index.ts';
 import type { InstalledModels, Label } from '../../src-main/contract/index.ts';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { initBackend } from '../../src-main/engine/index.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
@@ -198,6 +198,35 @@ describe('models and reports', () => {
     expect(installed.preset).toMatchObject({ name: 'tiny-test' });
     const none = (await api.call('installedModels', {})) as InstalledModels;
     expect(none).toMatchObject({ models: [], card: null, preset: null });
+  });
+
+  it('refuses a model card that is not a regular file, without reading it (issue 19 row 10)', async () => {
+    await initBackend();
+    const modelsDir = join(fixture.dir, 'models');
+    await writeTinyModels(modelsDir);
+    symlinkSync('/dev/zero', join(modelsDir, 'README.md'));
+    const withModels = createApi({ ...api.deps, modelsDir });
+    const before = process.memoryUsage().rss;
+    const error = await withModels.call('installedModels', {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'conflict' });
+    expect((error as ApiError).message).toMatch(/README\.md: a device, not a regular file/);
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
+  });
+
+  it('answers a non-integer image size in a model manifest with a conflict naming it, not a 500', async () => {
+    await initBackend();
+    const modelsDir = join(fixture.dir, 'models');
+    await writeTinyModels(modelsDir);
+    const path = join(modelsDir, 'diffusion', 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8'));
+    writeFileSync(path, JSON.stringify({ ...manifest, architecture: { imageSize: 32.5 } }));
+    const withModels = createApi({ ...api.deps, modelsDir });
+    const error = await withModels.call('installedModels', {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'conflict' });
+    expect((error as ApiError).message).toContain(
+      `${path}: not a model manifest (architecture.imageSize`,
+    );
   });
 
   it('exports a run report as CSV and JSON served under the exports route', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -76,18 +76,48 @@ describe('listing one folder for the import picker', () => {
     chmodSync(join(root, 'scans'), 0o700);
   });
 
-  it(`caps the entries at ${MAX_DIRECTORY_ENTRIES} and counts the rest`, () => {
+  it(`caps the entries at ${MAX_DIRECTORY_ENTRIES} before sorting, sorts those and counts the rest`, () => {
     const many = join(root, 'many');
     mkdirSync(many);
     for (let i = 0; i < MAX_DIRECTORY_ENTRIES + 3; i++)
       writeFileSync(join(many, `f${String(i).padStart(5, '0')}.png`), '');
+    // Counting the comparisons shows whether the whole folder was sorted or only the kept names.
+    const compare = vi.spyOn(String.prototype, 'localeCompare');
     const listing = listDirectory(many);
+    const comparisons = compare.mock.calls.length;
+    compare.mockRestore();
     expect(listing.entries).toHaveLength(MAX_DIRECTORY_ENTRIES);
     expect(listing.omitted).toBe(3);
-    expect(listing.entries.at(-1)?.name).toBe('f04999.png');
-    expect(listDirectory(many, { maxEntries: 2 }).entries.map((e) => e.name)).toEqual([
-      'f00000.png',
-      'f00001.png',
-    ]);
+    const names = listing.entries.map((e) => e.name);
+    expect(names).toEqual([...names].sort());
+    const small = listDirectory(many, { maxEntries: 2 }).entries.map((e) => e.name);
+    expect(small).toHaveLength(2);
+    expect(small[0] < small[1]).toBe(true);
+    // Sorting 5,003 names takes tens of thousands of comparisons; sorting 2 takes one.
+    expect(comparisons).toBeGreaterThan(0);
+    const compareSmall = vi.spyOn(String.prototype, 'localeCompare');
+    listDirectory(many, { maxEntries: 2 });
+    expect(compareSmall.mock.calls.length).toBeLessThanOrEqual(2);
+    compareSmall.mockRestore();
+  });
+
+  it('reports names that are not UTF-8 instead of hiding them (issue 19 row 12)', () => {
+    const folder = join(root, 'latin1');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'ok.png'), '');
+    // "caf\xe9.png" in Latin-1: not UTF-8, so no JavaScript string names it.
+    writeFileSync(
+      Buffer.concat([Buffer.from(folder + '/caf'), Buffer.from([0xe9]), Buffer.from('.png')]),
+      '',
+    );
+    const listing = listDirectory(folder);
+    expect(listing.entries.map((e) => e.name)).toEqual(['ok.png']);
+    expect(listing.undecodable).toEqual(['caf\\xe9.png']);
+    expect(listing.omitted).toBe(1);
+  });
+
+  it('refuses a path with a NUL as a bad request (400), not a conflict', () => {
+    const error = refused(() => listDirectory(`${root}\0/etc`));
+    expect(error.code).toBe('bad-request');
   });
 });

@@ -53,4 +53,12 @@ describe('app:// protocol handler', () => {
     ).toBe(404);
     expect((await get('app://anomap/missing.js')).status).toBe(404);
   });
+
+  it('answers 400 on a malformed percent-encoding, as browser mode does (issue 19 row 9)', async () => {
+    for (const path of ['/api/exports/%E0%A4%A', '/api/exports/%', '/%E0%A4%A.js']) {
+      const answer = await get(`app://anomap${path}`);
+      expect(answer.status, path).toBe(400);
+      expect(await answer.json()).toMatchObject({ error: { code: 'bad-request' } });
+    }
+  });
 });

@@ -253,7 +253,11 @@ describe('anomap reconstruct', () => {
       'magic',
     );
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/--encoding must be ddim or noise, got "magic"/);
+    // Checked by the api's settings schema, as a job's settings are.
+    expect(run.stderr).toMatch(
+      /--encoding "magic": Invalid option: expected one of "ddim"\|"noise"/,
+    );
+    expect(run.stderr).not.toMatch(/backend:/);
   });
 });
 

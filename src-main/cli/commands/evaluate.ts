@@ -16,10 +16,10 @@ import {
 } from '../../engine/index.ts';
 
 import { grayscaleRgb, heatmapRgb, outlineMask, writeGrid } from '../images.ts';
-import { integer, number, parseImageCalibration } from '../options.ts';
+import { batchSize, integer, number, parseImageCalibration } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
 import { datasetOptions, manifestOf } from '../dataset.ts';
-import { mapMethodOptions, mapOverrides } from '../mapOptions.ts';
+import { mapMethodOptions, settingsOverrides } from '../mapOptions.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 
 export function registerEvaluateCommand(program: Command): void {
@@ -48,24 +48,18 @@ export function registerEvaluateCommand(program: Command): void {
     .option('--scale <s>', 'override s', number)
     .option('--encoding <how>', 'override the encoding: ddim or noise')
     .option('--smoothing <sigma>', 'override the map smoothing (pixels)', number)
-    .option('--batch <n>', 'slices reconstructed together', integer, 8)
+    .option('--batch <n>', 'slices reconstructed together', batchSize, 8)
     .option('--grid <n>', 'cases in the example grid', integer, 8)
     .option(
       '--write-verdict',
       "write the image verdict's sensitivity and specificity on this split into MODELS/preset.json (the preset's own settings and operating point only)",
     )
     .action(async (o) => {
+      const overrides = settingsOverrides(o);
       const backend = await initBackend();
       process.stderr.write(`backend: ${backend.name} (${backend.reason})\n`);
       const manifestPath = await manifestOf(o, 'evaluate');
       const models = await loadModels(o.models);
-      const overrides: Partial<ReconstructionSettings> = {
-        ...(o.noiseLevel !== undefined && { noiseLevel: o.noiseLevel }),
-        ...(o.stride !== undefined && { stride: o.stride }),
-        ...(o.scale !== undefined && { guidanceScale: o.scale }),
-        ...(o.encoding !== undefined && { encoding: o.encoding }),
-        ...mapOverrides(o),
-      };
       const controller = cancelOnInterrupt();
       const report = await evaluate(
         models,

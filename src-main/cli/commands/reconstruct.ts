@@ -11,8 +11,8 @@ import type {
 } from '../../engine/index.ts';
 import { reconstructImages } from '../../jobs/reconstructImages.ts';
 import { grayscaleRgb, heatmapRgb, writeGray16, writeGrid } from '../images.ts';
-import { mapMethodOptions, mapOverrides } from '../mapOptions.ts';
-import { integer, number } from '../options.ts';
+import { mapMethodOptions, settingsOverrides } from '../mapOptions.ts';
+import { batchSize, integer, number } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 import { cohortOptions, reconstructCohortIfAsked } from './reconstructCohort.ts';
@@ -38,25 +38,19 @@ export function registerReconstructCommand(program: Command): void {
     .option('--stride <k>', 'DDIM stride k (overrides the preset)', integer)
     .option('--scale <s>', 'guidance scale s (overrides the preset)', number)
     .option('--encoding <how>', 'ddim (deterministic inversion) or noise (q_sample to L)')
-    .option('--batch <n>', 'slices reconstructed together', integer, 8)
+    .option('--batch <n>', 'slices reconstructed together', batchSize, 8)
     .action(async (images: string[], o) => {
       if (o.preset !== 'default' && o.preset !== 'unguided')
         throw new Error(`unknown preset "${o.preset}" (default or unguided)`);
-      if (o.encoding !== undefined && o.encoding !== 'ddim' && o.encoding !== 'noise')
-        throw new Error(`--encoding must be ddim or noise, got "${o.encoding}"`);
+      const overrides: Partial<ReconstructionSettings> = {
+        ...settingsOverrides(o),
+        ...(o.preset === 'unguided' && { guidanceScale: 0 }),
+      };
       if (await reconstructCohortIfAsked(images, o)) return;
       const backend = await engine.initBackend();
       process.stderr.write(`backend: ${backend.name} (${backend.reason})\n`);
       const models = await engine.loadModels(o.models);
       const size = models.diffusion.config.imageSize;
-      const overrides: Partial<ReconstructionSettings> = {
-        ...(o.noiseLevel !== undefined && { noiseLevel: o.noiseLevel }),
-        ...(o.stride !== undefined && { stride: o.stride }),
-        ...(o.scale !== undefined && { guidanceScale: o.scale }),
-        ...(o.encoding !== undefined && { encoding: o.encoding }),
-        ...(o.preset === 'unguided' && { guidanceScale: 0 }),
-        ...mapOverrides(o),
-      };
       const settings = engine.settingsFor(models.preset, overrides);
       const controller = cancelOnInterrupt();
       const progress = new engine.ProgressTracker(

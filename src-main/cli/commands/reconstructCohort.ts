@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { limitThreads, type ReconstructionSettings } from '../../engine/index.ts';
 import { reconstructShard, type CohortInput } from '../../jobs/cohort/reconstructShard.ts';
 import { shardOption } from '../../jobs/cohort/shards.ts';
-import { mapOverrides } from '../mapOptions.ts';
+import { settingsOverrides } from '../mapOptions.ts';
 import { integer } from '../options.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 
@@ -94,13 +94,10 @@ async function reconstructCohort(o: CohortCommandOptions): Promise<void> {
     o.manifest !== undefined
       ? { kind: 'manifest', manifest: o.manifest, split: o.split }
       : { kind: 'library', library: o.library!, studyIds: o.studies, split: o.split };
+  // The same checked overrides as a reconstruction of image files (one schema with the api).
   const overrides: Partial<ReconstructionSettings> = {
-    ...(o.noiseLevel !== undefined && { noiseLevel: o.noiseLevel }),
-    ...(o.stride !== undefined && { stride: o.stride }),
-    ...(o.scale !== undefined && { guidanceScale: o.scale }),
-    ...(o.encoding !== undefined && { encoding: o.encoding }),
+    ...settingsOverrides(o),
     ...(o.preset === 'unguided' && { guidanceScale: 0 }),
-    ...mapOverrides(o),
   };
   const controller = cancelOnInterrupt();
   // A scheduler stops a task with SIGTERM (scancel, time limit, pod eviction): stop between

@@ -7,7 +7,8 @@ import {
   type SyntheticKind,
 } from '../../engine/index.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
-import { integer, number, parseChannels, parseFlags, processCount } from '../options.ts';
+import { terminalText } from '../terminalText.ts';
+import { batchSize, integer, number, parseChannels, parseFlags, processCount } from '../options.ts';
 import { datasetOptions, manifestOf } from '../dataset.ts';
 
 export function registerTrainCommand(program: Command): void {
@@ -23,7 +24,7 @@ export function registerTrainCommand(program: Command): void {
       'folder for checkpoints and the loss log; a run with a checkpoint there resumes',
     )
     .option('--steps <n>', 'training steps', integer, 2000)
-    .option('--batch <n>', 'batch size', integer, 8)
+    .option('--batch <n>', 'batch size', batchSize, 8)
     .option('--lr <x>', 'learning rate', number, 2e-4)
     .option('--ema <x>', 'EMA decay of the weights used for inference', number, 0.999)
     .option('--size <px>', 'image size (64 or 128)', integer, 64)
@@ -121,6 +122,8 @@ export function registerTrainCommand(program: Command): void {
       process.stdout.write(
         `trained ${which}: ${summary.steps} steps (resumed from ${summary.resumedFrom}) in ${Math.round(summary.wallSeconds)} s on ${summary.backend}; final loss ${summary.finalLoss.toFixed(4)}; model in ${o.out}\n`,
       );
+      for (const { image, reason } of summary.skipped)
+        process.stderr.write(terminalText(`skipped ${image}: ${reason}`) + '\n');
     });
 }
 

@@ -66,13 +66,24 @@ function checkImage(pixels: ArrayLike<number>, width: number, height: number, na
   }
 }
 
+/**
+ * A slice with no intensity range to normalise (blank, or one grey level): it holds nothing to
+ * reconstruct or learn from, so a job skips it, with this reason, and goes on.
+ */
+export class BlankSliceError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BlankSliceError';
+  }
+}
+
 /** The intensity levels that map to -1 and +1. */
 function intensityRange(pixels: ArrayLike<number>, options: PreprocessOptions) {
   const { background, tissue } = intensityLevels(sortedCopy(pixels));
   const low = options.minValue ?? background;
   const high = options.maxValue ?? sortedQuantile(tissue, options.highPercentile ?? 0.995);
   if (!(high > low)) {
-    throw new RangeError(
+    throw new BlankSliceError(
       `cannot normalise the slice: its bright level (${high}) is not above its background (${low}); is the image blank?`,
     );
   }

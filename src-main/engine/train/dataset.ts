@@ -1,11 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import sharp from 'sharp';
 import {
+  BlankSliceError,
   preprocessSlice,
   resampleMaskToSlice,
   type SliceTransform,
 } from '../anomaly/preprocess.ts';
+// The library's readers of untrusted files: one rule (regular files, size caps, CSV) for both.
+import { printable, readFileForImport, reasonOf } from '../../files/importError.ts';
+import { importLimits } from '../../files/limits.ts';
+import { readCsvTable, type CsvTable } from '../../files/csv.ts';
 
 /** One row of a dataset manifest in the brain-mid format (paths resolved against its folder). */
 export interface DatasetCase {
@@ -21,14 +25,25 @@ export interface DatasetCase {
 
 const REQUIRED_COLUMNS = ['image', 'source', 'split', 'label'];
 
-/** Reads a brain-mid style manifest.csv; a malformed row is an error naming the file and line. */
+/**
+ * Reads a brain-mid style manifest.csv with the library import's reader: a regular file under
+ * the manifest size cap (a device, FIFO or socket is refused, never waited on), parsed as CSV
+ * with the file's own line numbers. A malformed row is an error naming the file and line.
+ */
 export async function readDatasetManifest(csvPath: string): Promise<DatasetCase[]> {
-  const text = await readFile(csvPath, 'utf8').catch((error: Error) => {
-    throw new Error(`${csvPath}: cannot read the dataset manifest (${error.message})`);
-  });
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
-  if (lines.length === 0) throw new Error(`${csvPath}: the manifest is empty`);
-  const header = lines[0].split(',').map((h) => h.trim());
+  let table: CsvTable;
+  try {
+    const bytes = await readFileForImport(csvPath, { maxBytes: importLimits.maxManifestBytes });
+    table = readCsvTable(bytes.toString('utf8'));
+  } catch (error) {
+    throw new Error(
+      `${printable(csvPath)}: cannot read the dataset manifest (${reasonOf(error)})`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const { header } = table;
   const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length) throw new Error(`${csvPath}: missing column(s) ${missing.join(', ')}`);
   const root = dirname(resolve(csvPath));
@@ -38,16 +53,12 @@ export async function readDatasetManifest(csvPath: string): Promise<DatasetCase[
       .split(';')
       .map((v) => v.trim())
       .filter(Boolean);
-  return lines.slice(1).map((line, index) => {
-    const cells = line.split(',');
-    if (cells.length !== header.length)
-      throw new Error(
-        `${csvPath}:${index + 2}: expected ${header.length} columns, found ${cells.length}`,
-      );
-    const row = Object.fromEntries(header.map((h, i) => [h, cells[i].trim()]));
+  return table.rows.map(({ line, cells: row, cellCount }) => {
+    if (cellCount !== header.length)
+      throw new Error(`${csvPath}:${line}: expected ${header.length} columns, found ${cellCount}`);
     if (row.label !== 'normal' && row.label !== 'pathological')
       throw new Error(
-        `${csvPath}:${index + 2}: label must be normal or pathological, found "${row.label}"`,
+        `${csvPath}:${line}: label must be normal or pathological, found "${printable(row.label)}"`,
       );
     return {
       image: at(row.image),
@@ -65,7 +76,8 @@ export async function readDatasetManifest(csvPath: string): Promise<DatasetCase[
 /** Decoded grayscale pixels of an image file, 8 or 16 bit, one channel. */
 export async function readGrayscale(path: string) {
   try {
-    const image = sharp(path, { limitInputPixels: 64_000_000 });
+    // Read as a bounded regular file first: sharp would open a FIFO and wait on it.
+    const image = sharp(await readFileForImport(path), { limitInputPixels: 64_000_000 });
     const meta = await image.metadata();
     const sixteenBit = meta.depth === 'ushort';
     const { data, info } = sixteenBit
@@ -81,7 +93,7 @@ export async function readGrayscale(path: string) {
       throw new Error(`expected 1 channel after conversion, got ${info.channels}`);
     return { pixels, width: info.width, height: info.height };
   } catch (error) {
-    throw new Error(`${path}: cannot read the image (${(error as Error).message})`, {
+    throw new Error(`${printable(path)}: cannot read the image (${reasonOf(error)})`, {
       cause: error,
     });
   }
@@ -134,16 +146,38 @@ export async function prepareCase(item: DatasetCase, size: number): Promise<Prep
   };
 }
 
-/** Prepares many cases with a bounded number of files open at once. */
-export async function prepareCases(items: DatasetCase[], size: number): Promise<PreparedCase[]> {
-  const out: PreparedCase[] = new Array(items.length);
+/** A case a training left out, and why. */
+export interface SkippedCase {
+  image: string;
+  reason: string;
+}
+
+/**
+ * Prepares many cases with a bounded number of files open at once. With `onBlank`, a blank slice
+ * (nothing to normalise) is left out and told to it, so one blank slice does not fail a training;
+ * without, it is an error naming the image.
+ */
+export async function prepareCases(
+  items: DatasetCase[],
+  size: number,
+  onBlank?: (skipped: SkippedCase) => void,
+): Promise<PreparedCase[]> {
+  const out: (PreparedCase | null)[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await prepareCase(items[i], size);
+      try {
+        out[i] = await prepareCase(items[i], size);
+      } catch (error) {
+        if (!(error instanceof BlankSliceError)) throw error;
+        if (!onBlank)
+          throw new Error(`${printable(items[i].image)}: ${error.message}`, { cause: error });
+        onBlank({ image: items[i].image, reason: error.message });
+        out[i] = null;
+      }
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
-  return out;
+  return out.filter((prepared) => prepared !== null);
 }

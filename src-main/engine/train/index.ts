@@ -6,6 +6,7 @@ import { loadModel, readWeights } from '../models.ts';
 import { PREPROCESSING } from '../anomaly/preprocess.ts';
 import {
   prepareCases,
+  type SkippedCase,
   readDatasetManifest,
   type DatasetCase,
   type PreparedCase,
@@ -63,14 +64,17 @@ export async function trainDiffusion(
     initFrom?: string;
   },
   control: JobControl = {},
-): Promise<TrainingSummary> {
+): Promise<TrainingSummary & { skipped: SkippedCase[] }> {
   const config = configOf(options);
   const cases = (await readDatasetManifest(options.manifestPath)).filter(
     (c) => c.split === 'train' && c.label === 'normal',
   );
   if (cases.length === 0)
     throw new Error(`${options.manifestPath}: no healthy images in the train split`);
-  const prepared = await prepareCases(cases, config.imageSize);
+  const skipped: SkippedCase[] = [];
+  const prepared = await prepareCases(cases, config.imageSize, (s) => skipped.push(s));
+  if (prepared.length === 0)
+    throw new Error(`${options.manifestPath}: every healthy image of the train split is blank`);
   const share = options.fastMriShare ?? 0.5;
   const initialWeights = options.initFrom
     ? await diffusionWeights(options.initFrom, config)
@@ -83,7 +87,8 @@ export async function trainDiffusion(
       trainingData: {
         manifest: basename(options.manifestPath),
         split: 'train',
-        images: cases.length,
+        images: prepared.length,
+        skipped,
         fastMriShare: share,
         ...countSources(prepared),
         ...(options.initFrom ? { initialisedFrom: basename(options.initFrom) } : {}),
@@ -91,7 +96,7 @@ export async function trainDiffusion(
     },
     diffusionSampler(prepared, config.imageSize, share),
     control,
-  );
+  ).then((summary) => ({ ...summary, skipped }));
 }
 
 export interface ClassifierHoldout {
@@ -111,17 +116,18 @@ export async function trainClassifier(
     initFrom?: string;
   },
   control: JobControl = {},
-): Promise<TrainingSummary & { holdout: ClassifierHoldout }> {
+): Promise<TrainingSummary & { holdout: ClassifierHoldout; skipped: SkippedCase[] }> {
   const config = configOf(options);
   const all = await readDatasetManifest(options.manifestPath);
   const split = classifierSplit(all);
+  const skipped: SkippedCase[] = [];
   const [trainHealthy, trainPathological, heldHealthy, heldPathological] = await Promise.all(
     [
       split.train.healthy,
       split.train.pathological,
       split.holdout.healthy,
       split.holdout.pathological,
-    ].map((cases) => prepareCases(cases, config.imageSize)),
+    ].map((cases) => prepareCases(cases, config.imageSize, (s) => skipped.push(s))),
   );
   const holdout = { healthy: heldHealthy, pathological: heldPathological };
   const sampling: ClassifierSampling = { ixiShare: 0.2, syntheticShare: 0.5, ...options.sampling };
@@ -138,6 +144,7 @@ export async function trainClassifier(
         healthy: `train split, ${trainHealthy.length} images (${countSources(trainHealthy).fastMRI} fastMRI), IXI share ${sampling.ixiShare}`,
         pathological: `classifier_train split, ${trainPathological.length} images, synthetic lesion share ${sampling.syntheticShare} (${(sampling.syntheticKinds ?? ['ellipse']).join(', ')}; IXI kept at the healthy share)`,
         heldOut: holdout.healthy.length + holdout.pathological.length,
+        skipped,
         initialisedFrom: options.initFrom ? basename(options.initFrom) : null,
         // Counted, not asserted: classifierSplit reads no test image, and this says so.
         testImagesUsed: [...trainHealthy, ...trainPathological].filter(
@@ -148,7 +155,7 @@ export async function trainClassifier(
     classifierSampler(trainHealthy, trainPathological, config.imageSize, sampling),
     control,
   );
-  return { ...summary, holdout };
+  return { ...summary, holdout, skipped };
 }
 
 /** The weights of a trained diffusion model, to start the classifier from its encoder. */

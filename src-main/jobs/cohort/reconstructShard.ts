@@ -24,7 +24,7 @@ import {
   type FloatImage,
   type Pixels,
 } from '../../library/index.ts';
-import { readCsvTable } from '../../library/import/manifest/csv.ts';
+import { readCsvTable } from '../../files/csv.ts';
 import { modelInputs } from '../kinds/models.ts';
 import {
   RESULT_FORMAT,

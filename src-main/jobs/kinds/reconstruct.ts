@@ -36,6 +36,8 @@ interface JobContext {
   modelIds: number[];
   probabilities: Probabilities;
   progress: ProgressTracker;
+  /** Images left out (blank slices), by id, with their reason: the same for both runs. */
+  skipped: Map<number, ReconstructResult['skipped'][number]>;
 }
 
 export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<JsonValue> {
@@ -57,6 +59,7 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
       library,
       modelIds: registerModels(library, run.context.modelsDir),
       probabilities: new Map(),
+      skipped: new Map(),
       // The pace and ETA of the whole job, in images, over both runs.
       progress: new engine.ProgressTracker(
         run.control,
@@ -69,7 +72,11 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
     const unguided = run.spec.withUnguided
       ? await reconstructRun(job, run, images, { ...overrides, guidanceScale: 0 }, 'unguided')
       : null;
-    const result: ReconstructResult = { runId: guided, unguidedRunId: unguided };
+    const result: ReconstructResult = {
+      runId: guided,
+      unguidedRunId: unguided,
+      skipped: [...job.skipped.values()],
+    };
     return result;
   } finally {
     await guidance?.stop();
@@ -111,6 +118,9 @@ async function reconstructRun(
         guidance: job.guidance,
         batchSize: BATCH,
         captureFrames: spec.keepChain ? CHAIN_FRAMES : 0,
+        // A blank slice (nothing to normalise) is left out with its reason: it never fails the job.
+        skip: ({ id: imageId, studyId }, reason) =>
+          job.skipped.set(imageId, { studyId, imageId, reason }),
       },
       { signal: control.signal, progress: job.progress },
       async (batch) => {

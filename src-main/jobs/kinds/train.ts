@@ -47,6 +47,7 @@ export async function runTrain({
     wallSeconds: summary.wallSeconds,
     backend: backend.name,
     fromLibrary: dataset.fromLibrary,
+    skipped: summary.skipped,
   };
   return result;
 }

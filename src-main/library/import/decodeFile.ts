@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { ImportError, readFileForImport } from './importError.ts';
+import { ImportError, readFileForImport } from '../../files/importError.ts';
 import { describeContent, sniffFormat } from './sniff.ts';
 import { decodeRaster } from './decodeRaster.ts';
 import { decodeDicom } from './dicom/decodeDicom.ts';

@@ -1,7 +1,7 @@
 import { basename, extname } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
-import { ImportError, errorText } from './importError.ts';
-import { tooLarge } from './limits.ts';
+import { ImportError, errorText } from '../../files/importError.ts';
+import { tooLarge } from '../../files/limits.ts';
 import { identityScale, type DecodedFile } from './decoded.ts';
 import { hashPixels, type Pixels } from '../pixels.ts';
 

@@ -6,8 +6,8 @@ import {
   printable,
   readFileForImport,
   reasonOf,
-} from './importError.ts';
-import { importLimits } from './limits.ts';
+} from '../../files/importError.ts';
+import { importLimits } from '../../files/limits.ts';
 import { inSliceOrder } from './sliceOrder.ts';
 import { decodeFile } from './decodeFile.ts';
 import type { DecodedFile } from './decoded.ts';
@@ -15,7 +15,7 @@ import type { NiftiOptions } from './nifti/decodeNifti.ts';
 import { isDuplicate, storeSlices } from './storeSlices.ts';
 import { scanPaths } from './scan.ts';
 import { progressReporter, type ImportProgress } from './progress.ts';
-import { readCsvTable } from './manifest/csv.ts';
+import { readCsvTable } from '../../files/csv.ts';
 import { isBrainMidHeader, readBrainMidRow, type ManifestStudy } from './manifest/brainMid.ts';
 import {
   checkMapping,

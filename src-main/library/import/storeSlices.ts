@@ -2,7 +2,7 @@ import type { ImageStore } from '../store.ts';
 import type { Pixels } from '../pixels.ts';
 import type { Box, NewImage } from '../types.ts';
 import type { DecodedFile } from './decoded.ts';
-import { throwIfCancelled } from './importError.ts';
+import { throwIfCancelled } from '../../files/importError.ts';
 
 /** Extra per-image facts a dataset manifest brings along with the pixels. */
 export interface SliceExtras {

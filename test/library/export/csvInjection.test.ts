@@ -8,7 +8,7 @@ import {
   exportRun,
   importPaths,
 } from '../../../src-main/library/index.ts';
-import { parseCsv } from '../../../src-main/library/import/manifest/csv.ts';
+import { parseCsv } from '../../../src-main/files/csv.ts';
 import { dicomBytes } from '../fixtures/dicom.ts';
 import { tempDir } from '../fixtures/rasters.ts';
 

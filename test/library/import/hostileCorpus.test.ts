@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Library } from '../../../src-main/library/library.ts';
 import { importPaths } from '../../../src-main/library/import/importPaths.ts';
-import { printable } from '../../../src-main/library/import/importError.ts';
+import { printable } from '../../../src-main/files/importError.ts';
 import { writeBadCorpus } from '../fixtures/badCorpus.ts';
 import { writeHostileCorpus, writeSpecialFiles } from '../fixtures/hostileCorpus.ts';
 import { dicomBytes } from '../fixtures/dicom.ts';

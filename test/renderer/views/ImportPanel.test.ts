@@ -13,6 +13,7 @@ function connection(started: unknown[]): Connection {
       parent: '/home',
       entries: [{ name: 'scans', kind: 'dir', sizeBytes: null }],
       omitted: 0,
+      undecodable: [],
     }),
     startImport: async (params: unknown) => {
       started.push(params);

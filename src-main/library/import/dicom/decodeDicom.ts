@@ -1,10 +1,15 @@
 import { basename } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import sharp from 'sharp';
 import { Decoder as JpegLosslessDecoder } from 'jpeg-lossless-decoder-js';
-import { ImportCancelled, ImportError, errorText, throwIfCancelled } from '../importError.ts';
-import { importLimits, tooLarge } from '../limits.ts';
+import {
+  ImportCancelled,
+  ImportError,
+  errorText,
+  throwIfCancelled,
+} from '../../../files/importError.ts';
+import { tooLarge } from '../../../files/limits.ts';
+import { inflateDataSet } from './inflateDataSet.ts';
 import type { DecodedFile, DecodedSlice } from '../decoded.ts';
 import { transferSyntax, type TransferSyntax } from './transferSyntaxes.ts';
 import { decodeRleFrame } from './decodeRle.ts';
@@ -47,29 +52,20 @@ const tag = {
   pixelData: 'x7fe00010',
 } as const;
 
-/**
- * How far a deflated data set may expand: 64-fold (real images deflate far less), at least
- * 64 MiB so a small uniform image still fits, at most the import's inflate limit.
- */
-function inflatedCap(deflatedBytes: number): number {
-  return Math.min(importLimits.maxInflatedBytes, Math.max(64 * 1024 * 1024, deflatedBytes * 64));
-}
-
-function parse(path: string, bytes: Buffer, hasPreamble: boolean): DataSet {
+function parse(
+  path: string,
+  bytes: Buffer,
+  hasPreamble: boolean,
+  inflated: Buffer | null,
+): DataSet {
   try {
     return dicomParser.parseDicom(bytes, {
       // Files without the Part-10 preamble are read as Implicit VR Little Endian, the default.
       ...(hasPreamble ? {} : { TransferSyntaxUID: '1.2.840.10008.1.2' }),
-      inflater: (array: Uint8Array, position: number) => {
-        // The cap stops a deflate bomb before it fills memory (zlib throws past it).
-        const deflated = array.subarray(position);
-        const inflated = inflateRawSync(deflated, {
-          maxOutputLength: inflatedCap(deflated.length),
-        });
-        const full = new Uint8Array(position + inflated.length);
-        full.set(array.subarray(0, position));
-        full.set(inflated, position);
-        return Buffer.from(full.buffer);
+      // Inflated ahead, streamed and capped (inflateDataSet.ts); never inflated here.
+      inflater: () => {
+        if (!inflated) throw new Error('the deflated data set was not inflated');
+        return inflated;
       },
     } as dicomParser.ParseDicomOptions);
   } catch (error) {
@@ -96,7 +92,8 @@ export async function decodeDicom(
   hasPreamble: boolean,
   signal?: AbortSignal,
 ): Promise<DecodedFile> {
-  const dataSet = parse(path, bytes, hasPreamble);
+  const inflated = hasPreamble ? await inflateDataSet(path, bytes) : null;
+  const dataSet = parse(path, bytes, hasPreamble, inflated);
   const syntax = transferSyntax(dataSet.string(tag.transferSyntax) ?? '1.2.840.10008.1.2');
   if (syntax.encoding === 'unsupported') {
     throw new ImportError(

@@ -1,5 +1,5 @@
 import type dicomParser from 'dicom-parser';
-import { importLimits } from '../limits.ts';
+import { importLimits } from '../../../files/limits.ts';
 import type { SampleFormat } from './framePixels.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { reasonOf } from '../importError.ts';
+import { reasonOf } from '../../../files/importError.ts';
 import type { DicomwebEndpoint } from './endpoint.ts';
 import { dicomwebRequest } from './http.ts';
 import { dicomJsonList } from './dicomJson.ts';

@@ -1,4 +1,4 @@
-import { printable } from '../importError.ts';
+import { printable } from '../../../files/importError.ts';
 
 /** How a DICOMweb server is asked: never stored with studies, results, logs or exports. */
 export type DicomwebAuth =

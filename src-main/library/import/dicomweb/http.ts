@@ -1,4 +1,4 @@
-import { ImportCancelled } from '../importError.ts';
+import { ImportCancelled } from '../../../files/importError.ts';
 import { DicomwebError, authorization, type DicomwebEndpoint } from './endpoint.ts';
 
 export interface DicomwebRequest {

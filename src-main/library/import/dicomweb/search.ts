@@ -1,4 +1,4 @@
-import { throwIfCancelled } from '../importError.ts';
+import { throwIfCancelled } from '../../../files/importError.ts';
 import { DicomwebError, type DicomwebEndpoint } from './endpoint.ts';
 import { dicomwebRequest } from './http.ts';
 import { dicomJsonList, isUid, jsonString, jsonStrings, type DicomJson } from './dicomJson.ts';

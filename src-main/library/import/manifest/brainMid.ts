@@ -1,5 +1,5 @@
 import { basename, dirname, resolve } from 'node:path';
-import { ImportError, readFileForImport } from '../importError.ts';
+import { ImportError, readFileForImport } from '../../../files/importError.ts';
 import { decodeFile } from '../decodeFile.ts';
 import { decodeRasterPixels } from '../decodeRaster.ts';
 import { maskBoxes } from './maskBoxes.ts';

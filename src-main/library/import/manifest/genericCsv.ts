@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { ImportError } from '../importError.ts';
+import { ImportError } from '../../../files/importError.ts';
 import { decodeFile } from '../decodeFile.ts';
 import type { NiftiOptions } from '../nifti/decodeNifti.ts';
 import type { ManifestStudy } from './brainMid.ts';

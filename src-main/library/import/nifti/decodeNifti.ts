@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import { createHash } from 'node:crypto';
 import * as nifti from 'nifti-reader-js';
-import { ImportError } from '../importError.ts';
-import { tooLarge } from '../limits.ts';
-import { inflateNifti } from './inflateNifti.ts';
+import { ImportError } from '../../../files/importError.ts';
+import { tooLarge } from '../../../files/limits.ts';
+import { inflateNifti, niftiClaim, overBudget } from './inflateNifti.ts';
 import { isNiftiHeader } from '../sniff.ts';
 import type { DecodedFile, DecodedSlice } from '../decoded.ts';
 import { readVoxels, storedScale } from './voxels.ts';
@@ -23,6 +23,10 @@ export async function decodeNifti(
   gzipped: boolean,
   options: NiftiOptions = {},
 ): Promise<DecodedFile> {
+  // A plain .nii is checked against the decoding budget as a gzipped one is before inflating.
+  const claim = gzipped ? null : niftiClaim(bytes);
+  const refusal = claim && overBudget(claim);
+  if (refusal) throw new ImportError(path, refusal);
   const data = gzipped ? await inflateNifti(path, bytes) : bytes;
   if (!isNiftiHeader(data)) {
     throw new ImportError(
@@ -32,10 +36,10 @@ export async function decodeNifti(
         : 'not a NIfTI file (bad header size or magic)',
     );
   }
-  const buffer = data.buffer.slice(
-    data.byteOffset,
-    data.byteOffset + data.byteLength,
-  ) as ArrayBuffer;
+  // The header and its extensions only (they end where the voxels start), not a copy of them all.
+  const voxOffset = niftiClaim(data)?.voxOffset ?? data.byteLength;
+  const headerEnd = Math.min(data.byteLength, Math.max(540, Math.ceil(voxOffset)));
+  const buffer = data.buffer.slice(data.byteOffset, data.byteOffset + headerEnd) as ArrayBuffer;
   let header: nifti.NIFTI1 | nifti.NIFTI2;
   try {
     header = nifti.readHeader(buffer);

@@ -1,5 +1,5 @@
 import * as nifti from 'nifti-reader-js';
-import { ImportError } from '../importError.ts';
+import { ImportError } from '../../../files/importError.ts';
 import type { Pixels } from '../../pixels.ts';
 import type { SliceAxes } from './orientation.ts';
 
@@ -22,13 +22,18 @@ const voxelTypes: Record<number, VoxelType> = {
 
 export interface Volume {
   shape: [number, number, number];
-  values: Float64Array;
+  /** Voxel i's value (a non-finite one reads as 0), read from the file's bytes: no copy. */
+  value(i: number): number;
+  count: number;
   integer: boolean;
   min: number;
   max: number;
 }
 
-/** The first 3-D volume of the file, as numbers (before scl_slope/scl_inter). */
+/**
+ * The first 3-D volume of the file, as numbers (before scl_slope/scl_inter), read in place from
+ * the file's bytes: no float64 copy of the volume is made (it took 8 bytes a voxel).
+ */
 export function readVoxels(
   path: string,
   header: nifti.NIFTI1 | nifti.NIFTI2,
@@ -61,17 +66,19 @@ export function readVoxels(
     );
   }
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const values = new Float64Array(count);
+  const { littleEndian } = header;
+  const value = (i: number) => {
+    const read = type.read(view, offset + i * type.bytes, littleEndian);
+    return Number.isFinite(read) ? read : 0;
+  };
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < count; i++) {
-    let value = type.read(view, offset + i * type.bytes, header.littleEndian);
-    if (!Number.isFinite(value)) value = 0;
-    values[i] = value;
-    if (value < min) min = value;
-    if (value > max) max = value;
+    const v = value(i);
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
-  return { shape, values, integer: type.integer, min, max };
+  return { shape, value, count, integer: type.integer, min, max };
 }
 
 export interface StoredVolume {
@@ -89,7 +96,7 @@ export function storedScale(volume: Volume, header: nifti.NIFTI1 | nifti.NIFTI2)
   const hasScale = Number.isFinite(header.scl_slope) && header.scl_slope !== 0;
   const sclSlope = hasScale ? header.scl_slope : 1;
   const sclInter = hasScale && Number.isFinite(header.scl_inter) ? header.scl_inter : 0;
-  const { min, max } = volume.values.length ? volume : { min: 0, max: 0 };
+  const { min, max } = volume.count ? volume : { min: 0, max: 0 };
   const range = max - min;
   const exact = volume.integer && range <= 65535;
   const eightBit = exact && min >= 0 && max <= 255;
@@ -110,8 +117,9 @@ export function storedScale(volume: Volume, header: nifti.NIFTI1 | nifti.NIFTI2)
       for (let row = 0; row < height; row++) {
         const voxelRow = axes.flipRows ? height - 1 - row : row;
         for (let column = 0; column < width; column++) {
-          const value =
-            volume.values[base + voxelRow * strides[axes.rows] + column * strides[axes.columns]];
+          const value = volume.value(
+            base + voxelRow * strides[axes.rows] + column * strides[axes.columns],
+          );
           pixels[row * width + column] = Math.round((value - shift) / step);
         }
       }

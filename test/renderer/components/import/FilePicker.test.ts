@@ -28,7 +28,7 @@ function connection(asked: unknown[]): Connection {
       asked.push(params);
       const path = params.path ?? '/home/ana';
       if (!tree[path]) throw new Error(`not a folder: ${path}`);
-      return { path, parent: parentOf(path), entries: tree[path], omitted: 0 };
+      return { path, parent: parentOf(path), entries: tree[path], omitted: 0, undecodable: [] };
     },
     on: () => () => undefined,
   } as unknown as ApiClient;

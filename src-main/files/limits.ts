@@ -7,8 +7,14 @@ export const importLimits = {
   maxFileBytes: 1024 * 1024 * 1024,
   /** Largest manifest CSV. */
   maxManifestBytes: 64 * 1024 * 1024,
-  /** Largest decompressed data (deflated DICOM, gzipped NIfTI): the largest volume, float64. */
-  maxInflatedBytes: 512 * 512 * 1024 * 8 + 1024 * 1024,
+  /**
+   * The memory one file's data may take once decompressed or decoded (checked before it is):
+   * a gzipped NIfTI's claimed voxels plus the 16-bit slices stored from them, a deflated
+   * DICOM's data set. A 512 x 512 x 320 float64 volume fits; 512 x 512 x 1024 float64 does not.
+   */
+  maxDecodeBytes: 1024 * 1024 * 1024,
+  /** A deflated DICOM data set may inflate at most this many times its deflated size. */
+  maxInflateRatio: 64,
   /** Frames of one DICOM object: enhanced MR stacks run to a few thousand. */
   maxFrames: 16384,
   maxSide: 16384,
