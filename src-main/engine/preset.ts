@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ReconstructionSettingsSchema } from '../contract/schemas.ts';
+import { VerdictPerformanceSchema } from '../contract/verdictPerformance.ts';
 import type { ReconstructionSettings } from './types.ts';
 
 /** The settings of the map method, as the contract defines them; all optional. */
@@ -61,6 +62,8 @@ export const presetSchema = z.preprocess(
     calibrationSet: z.string().default(''),
     /** How the preset was chosen (sweep, data), for the model card. */
     chosenBy: z.string().default(''),
+    /** How often the image verdict is right at the operating point, with intervals; optional. */
+    verdictPerformance: VerdictPerformanceSchema.optional(),
     /** The map method and its settings (absent: the guided reconstruction's L1 residual). */
     ...mapSettingsShape,
   }),
