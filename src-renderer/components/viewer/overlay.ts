@@ -1,7 +1,9 @@
 /**
- * Overlay of the anomaly map on the input slice: pixels whose anomaly is at or above the
- * threshold are coloured through the colormap and alpha-blended over the windowed greyscale;
- * pixels below it show the greyscale untouched, so the radiologist still sees the anatomy.
+ * Overlay of the anomaly map on the input slice: pixels whose anomaly is strictly above (`>`)
+ * the threshold are coloured through the colormap and alpha-blended over the windowed greyscale;
+ * pixels at or below it show the greyscale untouched, so the radiologist still sees the anatomy.
+ * `>` as everywhere a calibrated threshold is used (contract `aboveThreshold`): calibration picks
+ * the largest value healthy pixels may reach unmarked, so a pixel equal to it is not marked.
  */
 import { LUT_SIZE, type ColormapLut } from './colormaps.ts';
 
@@ -9,17 +11,17 @@ export interface OverlaySettings {
   /** Anomaly values mapped to the first and last colormap entries. */
   rangeMin: number;
   rangeMax: number;
-  /** Anomaly at or above this is drawn; below it is transparent. */
+  /** Anomaly strictly above this is drawn; at or below it is transparent. */
   threshold: number;
   /** 0 (invisible) .. 1 (opaque). */
   opacity: number;
   lut: ColormapLut;
 }
 
-/** 1 where the anomaly map reaches the threshold, 0 elsewhere. */
+/** 1 where the anomaly map is strictly above the threshold, 0 elsewhere. */
 export function thresholdMask(anomalyMap: ArrayLike<number>, threshold: number): Uint8Array {
   const mask = new Uint8Array(anomalyMap.length);
-  for (let i = 0; i < anomalyMap.length; i++) mask[i] = anomalyMap[i] >= threshold ? 1 : 0;
+  for (let i = 0; i < anomalyMap.length; i++) mask[i] = anomalyMap[i] > threshold ? 1 : 0;
   return mask;
 }
 
@@ -55,7 +57,7 @@ export function composeOverlay(
     const o = 4 * i;
     out[o + 3] = 255;
     const value = anomalyMap ? anomalyMap[i] : NaN;
-    if (anomalyMap && value >= threshold && alpha > 0) {
+    if (anomalyMap && value > threshold && alpha > 0) {
       const c = 3 * colormapIndex(value, rangeMin, rangeMax);
       out[o] = Math.round(g + alpha * (lut[c] - g));
       out[o + 1] = Math.round(g + alpha * (lut[c + 1] - g));
@@ -73,7 +75,7 @@ export function composeOverlay(
 export type OverlayMode = 'filled' | 'outline';
 
 /**
- * 1 on the border of the region at or above the cut-off (a pixel of the region with a
+ * 1 on the border of the region above the cut-off (a pixel of the region with a
  * 4-neighbour outside it, or on the image edge), 0 elsewhere: the contour a radiologist reads
  * the anatomy through.
  */

@@ -14,8 +14,17 @@ import {
 } from '../../../../src-renderer/components/viewer/colorbar.ts';
 
 describe('overlay thresholding and colormaps', () => {
-  it('masks the pixels at or above the threshold', () => {
-    expect(Array.from(thresholdMask([0.1, 0.5, 0.49, 0.9], 0.5))).toEqual([0, 1, 0, 1]);
+  it('masks the pixels strictly above the threshold, as the exports and calibration do', () => {
+    // 0.5 equals the calibrated cut-off: the largest value a healthy pixel may reach unmarked.
+    expect(Array.from(thresholdMask([0.1, 0.5, 0.49, 0.9], 0.5))).toEqual([0, 0, 0, 1]);
+    const rgba = composeOverlay(Uint8ClampedArray.from([100]), [0.5], {
+      rangeMin: 0,
+      rangeMax: 1,
+      threshold: 0.5,
+      opacity: 1,
+      lut: colormapLut('hot'),
+    });
+    expect(Array.from(rgba.slice(0, 4))).toEqual([100, 100, 100, 255]);
   });
 
   it('leaves pixels below the threshold grey and blends those above with the opacity', () => {
@@ -35,7 +44,7 @@ describe('overlay thresholding and colormaps', () => {
 
   it('draws the colour itself at full opacity and nothing at zero', () => {
     const lut = colormapLut('viridis');
-    const settings = { rangeMin: 0, rangeMax: 1, threshold: 0, lut };
+    const settings = { rangeMin: 0, rangeMax: 1, threshold: -1, lut };
     const opaque = composeOverlay(Uint8ClampedArray.from([7]), [0], { ...settings, opacity: 1 });
     expect(Array.from(opaque.slice(0, 3))).toEqual([lut[0], lut[1], lut[2]]);
     const hidden = composeOverlay(Uint8ClampedArray.from([7]), [1], { ...settings, opacity: 0 });
@@ -94,7 +103,7 @@ describe('overlay thresholding and colormaps', () => {
 });
 
 describe('outline overlay', () => {
-  it('marks only the border of the region at or above the cut-off', () => {
+  it('marks only the border of the region above the cut-off', () => {
     // A 3 x 3 block of 1s inside a 5 x 5 map of 0s: its 8 border pixels, not its centre.
     const map = new Float32Array(25);
     for (let y = 1; y <= 3; y++) for (let x = 1; x <= 3; x++) map[y * 5 + x] = 1;
