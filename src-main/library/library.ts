@@ -9,7 +9,7 @@ import { readAudit } from './audit.ts';
 import { findingId, listFindings, type Finding } from './findings.ts';
 import { readImage, hasImageHash } from './images.ts';
 import { readerReferencePairs, setLabel, studiesByVerdict } from './labels.ts';
-import { cohensKappa, type Agreement } from './agreement.ts';
+import { cohensKappa, type Agreement } from '../contract/agreement.ts';
 import { addStudy, getStudy, type AddedStudy } from './studies.ts';
 import { listStudies } from './studyList.ts';
 import {
