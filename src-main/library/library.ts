@@ -124,6 +124,15 @@ export class Library {
     return getStudy(this.context, studyId, runId);
   }
 
+  /** The splits of the library's studies, each with its number of studies, by name. */
+  listSplits(): { split: string; count: number }[] {
+    return this.context.db
+      .prepare(
+        'SELECT split, COUNT(*) AS count FROM studies WHERE split IS NOT NULL GROUP BY split ORDER BY split',
+      )
+      .all() as { split: string; count: number }[];
+  }
+
   /** Reader-vs-reference agreement (Cohen's kappa) on the studies both labelled. */
   readerAgreement(split?: string): Agreement<Verdict> {
     return cohensKappa(readerReferencePairs(this.context.db, split), verdicts);

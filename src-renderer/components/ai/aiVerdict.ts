@@ -46,17 +46,19 @@ export function aiVerdict(score: number, operatingPoint: number | null): Verdict
   return above === null ? null : above ? 'pathological' : 'normal';
 }
 
-/** Settings of a run as "L=400 k=10 s=100 ddim", from whatever the run stored. */
+/** Settings of a run as "L=400 k=10 s=100 · ddim · 64 px", from whatever the run stored. */
 export function describeSettings(settings: Record<string, unknown>): string {
-  const names: [string, string][] = [
-    ['noiseLevel', 'L'],
-    ['stride', 'k'],
-    ['guidanceScale', 's'],
-    ['encoding', ''],
-    ['imageSize', 'size '],
-  ];
-  return names
+  const steps = (
+    [
+      ['noiseLevel', 'L'],
+      ['stride', 'k'],
+      ['guidanceScale', 's'],
+    ] as const
+  )
     .filter(([key]) => settings[key] !== undefined)
-    .map(([key, short]) => (short ? `${short}=${String(settings[key])}` : String(settings[key])))
+    .map(([key, short]) => `${short}=${String(settings[key])}`)
     .join(' ');
+  const encoding = settings.encoding === undefined ? '' : String(settings.encoding);
+  const size = settings.imageSize === undefined ? '' : `${String(settings.imageSize)} px`;
+  return [steps, encoding, size].filter(Boolean).join(' · ');
 }
