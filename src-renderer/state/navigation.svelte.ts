@@ -1,6 +1,6 @@
 /** Navigation state shared by the views (Svelte 5 runes in a module). */
 import { newSeed, shuffled } from '../worklist/shuffle.ts';
-import { startWorklist } from '../worklist/worklist.svelte.ts';
+import { startWorklist, worklist } from '../worklist/worklist.svelte.ts';
 import type { ViewName } from './session.ts';
 
 export type NextCaseOrder = 'score' | 'uncertainty';
@@ -46,7 +46,10 @@ export function openReview(queue: number[], index: number): void {
   navigation.view = 'review';
 }
 
-/** Switches the open worklist between its listed and a shuffled order, staying on the same case. */
+/**
+ * Switches the open worklist between its listed and a shuffled order: before the first verdict
+ * the list starts over at its new first case; once reading has begun it stays on the same case.
+ */
 export function setShuffle(on: boolean, seed: number = newSeed()): void {
   navigation.shuffle = on;
   const current = navigation.reviewQueue[navigation.reviewIndex];
@@ -55,5 +58,6 @@ export function setShuffle(on: boolean, seed: number = newSeed()): void {
   navigation.reviewQueue = on
     ? shuffled(navigation.listedQueue, seed)
     : [...navigation.listedQueue];
-  navigation.reviewIndex = Math.max(0, navigation.reviewQueue.indexOf(current));
+  navigation.reviewIndex =
+    worklist.edits.length === 0 ? 0 : Math.max(0, navigation.reviewQueue.indexOf(current));
 }
