@@ -17,6 +17,8 @@ export interface CaseRead {
   reference: Verdict | null;
   /** Seconds from the case first on screen to the reader's first verdict; null if never given. */
   secondsToVerdict: number | null;
+  /** Rulers and regions the reader kept on this case ("ruler 12.4 mm"), in order. */
+  measurements?: readonly string[];
 }
 
 export interface Rate {
@@ -117,7 +119,7 @@ const cell = (value: string | number | null) => {
 export function worklistCsv(reads: readonly CaseRead[], seed: number | null): string {
   const summary = summariseWorklist(reads);
   const rows = [
-    'position,study_id,reader_verdict,ai_verdict,reference_verdict,seconds_to_verdict',
+    'position,study_id,reader_verdict,ai_verdict,reference_verdict,seconds_to_verdict,measurements',
     ...reads.map((r, i) =>
       [
         i + 1,
@@ -126,6 +128,7 @@ export function worklistCsv(reads: readonly CaseRead[], seed: number | null): st
         r.ai,
         r.reference,
         r.secondsToVerdict === null ? null : r.secondsToVerdict.toFixed(1),
+        (r.measurements ?? []).join('; '),
       ]
         .map(cell)
         .join(','),

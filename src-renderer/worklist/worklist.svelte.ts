@@ -54,6 +54,12 @@ export function verdictChanged(studyId: number, reader: Verdict | null, now = Da
   worklist.reads[studyId] = { ...read, reader, secondsToVerdict };
 }
 
+/** The reader kept a measurement on a case: it goes into the worklist's CSV. */
+export function measurementKept(studyId: number, text: string): void {
+  const read = readOf(studyId);
+  worklist.reads[studyId] = { ...read, measurements: [...(read.measurements ?? []), text] };
+}
+
 /** The worklist's cases in reading order, each with what is known of it. */
 export function readsInOrder(queue: readonly number[]): CaseRead[] {
   return queue.map(readOf);

@@ -166,6 +166,40 @@ describe('review workstation in browser mode', () => {
     await expect.poll(async () => (await annotationsOf(studyId)).length).toBe(0);
   });
 
+  it('measures a ruler and a region on the slice and keeps them with the case', async () => {
+    const studyId = Number(await page.locator('.review').getAttribute('data-study-id'));
+    const canvas = page.locator('canvas').first();
+    const area = await canvas.boundingBox();
+    if (!area) throw new Error('the input canvas is not on screen');
+    const drag = async (from: [number, number], to: [number, number]) => {
+      await page.mouse.move(area.x + from[0], area.y + from[1]);
+      await page.mouse.down();
+      await page.mouse.move(area.x + to[0], area.y + to[1], { steps: 4 });
+      await page.mouse.up();
+    };
+    await page.click('button:text-is("Ruler")');
+    await drag([100, 100], [220, 100]);
+    // PNG slices carry no pixel spacing: the ruler says pixels, not millimetres.
+    await expect
+      .poll(() => page.locator('[data-testid="measurement"] .mono').textContent())
+      .toMatch(/^ruler \d+\.\d px$/);
+    await page.click('button:text-is("Region")');
+    await drag([150, 150], [260, 260]);
+    const region = page.locator('[data-testid="measurement"] .mono');
+    await expect.poll(() => region.textContent()).toMatch(/^region mean \d+ SD [\d.]+, area /);
+    const said = (await region.textContent()) ?? '';
+    await shot('review-measure');
+    await page.click('button:has-text("Keep with the case")');
+    await expect
+      .poll(
+        async () =>
+          (await serve.call<{ label: { comment: string | null } }>('getStudy', { studyId })).label
+            .comment,
+      )
+      .toContain(said);
+    await page.click('button:text-is("W/L")');
+  });
+
   it('shows every shortcut in the help overlay', async () => {
     await page.keyboard.press('?');
     const help = page.locator('[role="dialog"]');
@@ -480,6 +514,7 @@ describe('a shuffled worklist read blind with the keyboard only at 1280x800', ()
         const wrong = ai === 'normal' ? 'pathological' : 'normal';
         await p.keyboard.press(wrong === 'normal' ? 'n' : 'p'); // by mistake: saves and moves on
         await expect.poll(counter).toBe(`3 / ${cases.length}`);
+        await p.waitForSelector(`.review[data-loading="false"]:not([data-study-id="${studyId}"])`);
         await expect.poll(() => readerVerdictOf(studyId)).toBe(wrong);
         // Ctrl+Z on the next case takes the verdict back, on its own case.
         await p.keyboard.press('Control+z');
@@ -519,7 +554,7 @@ describe('a shuffled worklist read blind with the keyboard only at 1280x800', ()
     const csv = await (await download.createReadStream()).toArray();
     const text = Buffer.concat(csv).toString('utf8');
     expect(text.split('\n')[0]).toBe(
-      'position,study_id,reader_verdict,ai_verdict,reference_verdict,seconds_to_verdict',
+      'position,study_id,reader_verdict,ai_verdict,reference_verdict,seconds_to_verdict,measurements',
     );
     expect(text).toContain('# kappa_reader_vs_reference,1.0000');
 

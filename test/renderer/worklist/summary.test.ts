@@ -77,13 +77,20 @@ describe('the end-of-list summary', () => {
     expect(wilsonRate(0, 0).value).toBeNull();
   });
 
+  it('puts the measurements kept on a case into its row', () => {
+    const measured = [{ ...reads[0], measurements: ['ruler 12.4 mm', 'region mean 812, SD 40'] }];
+    expect(worklistCsv(measured, null).split('\n')[1]).toBe(
+      '1,1,pathological,pathological,pathological,4.0,"ruler 12.4 mm; region mean 812, SD 40"',
+    );
+  });
+
   it('exports one row per case and the summary numbers as CSV', () => {
     const csv = worklistCsv(reads, 7).trim().split('\n');
     expect(csv[0]).toBe(
-      'position,study_id,reader_verdict,ai_verdict,reference_verdict,seconds_to_verdict',
+      'position,study_id,reader_verdict,ai_verdict,reference_verdict,seconds_to_verdict,measurements',
     );
-    expect(csv[1]).toBe('1,1,pathological,pathological,pathological,4.0');
-    expect(csv[7]).toBe('7,7,,normal,,');
+    expect(csv[1]).toBe('1,1,pathological,pathological,pathological,4.0,');
+    expect(csv[7]).toBe('7,7,,normal,,,');
     expect(csv).toContain('# order,shuffled with seed 7');
     expect(csv.find((l) => l.startsWith('# reader_sensitivity,'))).toMatch(
       /^# reader_sensitivity,0\.6667,0\.\d+,0\.\d+,2,3$/,
