@@ -83,7 +83,7 @@ export function regionStats(
 
 const round = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
 
-/** "ruler 12.4 mm" or "region mean 812 SD 40.2, area 96.0 mm² (96 px)". */
+/** "ruler 12.4 mm", or "region mean 812 SD 40.2, area 96.0 mm² (96 px)" ("area 96 px" without spacing). */
 export function describeMeasurement(
   measurement: Measurement,
   values: ArrayLike<number>,
@@ -97,8 +97,17 @@ export function describeMeasurement(
   }
   const stats = regionStats(values, size, measurement, units, spacing);
   if (!stats) return 'region: no pixels';
-  return (
-    `region mean ${round(stats.mean)} SD ${round(stats.sd)}, area ${stats.area.toFixed(1)} ` +
-    `${stats.areaUnit} (${stats.pixels} px)`
-  );
+  const area =
+    stats.areaUnit === 'px'
+      ? `${stats.pixels} px`
+      : `${stats.area.toFixed(1)} mm² (${stats.pixels} px)`;
+  return `region mean ${round(stats.mean)} SD ${round(stats.sd)}, area ${area}`;
+}
+
+/** The short caption drawn beside the ruler or region on the slice ("12.4 mm", "mean 812 SD 40.2"). */
+export function measurementCaption(full: string): string {
+  return full
+    .replace(/^ruler /, '')
+    .replace(/^region /, '')
+    .replace(/, area .*$/, '');
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   describeMeasurement,
+  measurementCaption,
   regionStats,
   rulerLength,
 } from '../../../../src-renderer/components/viewer/measure.ts';
@@ -31,6 +32,19 @@ describe('measuring on a slice', () => {
     expect(stats?.sd).toBeCloseTo(Math.sqrt(1000 / 3), 10);
     expect(stats?.area).toBeCloseTo(1, 10);
     expect(stats?.areaUnit).toBe('mm²');
+  });
+
+  it('says a region with its area in mm² where the spacing is known, in pixels where not', () => {
+    const values = [1, 2, 3, 4];
+    const all = { kind: 'region' as const, a: { x: 0, y: 0 }, b: { x: 2, y: 2 } };
+    const units = { slope: 1, intercept: 0 };
+    expect(describeMeasurement(all, values, { width: 2, height: 2 }, units, [0.5, 0.5])).toBe(
+      'region mean 2.50 SD 1.29, area 1.0 mm² (4 px)',
+    );
+    const inPixels = describeMeasurement(all, values, { width: 2, height: 2 }, units, null);
+    expect(inPixels).toBe('region mean 2.50 SD 1.29, area 4 px');
+    expect(measurementCaption(inPixels)).toBe('mean 2.50 SD 1.29');
+    expect(measurementCaption('ruler 12.4 mm')).toBe('12.4 mm');
   });
 
   it('finds no pixel in a region between pixel centres, and says so', () => {
