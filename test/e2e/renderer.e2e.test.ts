@@ -294,6 +294,11 @@ describe('review workstation in browser mode', () => {
     await page.waitForSelector('section[aria-label="Denoising chain"] img');
     const chain = await page.locator('section[aria-label="Denoising chain"]').textContent();
     expect(chain).toMatch(/1 \/ \d+\s*(noising|guided denoising), t = \d+/);
+    // The tiny models work at 32 px on these 64 px slices: Review says why the maps look soft.
+    const note = await page.locator('[data-testid="model-resolution"]').textContent();
+    expect(note?.replace(/\s+/g, ' ')).toMatch(
+      /computed at 32 × 32 px, the models' size, and enlarged to this 64 × 64 slice/,
+    );
     await shot('review-tiny-model');
   }, 180_000);
 });
