@@ -20,6 +20,7 @@ import { exportChainGif, exportResultDicom, exportRun } from '../library/index.t
 import { listDirectory } from './directory.ts';
 import { exportsDir } from './files.ts';
 import { readInstalledModels } from './installed-models.ts';
+import { manifestSplits } from './splits.ts';
 import type { ApiDeps } from './deps.ts';
 
 export type Handlers = {
@@ -71,6 +72,8 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
       return detail;
     },
     readerAgreement: ({ split }) => library.readerAgreement(split),
+    listSplits: ({ manifestPath }) =>
+      manifestPath === undefined ? library.listSplits() : manifestSplits(manifestPath),
     imageUrl: ({ hash }) => ({ url: deps.urls.image(hash), pixelsUrl: deps.urls.pixels(hash) }),
 
     setLabel: ({ studyId, label, author }) => {

@@ -18,6 +18,8 @@ export * from './presets.ts';
 export * from './operatingPoint.ts';
 export * from './client.ts';
 export * from './chainSteps.ts';
+export * from './verdictPerformance.ts';
+export * from './agreement.ts';
 
 export type StudyId = z.infer<typeof schemas.StudyIdSchema>;
 export type RunId = z.infer<typeof schemas.RunIdSchema>;

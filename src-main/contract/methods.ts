@@ -142,6 +142,14 @@ export const methods = {
     params: z.object({ split: z.string().max(64).optional() }).strict(),
     result: ReaderAgreementSchema,
   },
+  /**
+   * The splits there are to choose from, with how many studies (library) or rows (a dataset
+   * manifest) each holds: forms offer these instead of a free-text field a typo defeats.
+   */
+  listSplits: {
+    params: z.object({ manifestPath: z.string().min(1).max(4096).optional() }).strict(),
+    result: z.array(z.object({ split: z.string(), count: z.number().int().nonnegative() })),
+  },
   /** Where to fetch a stored image's PNG and its raw pixels (see pixels.ts), by its hash. */
   imageUrl: {
     params: z.object({ hash: ImageHashSchema }).strict(),

@@ -1,6 +1,7 @@
 import { readModelFile } from './modelFiles.ts';
 import { z } from 'zod';
 import { ReconstructionSettingsSchema } from '../contract/schemas.ts';
+import { VerdictPerformanceSchema } from '../contract/verdictPerformance.ts';
 import type { ReconstructionSettings } from './types.ts';
 
 /** The settings of the map method, as the contract defines them; all optional. */
@@ -30,24 +31,6 @@ function fromUnnamedThreshold(raw: unknown): unknown {
 
 const falsePositiveRate = z.number().gt(0).lt(1).default(0.05);
 
-/** A measured rate of the image verdict with its 95% interval, the images counted and which. */
-const verdictRate = z.object({
-  value: z.number().min(0).max(1),
-  low: z.number().min(0).max(1),
-  high: z.number().min(0).max(1),
-  n: z.number().int().positive(),
-  set: z.string(),
-});
-
-/**
- * How often the image verdict at imageScoreThreshold is right, as measured by an evaluation
- * (anomap evaluate --write-verdict): shown beside every verdict, so "Model says normal" carries
- * its miss rate.
- */
-export const verdictPerformanceSchema = z.object({
-  sensitivity: verdictRate,
-  specificity: verdictRate,
-});
 const { noiseLevel, stride, guidanceScale, encoding, seed } = ReconstructionSettingsSchema.shape;
 
 /** A named operating point: every setting that changes a map, stored with each result. */
@@ -83,8 +66,8 @@ export const presetSchema = z.preprocess(
     calibrationSet: z.string().default(''),
     /** How the preset was chosen (sweep, data), for the model card. */
     chosenBy: z.string().default(''),
-    /** The image verdict's measured sensitivity and specificity at its operating point. */
-    verdictPerformance: verdictPerformanceSchema.optional(),
+    /** How often the image verdict is right at the operating point, with intervals; optional. */
+    verdictPerformance: VerdictPerformanceSchema.optional(),
     /** The map method and its settings (absent: the guided reconstruction's L1 residual). */
     ...mapSettingsShape,
   }),

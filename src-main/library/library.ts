@@ -9,7 +9,7 @@ import { readAudit } from './audit.ts';
 import { findingId, listFindings, type Finding } from './findings.ts';
 import { readImage, hasImageHash, imageIdsByHash } from './images.ts';
 import { readerReferencePairs, setLabel, studiesByVerdict } from './labels.ts';
-import { cohensKappa, type Agreement } from './agreement.ts';
+import { cohensKappa, type Agreement } from '../contract/agreement.ts';
 import { addStudy, getStudy, type AddedStudy } from './studies.ts';
 import { readDicomIdentity, type StoredDicomIdentity } from './dicomIdentity.ts';
 import { listStudies } from './studyList.ts';
@@ -123,6 +123,15 @@ export class Library {
 
   getStudy(studyId: number, runId?: number): StudyDetail {
     return getStudy(this.context, studyId, runId);
+  }
+
+  /** The splits of the library's studies, each with its number of studies, by name. */
+  listSplits(): { split: string; count: number }[] {
+    return this.context.db
+      .prepare(
+        'SELECT split, COUNT(*) AS count FROM studies WHERE split IS NOT NULL GROUP BY split ORDER BY split',
+      )
+      .all() as { split: string; count: number }[];
   }
 
   /** Reader-vs-reference agreement (Cohen's kappa) on the studies both labelled. */

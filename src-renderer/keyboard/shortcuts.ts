@@ -13,6 +13,9 @@ export type ShortcutAction =
   | 'verdictPathological'
   | 'verdictFlag'
   | 'toggleOverlay'
+  | 'toggleHeatScale'
+  | 'revealReference'
+  | 'acceptAi'
   | 'undo'
   | 'redo'
   | 'toggleHelp'
@@ -121,6 +124,37 @@ export const shortcuts: readonly Shortcut[] = [
     scope: 'review',
   },
   {
+    keys: ['a'],
+    shift: false,
+    action: 'acceptAi',
+    label: 'A',
+    description: "Accept the AI's verdict as yours, then next case",
+    scope: 'review',
+  },
+  {
+    keys: ['a'],
+    shift: true,
+    stay: true,
+    action: 'acceptAi',
+    label: 'Shift+A',
+    description: "Accept the AI's verdict, stay on this case",
+    scope: 'review',
+  },
+  {
+    keys: ['r'],
+    action: 'revealReference',
+    label: 'R',
+    description: 'Reveal the reference label (once you have decided)',
+    scope: 'review',
+  },
+  {
+    keys: ['s'],
+    action: 'toggleHeatScale',
+    label: 'S',
+    description: 'Heat scale: fixed for every case, or stretched to this case',
+    scope: 'review',
+  },
+  {
     keys: ['o'],
     action: 'toggleOverlay',
     label: 'O',
@@ -132,7 +166,7 @@ export const shortcuts: readonly Shortcut[] = [
     mod: true,
     action: 'undo',
     label: 'Ctrl+Z',
-    description: 'Undo the last label edit',
+    description: 'Undo the last label edit, going back to its case (after N, P, F or A)',
     scope: 'review',
   },
   {

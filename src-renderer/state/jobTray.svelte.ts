@@ -26,8 +26,55 @@ export const isActive = (job: Job): boolean => job.status === 'queued' || job.st
 /** Ended entries kept in the tray at most; older ones drop off. */
 const KEEP_ENDED = 4;
 
-export function createJobTray(api: ApiClient): JobTray {
+/**
+ * An import that finished without importing anything because every path failed: the job ran
+ * to its end, but for the reader it failed, and the tray says so.
+ */
+export function importFailedWhole(job: Job): string | null {
+  if (job.kind !== 'import' || job.status !== 'finished') return null;
+  const summary = job.result as {
+    imported?: unknown;
+    duplicates?: unknown;
+    failed?: unknown;
+  } | null;
+  const failed = Array.isArray(summary?.failed) ? summary.failed.length : 0;
+  if (summary?.imported !== 0 || summary.duplicates !== 0 || failed === 0) return null;
+  return failed === 1
+    ? 'Nothing imported: the path could not be read.'
+    : `Nothing imported: none of the ${failed} paths could be read.`;
+}
+
+/** Finished well (or cancelled by the reader): leaves the tray by itself after a moment. */
+function leavesByItself(job: Job): boolean {
+  return (
+    (job.status === 'finished' && importFailedWhole(job) === null) || job.status === 'cancelled'
+  );
+}
+
+export function createJobTray(
+  api: ApiClient,
+  { leaveAfterMs = 6000 }: { leaveAfterMs?: number } = {},
+): JobTray {
   let entries = $state<TrayEntry[]>([]);
+  // Bookkeeping of pending timers, never rendered: a plain Set on purpose.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+
+  // A finished job stays a moment (to open its result), then leaves; a failure stays until
+  // dismissed, so it is read.
+  function leaveLater(jobId: string) {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      entries = entries.filter((e) => e.job.id !== jobId || isActive(e.job));
+    }, leaveAfterMs);
+    timers.add(timer);
+  }
+
+  function ended(job: Job, patch: Partial<TrayEntry> = {}) {
+    const whole = importFailedWhole(job);
+    upsert(job, whole ? { ...patch, error: whole } : patch);
+    if (leavesByItself(job)) leaveLater(job.id);
+  }
 
   function upsert(job: Job, patch: Partial<TrayEntry> = {}) {
     const at = entries.findIndex((e) => e.job.id === job.id);
@@ -50,8 +97,8 @@ export function createJobTray(api: ApiClient): JobTray {
         entry.job.status === 'queued' ? { ...entry.job, status: 'running' as const } : entry.job;
       upsert(job, { progress });
     }),
-    api.on('job.finished', ({ job }) => upsert(job)),
-    api.on('job.cancelled', ({ job }) => upsert(job)),
+    api.on('job.finished', ({ job }) => ended(job)),
+    api.on('job.cancelled', ({ job }) => ended(job)),
     api.on('job.failed', ({ job, error }) => upsert(job, { error: userMessage(error) })),
   ];
 
@@ -74,7 +121,7 @@ export function createJobTray(api: ApiClient): JobTray {
     },
     async cancel(jobId) {
       try {
-        upsert(await api.cancelJob({ jobId }));
+        ended(await api.cancelJob({ jobId }));
       } catch (e) {
         const entry = entries.find((x) => x.job.id === jobId);
         if (entry) upsert(entry.job, { error: userMessage(e) });
@@ -85,6 +132,7 @@ export function createJobTray(api: ApiClient): JobTray {
     },
     dispose() {
       for (const off of unsubscribe) off();
+      for (const timer of timers) clearTimeout(timer);
     },
   };
 }

@@ -62,11 +62,3 @@ export function firstSlice(detail: StudyDetail): ImageInfo | undefined {
   );
   return detail.images.find((i) => i.id === top?.imageId) ?? detail.images[0];
 }
-
-/** Colour range of the map: from 0 (or its minimum) to its maximum, stretched to hold the threshold. */
-export function mapColourRange(map: Layer, threshold: number | null): IntensityRange {
-  return {
-    min: Math.min(0, map.range.min),
-    max: Math.max(map.range.max, threshold ?? map.range.max, Math.min(0, map.range.min) + 1e-6),
-  };
-}

@@ -29,3 +29,13 @@ export function trainingDate(training: Record<string, unknown>): string | null {
   }
   return null;
 }
+
+/**
+ * A number from a model manifest as a person reads it: counts with thousands separators, small
+ * rates with their significant digits (a learning rate of 0.0002 is not "0").
+ */
+export function describeFact(value: unknown): string {
+  if (typeof value !== 'number') return String(value);
+  if (Number.isInteger(value)) return value.toLocaleString('en');
+  return String(Number(value.toPrecision(3)));
+}

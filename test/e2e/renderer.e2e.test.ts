@@ -102,8 +102,11 @@ describe('review workstation in browser mode', () => {
     await expect
       .poll(() => page.locator('.count').first().textContent())
       .toContain(`${cases.length}`);
+    // "Next cases to label" takes the reader to them: Review opens on the worklist.
     await page.click('text=Next cases to label');
-    // Most anomalous first: the first row is a study with a lesion, scored by the seeded run.
+    await page.waitForSelector('.review[data-loading="false"] canvas[aria-label="Anomaly map"]');
+    await openView('library');
+    // The list kept the filter. Most anomalous first: the first row is a study with a lesion.
     const topScore = async () =>
       Number(await page.locator('tr.study').first().locator('td.score').textContent());
     await expect.poll(topScore).toBeGreaterThan(0.2);
@@ -163,6 +166,40 @@ describe('review workstation in browser mode', () => {
     await expect.poll(async () => (await annotationsOf(studyId)).length).toBe(0);
   });
 
+  it('measures a ruler and a region on the slice and keeps them with the case', async () => {
+    const studyId = Number(await page.locator('.review').getAttribute('data-study-id'));
+    const canvas = page.locator('canvas').first();
+    const area = await canvas.boundingBox();
+    if (!area) throw new Error('the input canvas is not on screen');
+    const drag = async (from: [number, number], to: [number, number]) => {
+      await page.mouse.move(area.x + from[0], area.y + from[1]);
+      await page.mouse.down();
+      await page.mouse.move(area.x + to[0], area.y + to[1], { steps: 4 });
+      await page.mouse.up();
+    };
+    await page.click('button:text-is("Ruler")');
+    await drag([100, 100], [220, 100]);
+    // PNG slices carry no pixel spacing: the ruler says pixels, not millimetres.
+    await expect
+      .poll(() => page.locator('[data-testid="measurement"] .mono').textContent())
+      .toMatch(/^ruler \d+\.\d px$/);
+    await page.click('button:text-is("Region")');
+    await drag([150, 150], [260, 260]);
+    const region = page.locator('[data-testid="measurement"] .mono');
+    await expect.poll(() => region.textContent()).toMatch(/^region mean \d+ SD [\d.]+, area /);
+    const said = (await region.textContent()) ?? '';
+    await shot('review-measure');
+    await page.click('button:has-text("Keep with the case")');
+    await expect
+      .poll(
+        async () =>
+          (await serve.call<{ label: { comment: string | null } }>('getStudy', { studyId })).label
+            .comment,
+      )
+      .toContain(said);
+    await page.click('button:text-is("W/L")');
+  });
+
   it('shows every shortcut in the help overlay', async () => {
     await page.keyboard.press('?');
     const help = page.locator('[role="dialog"]');
@@ -194,7 +231,8 @@ describe('review workstation in browser mode', () => {
       'nonspecific white matter lesion',
     );
     await page.waitForSelector(`option[value="${runId}"]`, { state: 'attached' });
-    await expect.poll(() => page.locator('.example').count()).toBe(cases.length);
+    // The four most and four least anomalous studies.
+    await expect.poll(() => page.locator('.example').count()).toBe(Math.min(8, cases.length));
     await shot('evaluate');
     await page.click('text=Export report');
     await page.waitForSelector('text=Report written');
@@ -256,6 +294,11 @@ describe('review workstation in browser mode', () => {
     await page.waitForSelector('section[aria-label="Denoising chain"] img');
     const chain = await page.locator('section[aria-label="Denoising chain"]').textContent();
     expect(chain).toMatch(/1 \/ \d+\s*(noising|guided denoising), t = \d+/);
+    // The tiny models work at 32 px on these 64 px slices: Review says why the maps look soft.
+    const note = await page.locator('[data-testid="model-resolution"]').textContent();
+    expect(note?.replace(/\s+/g, ' ')).toMatch(
+      /computed at 32 × 32 px, the models' size, and enlarged to this 64 × 64 slice/,
+    );
     await shot('review-tiny-model');
   }, 180_000);
 });
@@ -288,6 +331,9 @@ describe.each([
     });
     await p.selectOption('select[aria-label="Model run"]', String(runId));
     await p.click('text=Next cases to label');
+    // It opens Review on those cases; the list behind it keeps the filter.
+    await p.waitForSelector('.review');
+    await p.click('nav button[data-view="library"]');
     // The list has followed the filters: the seeded run's unlabelled cases, every one scored,
     // and your label (10th column) empty on every row, since the dataset's labels are
     // references. Both are polled together: the list refreshes once per filter change, and a
@@ -323,11 +369,13 @@ describe.each([
     const reference = p.locator('section[aria-label="Reference label"]');
     expect(await reference.getAttribute('data-revealed')).toBe('false');
     expect(await reference.locator('button').isDisabled()).toBe(true);
-    // The input is read at a useful size, and the label's fields are above the fold.
+    // The input is read at a useful size; the AI result and the reveal are above the fold.
     const input = await p.locator('canvas[aria-label="Input + anomaly overlay"]').boundingBox();
     expect(input?.width).toBeGreaterThanOrEqual(400);
-    const comment = await p.locator('textarea[aria-label="Comment"]').boundingBox();
-    expect(comment && comment.y + comment.height).toBeLessThanOrEqual(height);
+    for (const selector of ['[data-testid="ai-verdict"]', 'button:has-text("Reveal reference")']) {
+      const box = await p.locator(selector).boundingBox();
+      expect(box && box.y + box.height, selector).toBeLessThanOrEqual(height);
+    }
     // W/L in numbers; the image verdict names its operating point.
     expect(await p.locator('[data-testid="window-level"]').textContent()).toMatch(
       /^C \d+ · W \d+$/,
@@ -383,4 +431,143 @@ describe.each([
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
     expect(await row.textContent()).not.toMatch(/ETA|left/);
   }, 120_000);
+});
+
+describe('a shuffled worklist read blind with the keyboard only at 1280x800', () => {
+  let p: Page;
+  const snap = (name: string) =>
+    p.screenshot({ path: join(readingShots, `1280x800-worklist-${name}.png`) });
+  const counter = async () => (await p.locator('.review header .mono').textContent())?.trim();
+  const studyOnScreen = async () =>
+    Number(await p.locator('.review').getAttribute('data-study-id'));
+
+  beforeAll(async () => {
+    p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await p.goto(url);
+    await p.waitForSelector('nav button[data-view="library"]');
+  });
+  afterAll(() => p?.close());
+
+  it('reads 10 cases in a seeded random order, reveals, accepts, undoes after a verdict key, and ends on the summary', async () => {
+    await p.fill('input[aria-label="Search"]', 'case-');
+    await p.waitForSelector(`select[aria-label="Model run"] option[value="${runId}"]`, {
+      state: 'attached',
+    });
+    await p.selectOption('select[aria-label="Model run"]', String(runId));
+    await p.selectOption('select[aria-label="Label"]', '');
+    await expect.poll(() => p.locator('tr.study').count()).toBe(cases.length);
+    await expect
+      .poll(async () => (await p.locator('tr.study td.score').allTextContents()).join())
+      .toMatch(/^\d/);
+    const listed = (await p.locator('tr.study td:nth-child(3)').allTextContents()).map(Number);
+    await p.click('text=Review this page');
+    await p.waitForSelector('.review[data-loading="false"] canvas[aria-label="Anomaly map"]');
+    await p.selectOption('select[aria-label="Worklist order"]', 'shuffled');
+    await p.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await expect.poll(counter).toBe(`1 / ${cases.length}`);
+
+    const seen: number[] = [];
+    let lastBefore: string | null = null;
+    const heatScales = new Map<string, string>();
+    for (let i = 0; i < cases.length; i++) {
+      await expect.poll(counter).toBe(`${i + 1} / ${cases.length}`);
+      await p.waitForSelector(
+        `.review[data-loading="false"]:not([data-study-id="${seen.at(-1) ?? ''}"]) canvas[aria-label="Anomaly map"]`,
+      );
+      const studyId = await studyOnScreen();
+      seen.push(studyId);
+      // Earlier tests labelled some of these cases: what each held before this list.
+      const before = await readerVerdictOf(studyId);
+      if (i === cases.length - 1) lastBefore = before;
+      const reference = p.locator('section[aria-label="Reference label"]');
+      // Blind: the reference is hidden whatever was decided on this case before.
+      expect(await reference.getAttribute('data-revealed')).toBe('false');
+      const ai = (await p.locator('[data-testid="ai-verdict"]').textContent())?.trim() ?? '';
+      expect(['normal', 'pathological']).toContain(ai);
+      // The same heat scale for every case: the colour bar's range and its caption.
+      const colorbar = p.locator('.colorbar');
+      const scale = `${await colorbar.getAttribute('aria-label')} · ${await colorbar
+        .locator('[data-testid="heat-scale"]')
+        .textContent()}`;
+      if (!heatScales.has(ai)) {
+        heatScales.set(ai, scale);
+        await snap(`heat-scale-${ai}`);
+      }
+      expect(scale).toBe([...heatScales.values()][0]);
+
+      if (i === 0) {
+        // Everything the reader acts on is above the fold at 1280 x 800.
+        for (const selector of [
+          '[data-testid="ai-verdict"]',
+          'button:has-text("Reveal reference")',
+        ]) {
+          const box = await p.locator(selector).boundingBox();
+          expect(box && box.y + box.height, selector).toBeLessThanOrEqual(800);
+        }
+        // R before deciding reveals nothing; Shift+A accepts the AI verdict and stays.
+        if (before === null) {
+          await p.keyboard.press('r');
+          expect(await reference.getAttribute('data-revealed')).toBe('false');
+        }
+        await p.keyboard.press('Shift+A');
+        await expect.poll(() => readerVerdictOf(studyId)).toBe(ai);
+        await p.keyboard.press('r');
+        await expect.poll(() => reference.getAttribute('data-revealed')).toBe('true');
+        await snap('revealed');
+        await p.keyboard.press('ArrowRight');
+      } else if (i === 1) {
+        const wrong = ai === 'normal' ? 'pathological' : 'normal';
+        await p.keyboard.press(wrong === 'normal' ? 'n' : 'p'); // by mistake: saves and moves on
+        await expect.poll(counter).toBe(`3 / ${cases.length}`);
+        await p.waitForSelector(`.review[data-loading="false"]:not([data-study-id="${studyId}"])`);
+        await expect.poll(() => readerVerdictOf(studyId)).toBe(wrong);
+        // Ctrl+Z on the next case takes the verdict back, on its own case.
+        await p.keyboard.press('Control+z');
+        await expect.poll(counter).toBe(`2 / ${cases.length}`);
+        await expect.poll(() => readerVerdictOf(studyId)).toBe(before);
+        await p.waitForSelector(`.review[data-loading="false"][data-study-id="${studyId}"]`);
+        await p.keyboard.press('a');
+      } else {
+        await p.keyboard.press('a');
+      }
+      await expect.poll(() => readerVerdictOf(studyId)).toBe(ai);
+    }
+
+    // Every case once, not in the order listed (5 of one kind first, as Library sorted them).
+    expect([...seen].sort((a, b) => a - b)).toEqual([...listed].sort((a, b) => a - b));
+    expect(seen).not.toEqual(listed);
+    expect([...heatScales.keys()].sort()).toEqual(['normal', 'pathological']);
+    expect([...heatScales.values()][0]).toContain('fixed scale, same for every case');
+
+    const summary = p.locator('section[aria-label="Worklist summary"]');
+    await summary.waitFor();
+    expect(await summary.locator('[data-testid="cases-read"]').textContent()).toBe(
+      `${cases.length} of ${cases.length}`,
+    );
+    // The ideal model agrees with the reference everywhere, and so does the reader accepting it.
+    expect(await summary.locator('[data-testid="kappa"]').textContent()).toMatch(
+      new RegExp(`^\\s*1\\.00\\s+n = ${cases.length}\\s*$`),
+    );
+    expect(await summary.locator('[data-testid="ai-rates"]').textContent()).toContain(
+      `1.00 (0.57–1.00), ${cases.filter((c) => c.lesion).length}/${cases.filter((c) => c.lesion).length}`,
+    );
+    await snap('summary');
+    const [download] = await Promise.all([
+      p.waitForEvent('download'),
+      summary.locator('button:has-text("Export CSV")').click(),
+    ]);
+    const csv = await (await download.createReadStream()).toArray();
+    const text = Buffer.concat(csv).toString('utf8');
+    expect(text.split('\n')[0]).toBe(
+      'position,study_id,reader_verdict,ai_verdict,reference_verdict,seconds_to_verdict,measurements',
+    );
+    expect(text).toContain('# kappa_reader_vs_reference,1.0000');
+
+    // Ctrl+Z on the summary takes back the last verdict, on its case.
+    const last = seen.at(-1)!;
+    await p.keyboard.press('Control+z');
+    await summary.waitFor({ state: 'detached' });
+    await expect.poll(studyOnScreen).toBe(last);
+    await expect.poll(() => readerVerdictOf(last)).toBe(lastBefore);
+  }, 180_000);
 });

@@ -58,7 +58,10 @@ try {
   await shot('1-library-imported');
 
   // 2. The test split, all selected, reconstructed with the shipped models and their chains.
-  await page.fill('input[aria-label="Split"]', 'test');
+  await page.waitForSelector('.filters select[aria-label="Split"] option[value="test"]', {
+    state: 'attached',
+  });
+  await page.selectOption('.filters select[aria-label="Split"]', 'test');
   await page.waitForSelector('button:has-text("Select all 47 matching")', { timeout: minutes(1) });
   await page.click('button:has-text("Select all 47 matching")');
   await openView('run');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cohensKappa } from '../../src-main/library/agreement.ts';
+import { cohensKappa } from '../../src-main/contract/agreement.ts';
 
 const verdicts = ['normal', 'pathological', 'uncertain'] as const;
 type V = (typeof verdicts)[number];

@@ -1,7 +1,8 @@
 /**
  * The model's image-level decision. Two numbers with different units must never be compared:
- * the image score (e.g. the mean of the top 1 % of anomaly-map values in the brain) is judged
- * against the image operating point (`imageScoreThreshold`, calibrated on healthy images), and
+ * the image score (the classifier's p(pathological), or the mean of the top 1 % of anomaly-map
+ * values in the brain, as the settings say: imageScoreWords.ts) is judged against the image
+ * operating point (`imageScoreThreshold`, calibrated on healthy images), and
  * the overlay cut-off (`Result.threshold`, a map value) only decides which pixels are coloured.
  */
 import { aboveThreshold } from '../../../src-main/contract/index.ts';
@@ -15,7 +16,7 @@ const numberOf = (value: unknown): number | null =>
 /** The settings that change a map; a preset's operating point only holds for the same ones. */
 const mapSettings = ['noiseLevel', 'stride', 'guidanceScale', 'encoding', 'imageSize'];
 
-function sameMapSettings(a: Settings, b: Settings): boolean {
+export function sameMapSettings(a: Settings, b: Settings): boolean {
   return mapSettings.every(
     (key) => a[key] === undefined || b[key] === undefined || a[key] === b[key],
   );
@@ -45,29 +46,19 @@ export function aiVerdict(score: number, operatingPoint: number | null): Verdict
   return above === null ? null : above ? 'pathological' : 'normal';
 }
 
-/** What the image score is, for tooltips and the colorbar, from the settings that made it. */
-export function scoreMeaning(settings: Settings | undefined): string {
-  const top = numberOf(settings?.scoreTopFraction);
-  const share = top === null ? 'the top values' : `the top ${+(top * 100).toFixed(2)} % of values`;
-  return (
-    `Image score: the mean of ${share} of the anomaly map inside the brain. ` +
-    'The map is |x − x̂|, the absolute difference between the slice and its pseudo-healthy ' +
-    'reconstruction, smoothed, in units of the slice intensities scaled to [-1, 1] (0 = identical, 2 = black against white). ' +
-    'It is not a probability, and it can exceed the overlay cut-off on healthy slices.'
-  );
-}
-
-/** Settings of a run as "L=400 k=10 s=100 ddim", from whatever the run stored. */
+/** Settings of a run as "L=400 k=10 s=100 · ddim · 64 px", from whatever the run stored. */
 export function describeSettings(settings: Record<string, unknown>): string {
-  const names: [string, string][] = [
-    ['noiseLevel', 'L'],
-    ['stride', 'k'],
-    ['guidanceScale', 's'],
-    ['encoding', ''],
-    ['imageSize', 'size '],
-  ];
-  return names
+  const steps = (
+    [
+      ['noiseLevel', 'L'],
+      ['stride', 'k'],
+      ['guidanceScale', 's'],
+    ] as const
+  )
     .filter(([key]) => settings[key] !== undefined)
-    .map(([key, short]) => (short ? `${short}=${String(settings[key])}` : String(settings[key])))
+    .map(([key, short]) => `${short}=${String(settings[key])}`)
     .join(' ');
+  const encoding = settings.encoding === undefined ? '' : String(settings.encoding);
+  const size = settings.imageSize === undefined ? '' : `${String(settings.imageSize)} px`;
+  return [steps, encoding, size].filter(Boolean).join(' · ');
 }

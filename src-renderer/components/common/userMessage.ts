@@ -58,6 +58,16 @@ const rules: { pattern: RegExp; say: (m: RegExpExecArray) => string }[] = [
     pattern: /^(?:cannot open: )?(\/[^:]+): .*ENOENT/,
     say: (m) => `${m[1]} does not exist, or Anomap cannot see it. Check the path.`,
   },
+  {
+    // An import's reason for one path, beside that path: "cannot open: ENOENT".
+    pattern: /^cannot open: ENOENT$/,
+    say: () => 'It does not exist, or Anomap cannot see it. Check the path.',
+  },
+  {
+    pattern: /no images in split "([^"]*)"/,
+    say: (m) =>
+      `The data has no images in a split called "${m[1]}". Pick one of the splits it has.`,
+  },
   { pattern: /ENOENT/, say: () => 'A file or folder it needs does not exist. Check the path.' },
   {
     pattern: /EACCES[^']*'([^']+)'/,

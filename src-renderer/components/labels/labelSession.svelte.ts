@@ -146,3 +146,8 @@ export function labelSessionFor(api: ApiClient, study: StudyDetail): LabelSessio
   byStudy.set(study.id, made);
   return made;
 }
+
+/** The session already made for a study (its undo history), if Review has opened it before. */
+export function keptLabelSession(api: ApiClient, studyId: number): LabelSession | undefined {
+  return sessions.get(api)?.get(studyId);
+}

@@ -27,6 +27,15 @@ describe('keyboard shortcut table', () => {
     expect(actionForKey({ key: '?', shiftKey: true })).toEqual({ action: 'toggleHelp' });
   });
 
+  it("accepts the AI's verdict, reveals the reference and switches the heat scale by key", () => {
+    expect(actionForKey({ key: 'a' })).toEqual({ action: 'acceptAi' });
+    expect(actionForKey({ key: 'A', shiftKey: true })).toEqual({ action: 'acceptAi', stay: true });
+    expect(actionForKey({ key: 'r' })).toEqual({ action: 'revealReference' });
+    expect(actionForKey({ key: 's' })).toEqual({ action: 'toggleHeatScale' });
+    // Ctrl+A stays the browser's select-all.
+    expect(actionForKey({ key: 'a', ctrlKey: true })).toBeNull();
+  });
+
   it('tells undo from redo by Shift and needs Ctrl or Cmd', () => {
     expect(actionForKey({ key: 'z', ctrlKey: true })).toEqual({ action: 'undo' });
     expect(actionForKey({ key: 'Z', ctrlKey: true, shiftKey: true })).toEqual({ action: 'redo' });

@@ -43,8 +43,8 @@ const evaluation = (unguided: VariantMetrics | null): Evaluation => ({
 describe('evaluation report', () => {
   it('shows guided and unguided side by side and the per-finding row', () => {
     render(EvaluationReport, { evaluation: evaluation(variant(0, 0.5)) });
-    expect(screen.getByText('L=400 k=10 s=100 ddim')).toBeTruthy();
-    expect(screen.getByText('L=400 k=10 s=0 ddim')).toBeTruthy();
+    expect(screen.getByText('L=400 k=10 s=100 · ddim')).toBeTruthy();
+    expect(screen.getByText('L=400 k=10 s=0 · ddim')).toBeTruthy();
     const row = screen.getByText('edema').closest('tr');
     expect(row?.textContent).toContain('0.750');
     expect(row?.textContent).toContain('0.500');
@@ -61,7 +61,19 @@ describe('evaluation report', () => {
 
   it('leaves the unguided column empty when the ablation was not run', () => {
     render(EvaluationReport, { evaluation: evaluation(null) });
-    const auroc = screen.getByText('Image AUROC', { selector: 'td' }).closest('tr');
-    expect(auroc?.textContent).toBe('Image AUROC0.910—');
+    const auroc = screen.getByText('Image AUROC (n = 10)', { selector: 'td' }).closest('tr');
+    expect(auroc?.textContent).toBe('Image AUROC (n = 10)0.910—');
+  });
+
+  it('never shows the AUROC without the number of images it was counted on', () => {
+    render(EvaluationReport, { evaluation: evaluation(null) });
+    expect(screen.getByTestId('auroc-n').textContent).toBe('n = 10: 6 healthy, 4 pathological');
+  });
+
+  it('shows a metric with its 95 % interval when the report carries one beside it', () => {
+    const guided = { ...variant(100, 0.75), intervals: { imageAuroc: { low: 0.8, high: 0.97 } } };
+    render(EvaluationReport, { evaluation: { ...evaluation(null), guided } });
+    const auroc = screen.getByText('Image AUROC (n = 10)', { selector: 'td' }).closest('tr');
+    expect(auroc?.textContent).toContain('0.910 (95 % CI 0.800–0.970)');
   });
 });

@@ -52,15 +52,19 @@ const study: StudySummary = {
 };
 
 /** An api that answers Library's calls and remembers every study query. */
-function fakeConnection() {
+function fakeConnection(runs: Run[] = [run]) {
   const queries: ListStudiesParams[] = [];
   const api = {
-    listRuns: async () => [run],
+    listRuns: async () => runs,
     listStudies: async (params: ListStudiesParams) => {
       queries.push(params);
       return { total: 1, studies: [study] };
     },
     listJobs: async () => [],
+    listSplits: async () => [
+      { split: 'test', count: 1 },
+      { split: 'val', count: 0 },
+    ],
     readerAgreement: async () => ({
       categories: ['normal', 'pathological', 'uncertain'],
       table: [
@@ -88,6 +92,15 @@ afterEach(() => {
 });
 
 describe('library view', () => {
+  it('names the score column after what the run scored with, and never repeats it', async () => {
+    const { connection } = fakeConnection([{ ...run, settings: { imageScore: 'classifier' } }]);
+    render(ViewHarness, { connection, view: Library as Component });
+    expect(
+      await screen.findByRole('columnheader', { name: 'AI: Classifier p(pathological)' }),
+    ).toBeTruthy();
+    expect(screen.queryByRole('columnheader', { name: 'Classifier p' })).toBeNull();
+  });
+
   it('shows the classifier probability beside the anomaly score', async () => {
     const { connection } = fakeConnection();
     render(ViewHarness, { connection, view: Library as Component });
@@ -135,17 +148,26 @@ describe('library view', () => {
     );
     const sort = screen.getByRole('combobox', { name: 'Sort by' }) as HTMLSelectElement;
     expect(sort.value).toBe('uncertainty');
+    // The button takes the reader to those cases: Review opens on them as one worklist.
+    expect(navigation.view).toBe('review');
+    expect(navigation.reviewQueue).toEqual([study.id]);
   });
 
   it('keeps the split filter on leaving Library and coming back, and across a reload', async () => {
     const { connection, lastPage } = fakeConnection();
     render(ViewHarness, { connection, view: Library as Component });
-    const split = screen.getByRole('textbox', { name: 'Split' });
-    await fireEvent.input(split, { target: { value: 'test' } });
+    // A split is picked from those the library has: no typo can match nothing.
+    const split = (await screen.findByRole('combobox', { name: 'Split' })) as HTMLSelectElement;
+    await waitFor(() =>
+      expect([...split.options].map((o) => o.value)).toEqual(['', 'test', 'val']),
+    );
+    await fireEvent.change(split, { target: { value: 'test' } });
     await waitFor(() => expect(lastPage()?.split).toBe('test'));
     cleanup(); // to Review and back
     render(ViewHarness, { connection, view: Library as Component });
-    expect((screen.getByRole('textbox', { name: 'Split' }) as HTMLInputElement).value).toBe('test');
+    expect((screen.getByRole('combobox', { name: 'Split' }) as HTMLSelectElement).value).toBe(
+      'test',
+    );
     // A reload: the split comes back from storage.
     const store = new Map<string, string>();
     const storage = {

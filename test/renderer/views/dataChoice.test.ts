@@ -25,6 +25,11 @@ function fakeConnection() {
     }),
     listRuns: async () => [],
     listEvaluations: async () => [],
+    installedModels: async () => ({ dir: '/m', card: null, preset: null, models: [] }),
+    listSplits: async () => [
+      { split: 'test', count: 4 },
+      { split: 'val', count: 3 },
+    ],
     startJob: async ({ spec }: { spec: Spec }) => {
       started.push(spec);
       // Finished at once, so the view is free to start another.

@@ -2,10 +2,18 @@ import { describe, expect, it } from 'vitest';
 import {
   describeBackend,
   describeBackendReason,
+  describeFact,
   trainingDate,
 } from '../../../src-renderer/views/settingsWords.ts';
 
 describe('settings in words', () => {
+  it('shows a small learning rate with its digits, not "0", and counts with separators', () => {
+    expect(describeFact(0.0002)).toBe('0.0002');
+    expect(describeFact(2e-5)).toBe('0.00002');
+    expect(describeFact(12000)).toBe('12,000');
+    expect(describeFact('test')).toBe('test');
+  });
+
   it('says the backend, its library with version, and threads in words', () => {
     const info = {
       backend: 'wasm' as const,

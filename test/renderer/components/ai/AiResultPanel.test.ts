@@ -45,3 +45,43 @@ it('has no export button without a result or without the handler', () => {
   render(AiResultPanel, { ...common, result: null, onexportdicom: () => {} });
   expect(screen.queryByRole('button', { name: 'Export DICOM' })).toBeNull();
 });
+
+// A made-up measurement, in the shape the lead adds to models/preset.json.
+const measured = {
+  sensitivity: { value: 0.5, low: 0.33, high: 0.67, n: 32, set: 'test split pathological' },
+  specificity: { value: 0.95, low: 0.85, high: 0.99, n: 41, set: 'val + held-out healthy' },
+};
+const classifierPreset = {
+  noiseLevel: 100,
+  stride: 10,
+  guidanceScale: 60,
+  encoding: 'noise',
+  imageScore: 'classifier',
+  imageScoreThreshold: 0.3,
+};
+
+it('shows beside the verdict how often it is right, with intervals and n, from the preset', () => {
+  render(AiResultPanel, {
+    ...common,
+    result,
+    preset: { ...classifierPreset, verdictPerformance: measured },
+  });
+  expect(screen.getByTestId('ai-verdict').textContent).toBe('pathological');
+  const line = screen.getByTestId('verdict-performance').textContent ?? '';
+  expect(line).toContain('sensitivity 0.50 (95 % CI 0.33–0.67; n = 32, test split pathological)');
+  expect(line).toContain('specificity 0.95 (95 % CI 0.85–0.99; n = 41, val + held-out healthy)');
+  // The score is named as what the preset uses: the classifier's probability.
+  expect(screen.getByText(/Classifier p\(pathological\)/)).toBeTruthy();
+});
+
+it('says the verdict has not been measured when the preset has no performance', () => {
+  render(AiResultPanel, { ...common, result, preset: classifierPreset });
+  expect(screen.getByTestId('verdict-performance').textContent).toMatch(/not been measured/);
+});
+
+it('accepts the AI verdict from its button', async () => {
+  const onaccept = vi.fn();
+  render(AiResultPanel, { ...common, result, onaccept });
+  await fireEvent.click(screen.getByRole('button', { name: /Accept: pathological/ }));
+  expect(onaccept).toHaveBeenCalledWith('pathological');
+});

@@ -38,9 +38,18 @@ describe('the AI verdict of a result', () => {
     expect(imageOperatingPoint({ ...result, imageScoreThreshold: 0.29 }, run, preset)).toBe(0.29);
   });
 
-  it('describes a run by its L, k and s', () => {
+  it('describes a run by its L, k, s, encoding and size, never "size =64"', () => {
+    expect(
+      describeSettings({
+        noiseLevel: 100,
+        stride: 10,
+        guidanceScale: 60,
+        encoding: 'noise',
+        imageSize: 64,
+      }),
+    ).toBe('L=100 k=10 s=60 · noise · 64 px');
     expect(
       describeSettings({ noiseLevel: 400, stride: 10, guidanceScale: 100, encoding: 'ddim' }),
-    ).toBe('L=400 k=10 s=100 ddim');
+    ).toBe('L=400 k=10 s=100 · ddim');
   });
 });

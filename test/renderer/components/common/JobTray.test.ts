@@ -100,4 +100,48 @@ describe('job tray', () => {
     expect(document.body.textContent).not.toMatch(/0 \/ 0|ETA|left/);
     tray.dispose();
   });
+
+  it('lets a finished job leave the tray by itself, and keeps a failure until dismissed', async () => {
+    const { api, emit } = fakeApi();
+    const tray = createJobTray(api, { leaveAfterMs: 50 });
+    render(JobTray, { tray });
+    await screen.findByText(/1 \/ 124/);
+    emit('job.finished', { job: { ...evaluation, status: 'finished' } });
+    await waitFor(() => expect(tray.entries.length).toBe(0));
+    expect(screen.queryByRole('region', { name: 'Jobs' })).toBeNull();
+    emit('job.failed', { job: { ...evaluation, id: 'job-2', status: 'failed' }, error: 'boom' });
+    await screen.findByText('boom');
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(tray.entries.map((e) => e.job.id)).toEqual(['job-2']);
+    tray.dispose();
+  });
+
+  it('calls an import whose every path failed a failure, not "finished"', async () => {
+    const { api, emit } = fakeApi();
+    const tray = createJobTray(api, { leaveAfterMs: 50 });
+    render(JobTray, { tray });
+    await screen.findByText(/1 \/ 124/);
+    const summary = { imported: 0, duplicates: 0, skipped: 0, studies: 0, images: 0 };
+    const failed = [
+      { path: '/a.png', reason: 'cannot open: ENOENT' },
+      { path: '/b.png', reason: 'cannot open: ENOENT' },
+    ];
+    emit('job.finished', {
+      job: {
+        ...evaluation,
+        id: 'job-import',
+        kind: 'import',
+        spec: { kind: 'import', paths: ['/a.png', '/b.png'] },
+        status: 'finished',
+        result: { ...summary, failed },
+      },
+    });
+    await screen.findByText('Nothing imported: none of the 2 paths could be read.');
+    const row = document.querySelector('[data-job-id="job-import"]');
+    expect(row?.textContent).toContain('failed');
+    expect(row?.textContent).not.toContain('finished');
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(tray.entries.some((e) => e.job.id === 'job-import')).toBe(true);
+    tray.dispose();
+  });
 });

@@ -3,6 +3,17 @@ import { userMessage } from '../../../../src-renderer/components/common/userMess
 import { ApiError } from '../../../../src-main/contract/index.ts';
 
 describe("error messages in the user's words", () => {
+  it("says an import's unreadable path and a split with no images in the reader's words", () => {
+    expect(userMessage('cannot open: ENOENT')).toBe(
+      'It does not exist, or Anomap cannot see it. Check the path.',
+    );
+    expect(
+      userMessage('/lib/datasets/evaluate-01ad/manifest.csv: no images in split "nosuchsplit"'),
+    ).toBe(
+      'The data has no images in a split called "nosuchsplit". Pick one of the splits it has.',
+    );
+  });
+
   it('says which setting is out of range instead of the zod path', () => {
     expect(
       userMessage(

@@ -15,7 +15,16 @@ import {
 
 describe('overlay thresholding and colormaps', () => {
   it('masks the pixels above the cut-off, as the exports and the calibration do (>, not >=)', () => {
+    // 0.5 equals the calibrated cut-off: the largest value a healthy pixel may reach unmarked.
     expect(Array.from(thresholdMask([0.1, 0.5, 0.49, 0.9], 0.5))).toEqual([0, 0, 0, 1]);
+    const rgba = composeOverlay(Uint8ClampedArray.from([100]), [0.5], {
+      rangeMin: 0,
+      rangeMax: 1,
+      pixelThreshold: 0.5,
+      opacity: 1,
+      lut: colormapLut('hot'),
+    });
+    expect(Array.from(rgba.slice(0, 4))).toEqual([100, 100, 100, 255]);
   });
 
   it('leaves pixels below the threshold grey and blends those above with the opacity', () => {

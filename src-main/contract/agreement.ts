@@ -4,7 +4,8 @@
  *   kappa = (p_o - p_e) / (1 - p_e),
  * with p_o the share of studies on which both gave the same verdict and p_e the agreement
  * expected by chance from each reader's own verdict frequencies, sum_k (a_k / n) (b_k / n).
- * Pure: no database.
+ * Pure: in the contract so the library (over the whole library) and the renderer (over one
+ * worklist) count agreement the same way.
  */
 
 export interface Agreement<C extends string> {
