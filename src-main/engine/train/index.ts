@@ -76,9 +76,12 @@ export async function trainDiffusion(
   if (prepared.length === 0)
     throw new Error(`${options.manifestPath}: every healthy image of the train split is blank`);
   const share = options.fastMriShare ?? 0.5;
-  const initialWeights = options.initFrom
-    ? await diffusionWeights(options.initFrom, config)
+  // Fine-tuning may change the GroupNorm groups (the fix that lets the top level see t): the
+  // weights' shapes are the same; the change is recorded with the model.
+  const start = options.initFrom
+    ? await diffusionWeights(options.initFrom, config, { allowGroupsChange: true })
     : undefined;
+  const initialWeights = start?.weights;
   return train(
     {
       objective: 'diffusion',
@@ -92,6 +95,9 @@ export async function trainDiffusion(
         fastMriShare: share,
         ...countSources(prepared),
         ...(options.initFrom ? { initialisedFrom: basename(options.initFrom) } : {}),
+        ...(start?.groupsChangedFrom !== undefined && {
+          groupsChangedFrom: start.groupsChangedFrom,
+        }),
       },
     },
     diffusionSampler(prepared, config.imageSize, share),
@@ -132,7 +138,7 @@ export async function trainClassifier(
   const holdout = { healthy: heldHealthy, pathological: heldPathological };
   const sampling: ClassifierSampling = { ixiShare: 0.2, syntheticShare: 0.5, ...options.sampling };
   const initialWeights = options.initFrom
-    ? await diffusionWeights(options.initFrom, config)
+    ? (await diffusionWeights(options.initFrom, config)).weights
     : undefined;
   const summary = await train(
     {
@@ -158,18 +164,29 @@ export async function trainClassifier(
   return { ...summary, holdout, skipped };
 }
 
-/** The weights of a trained diffusion model, to start the classifier from its encoder. */
-/** A diffusion model's weights; the network they start assigns those it has (all, or the encoder). */
-async function diffusionWeights(dir: string, config: UNetConfig) {
+/**
+ * A diffusion model's weights; the network they start assigns those it has (all, or the
+ * encoder). Its architecture must be the one asked for; with `allowGroupsChange` (fine-tuning a
+ * diffusion model) the GroupNorm groups may differ, and the groups it had are returned.
+ */
+async function diffusionWeights(
+  dir: string,
+  config: UNetConfig,
+  options: { allowGroupsChange?: boolean } = {},
+) {
   await initBackend();
   const model = await loadModel(dir, 'diffusion');
   try {
-    const differences = architectureDifferences(model.config, config);
+    const differences = architectureDifferences(model.config, config).filter(
+      (d) => !(options.allowGroupsChange && d.startsWith('groups:')),
+    );
     if (differences.length > 0)
       throw new Error(
         `${dir}: cannot start from this model, its architecture differs from the one asked for (${differences.join('; ')})`,
       );
-    return await readWeights(model.params);
+    const groupsChangedFrom =
+      groupsFor(model.config) !== groupsFor(config) ? groupsFor(model.config) : undefined;
+    return { weights: await readWeights(model.params), groupsChangedFrom };
   } finally {
     model.params.dispose();
   }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.ts';
-import { trainDiffusion } from '../../../src-main/engine/train/index.ts';
+import { trainClassifier, trainDiffusion } from '../../../src-main/engine/train/index.ts';
 import { writeSyntheticBrainDataset } from '../../fixtures/syntheticBrainDataset.ts';
 import { groupsFor } from '../../../src-main/engine/nn/unet.ts';
 import { tinyConfig, writeTinyModels } from '../../fixtures/tinyModels.ts';
@@ -59,21 +59,45 @@ describe('train diffusion --init-from', () => {
     expect(manifest.architecture.groups).toBe(groupsFor(tinyConfig));
   });
 
-  it('refuses a model whose architecture differs, groups included, and says what differs', async () => {
+  it('refuses a model whose architecture differs, groups included for a classifier, and says what differs', async () => {
     const dataset = await writeSyntheticBrainDataset(join(root, 'data-refused'));
     const other = groupsFor(tinyConfig) === 8 ? 4 : 8;
+    const common = {
+      manifestPath: dataset.manifestPath,
+      outDir: join(root, 'refused'),
+      workDir: join(root, 'refused.work'),
+      steps: 1,
+      batchSize: 2,
+      initFrom: join(root, 'start', 'diffusion'),
+    };
     await expect(
-      trainDiffusion({
-        manifestPath: dataset.manifestPath,
-        outDir: join(root, 'refused'),
-        workDir: join(root, 'refused.work'),
-        config: { ...tinyConfig, groups: other },
-        steps: 1,
-        batchSize: 2,
-        initFrom: join(root, 'start', 'diffusion'),
-      }),
+      trainClassifier({ ...common, config: { ...tinyConfig, groups: other } }),
     ).rejects.toThrow(
       `its architecture differs from the one asked for (groups: ${groupsFor(tinyConfig)} vs ${other})`,
     );
+    const wider = tinyConfig.channels.map((c) => c * 2);
+    await expect(
+      trainDiffusion({ ...common, config: { ...tinyConfig, channels: wider } }),
+    ).rejects.toThrow(`(channels: ${tinyConfig.channels.join(',')} vs ${wider.join(',')})`);
+  });
+
+  it('fine-tunes a diffusion model to other GroupNorm groups (same shapes) and records the change', async () => {
+    const dataset = await writeSyntheticBrainDataset(join(root, 'data-regrouped'));
+    const other = groupsFor(tinyConfig) === 8 ? 4 : 8;
+    await trainDiffusion({
+      manifestPath: dataset.manifestPath,
+      outDir: join(root, 'regrouped'),
+      workDir: join(root, 'regrouped.work'),
+      config: { ...tinyConfig, groups: other },
+      steps: 1,
+      batchSize: 2,
+      initFrom: join(root, 'start', 'diffusion'),
+    });
+    const manifest = JSON.parse(await readFile(join(root, 'regrouped', 'manifest.json'), 'utf8'));
+    expect(manifest.architecture.groups).toBe(other);
+    expect(manifest.training).toMatchObject({
+      initialisedFrom: 'diffusion',
+      groupsChangedFrom: groupsFor(tinyConfig),
+    });
   });
 });
