@@ -10,7 +10,7 @@ import {
   exportRun,
 } from '../../library/index.ts';
 import { integer } from '../options.ts';
-import type { CommandStreams } from './import.ts';
+import type { CommandStreams } from '../streams.ts';
 import { addDicomwebAuthOptions } from '../dicomweb.ts';
 import { stowRun } from './exportStow.ts';
 

@@ -15,11 +15,7 @@ import {
   importFromDicomweb,
   type DicomwebImportOptions,
 } from './importDicomweb.ts';
-
-export interface CommandStreams {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WriteStream;
-}
+import type { CommandStreams } from '../streams.ts';
 
 function parseSlices(value: string): NiftiOptions['slices'] {
   if (value === 'all' || value === 'middle') return value;

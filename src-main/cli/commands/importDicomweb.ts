@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { Library, pullStudies, type PullSummary, type StudySearch } from '../../library/index.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
 import { dicomwebEndpoint } from '../dicomweb.ts';
-import type { CommandStreams } from './import.ts';
+import type { CommandStreams } from '../streams.ts';
 
 export interface DicomwebImportOptions {
   library: string;
