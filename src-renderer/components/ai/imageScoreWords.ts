@@ -42,13 +42,39 @@ export function scoreMeaning(settings: Settings): string {
   );
 }
 
+/** The colour bar's label: the map's units, after the normalisation the settings name. */
+export function mapLabel(settings: Settings): string {
+  if (settings?.mapNormalisation === 'healthy-ratio') return 'map ÷ healthy residual';
+  if (settings?.mapNormalisation === 'healthy-mean') return 'map − healthy residual';
+  return 'map |x − x̂|';
+}
+
+/** What the map's values are, in the words of its normalisation. */
+function mapUnitsMeaning(settings: Settings): string {
+  const residual =
+    'the difference between the slice and its pseudo-healthy reconstruction, smoothed';
+  if (settings?.mapNormalisation === 'healthy-ratio')
+    return (
+      `Anomaly map: ${residual}, divided by what healthy brains usually leave at that place ` +
+      '(1 = as much as usual, 2 = twice as much). '
+    );
+  if (settings?.mapNormalisation === 'healthy-mean')
+    return (
+      `Anomaly map: ${residual}, minus what healthy brains usually leave at that place, ` +
+      'in units of the slice intensities scaled to [-1, 1]. '
+    );
+  return (
+    `Anomaly map: |x − x̂|, ${residual}, in units of the slice intensities scaled to ` +
+    '[-1, 1] (0 = identical, 2 = black against white). '
+  );
+}
+
 /** The tooltip of the map's colour bar: what its values are, and what the image score is. */
 export function mapMeaning(settings: Settings): string {
   return (
-    'Anomaly map: |x − x̂|, the difference between the slice and its pseudo-healthy ' +
-    'reconstruction, smoothed, in units of the slice intensities scaled to [-1, 1] ' +
-    '(0 = identical, 2 = black against white). Pixels strictly above (>) the white mark, the ' +
-    'pixel operating point, are coloured in the overlay. ' +
+    mapUnitsMeaning(settings) +
+    'Pixels strictly above (>) the white mark, the pixel operating point, are coloured in the ' +
+    'overlay. ' +
     (imageScoreKind(settings) === 'classifier'
       ? "The image verdict does not come from this map but from the classifier's p(pathological)."
       : `The image score is the mean of ${topShare(settings)} of this map inside the brain.`)

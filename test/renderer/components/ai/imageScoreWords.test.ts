@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
   imageScoreName,
+  mapLabel,
   mapMeaning,
   scoreAgainstPoint,
   scoreMeaning,
   verdictPerformanceLine,
 } from '../../../../src-renderer/components/ai/imageScoreWords.ts';
+
+describe("the map's units, read from the settings that made it", () => {
+  it('names a map divided by, or minus, the healthy residual, and the plain residual otherwise', () => {
+    expect(mapLabel({ mapNormalisation: 'healthy-ratio' })).toBe('map ÷ healthy residual');
+    expect(mapMeaning({ mapNormalisation: 'healthy-ratio' })).toContain('2 = twice as much');
+    expect(mapLabel({ mapNormalisation: 'healthy-mean' })).toBe('map − healthy residual');
+    for (const settings of [{ mapNormalisation: 'none' }, {}, null])
+      expect(mapLabel(settings)).toBe('map |x − x̂|');
+    expect(mapMeaning({})).toContain('0 = identical, 2 = black against white');
+  });
+});
 
 describe('what the image score is, read from the settings that made it', () => {
   it("calls a classifier score the classifier's p(pathological), never a map mean", () => {
