@@ -9,7 +9,7 @@ import {
   type OperatingPoints,
 } from './operatingPoint.ts';
 import { reconstruct, settingsFor, type LoadedModels } from './pipeline.ts';
-import { pathologicalProbability } from './predictors.ts';
+import { pathologicalProbabilities } from './predictors.ts';
 import { classifierSplit } from './train/index.ts';
 import type { Preset } from './preset.ts';
 import { prepareCases, readDatasetManifest } from './train/dataset.ts';
@@ -58,15 +58,11 @@ export async function calibratePreset(
     };
   const extra = classifierSplit(all).holdout.healthy;
   const extraCases = await prepareCases(extra, size);
-  const extraScores: number[] = [];
-  for (let i = 0; i < extraCases.length; i += 16)
-    extraScores.push(
-      ...pathologicalProbability(
-        models.classifier!,
-        extraCases.slice(i, i + 16).map((c) => ({ size, pixels: c.pixels })),
-        0,
-      ),
-    );
+  const extraScores = pathologicalProbabilities(
+    models.classifier!,
+    extraCases.map((c) => ({ size, pixels: c.pixels })),
+    0,
+  );
   const allScores = [
     ...healthyScores,
     ...extra.map((c, i) => ({ image: c.image, score: extraScores[i] })),

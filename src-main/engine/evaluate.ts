@@ -12,7 +12,7 @@ import {
 import { mulberry32, gaussian } from './random.ts';
 import { calibrateImageScoreThreshold } from './operatingPoint.ts';
 import { metricIntervals } from './evaluateIntervals.ts';
-import { pathologicalProbability } from './predictors.ts';
+import { pathologicalProbabilities } from './predictors.ts';
 import {
   reconstruct,
   settingsFor,
@@ -405,12 +405,8 @@ function withIntervals(
 
 /** The image score 'classifier' of each case: p(pathological | x_0), as reconstruct scores it. */
 function classifierImageScores(models: LoadedModels, cases: PreparedCase[]): number[] {
-  const scores: number[] = [];
-  for (let i = 0; i < cases.length; i += 16) {
-    const batch = cases.slice(i, i + 16).map((c) => ({ size: c.transform.size, pixels: c.pixels }));
-    scores.push(...pathologicalProbability(models.classifier!, batch, 0));
-  }
-  return scores;
+  const slices = cases.map((c) => ({ size: c.transform.size, pixels: c.pixels }));
+  return Array.from(pathologicalProbabilities(models.classifier!, slices, 0));
 }
 
 /** p(pathological | x_t, t) on seeded noisy versions of the cases. */
@@ -424,8 +420,5 @@ function classifierScores(models: LoadedModels, cases: PreparedCase[], t: number
       (v) => Math.sqrt(ab) * v + Math.sqrt(1 - ab) * gaussian(random),
     ),
   }));
-  const out = new Float32Array(slices.length);
-  for (let i = 0; i < slices.length; i += 16)
-    out.set(pathologicalProbability(models.classifier!, slices.slice(i, i + 16), t), i);
-  return out;
+  return pathologicalProbabilities(models.classifier!, slices, t);
 }

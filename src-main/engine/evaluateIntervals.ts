@@ -7,6 +7,7 @@ import type { ImageVerdict } from '../contract/index.ts';
 import {
   RankedPixels,
   bootstrapInterval,
+  percentileInterval,
   weightedAuroc,
   weightedLabF1,
   wilsonInterval,
@@ -58,24 +59,12 @@ export function metricIntervals(input: IntervalInput): {
     intervals: {
       imageAuroc: bootstrapInterval(strata, (w) => weightedAuroc(scores, labels, w), options),
       pixelAuprc,
-      bestDice: intervalOf(pixelMeasures.map((m) => m.bestDice)),
+      bestDice: percentileInterval(pixelMeasures.map((m) => m.bestDice)),
       labF1: bootstrapInterval([strata[1]], (w) => weightedLabF1(input.labBoxes, w), options),
       ...verdictIntervals(imageVerdict),
     },
     imageVerdict,
   };
-}
-
-/** The 2.5th and 97.5th percentiles of values already drawn by a bootstrap. */
-function intervalOf(values: number[]): Interval {
-  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  const at = (q: number) => {
-    const position = q * (sorted.length - 1);
-    const below = Math.floor(position);
-    const above = Math.min(below + 1, sorted.length - 1);
-    return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
-  };
-  return { low: at(0.025), high: at(0.975) };
 }
 
 /** The image verdict (score > threshold: pathological) against the labels. */

@@ -77,6 +77,19 @@ export function pathologicalProbability(model: Model, slices: Slice[], t: number
   });
 }
 
+/** pathologicalProbability of any number of slices, `batchSize` at a time (none: empty). */
+export function pathologicalProbabilities(
+  model: Model,
+  slices: Slice[],
+  t: number,
+  batchSize = 16,
+): Float32Array {
+  const out = new Float32Array(slices.length);
+  for (let i = 0; i < slices.length; i += batchSize)
+    out.set(pathologicalProbability(model, slices.slice(i, i + batchSize), t), i);
+  return out;
+}
+
 function concat(arrays: Float32Array[]): Float32Array {
   const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
   let offset = 0;

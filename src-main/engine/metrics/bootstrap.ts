@@ -43,14 +43,21 @@ export function bootstrapInterval(
     for (const stratum of strata)
       for (let k = 0; k < stratum.length; k++)
         weights[stratum[Math.floor(random() * stratum.length)]] += 1;
-    const value = statistic(weights);
-    if (!Number.isNaN(value)) values.push(value);
+    values.push(statistic(weights));
   }
-  if (values.length === 0)
+  return percentileInterval(values, level);
+}
+
+/**
+ * The central `level` interval of values drawn by a bootstrap: their (1 - level) / 2 and
+ * (1 + level) / 2 quantiles, interpolated. Undefined draws (NaN) are left out.
+ */
+export function percentileInterval(values: readonly number[], level = 0.95): Interval {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0)
     throw new RangeError('bootstrap: the statistic was undefined on every resample');
-  values.sort((a, b) => a - b);
   const tail = (1 - level) / 2;
-  return { low: quantileOfSorted(values, tail), high: quantileOfSorted(values, 1 - tail) };
+  return { low: quantileOfSorted(sorted, tail), high: quantileOfSorted(sorted, 1 - tail) };
 }
 
 function quantileOfSorted(sorted: number[], q: number): number {
