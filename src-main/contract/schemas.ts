@@ -48,6 +48,15 @@ export const ImageInfoSchema = z.object({
   originalPath: z.string(),
   brainMaskHash: ImageHashSchema.nullable(),
   healthyMaskHash: ImageHashSchema.nullable(),
+  /**
+   * Where the slice lies in its volume: its distance (mm) along the slice normal (DICOM: Image
+   * Position Patient projected on the normal of Image Orientation Patient; NIfTI: the affine's
+   * superior axis for axial slices). A study's slices are numbered (`sliceIndex`) in this order.
+   * Null where the source gave no geometry (PNG, JPEG, TIFF; DICOM without a position).
+   */
+  slicePositionMm: z.number().nullable().default(null),
+  /** Distance (mm) between neighbouring slices of its series; null for one slice or no geometry. */
+  sliceSpacingMm: z.number().nullable().default(null),
 });
 
 /** The human label of a study; never mixed with an AI result. */

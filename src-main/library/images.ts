@@ -22,6 +22,8 @@ export interface ImageRow {
   original_path: string;
   brain_mask_hash: string | null;
   healthy_mask_hash: string | null;
+  slice_position_mm: number | null;
+  slice_spacing_mm: number | null;
 }
 
 export function toImageInfo(row: ImageRow): ImageInfo {
@@ -49,6 +51,8 @@ export function toImageInfo(row: ImageRow): ImageInfo {
     originalPath: row.original_path,
     brainMaskHash: row.brain_mask_hash,
     healthyMaskHash: row.healthy_mask_hash,
+    slicePositionMm: row.slice_position_mm ?? null,
+    sliceSpacingMm: row.slice_spacing_mm ?? null,
   };
 }
 

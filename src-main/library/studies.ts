@@ -93,11 +93,11 @@ function insertImage(db: SqliteDatabase, studyId: number, image: NewImage, sourc
         `INSERT INTO images (study_id, series_uid, series_description, slice_index, width, height,
            bit_depth, value_slope, value_intercept, pixel_spacing_x, pixel_spacing_y,
            slice_thickness, window_center, window_width, orientation, hash, original_path,
-           brain_mask_hash, healthy_mask_hash, created_at)
+           brain_mask_hash, healthy_mask_hash, slice_position_mm, slice_spacing_mm, created_at)
          VALUES (@studyId, @seriesUid, @seriesDescription, @sliceIndex, @width, @height,
            @bitDepth, @valueSlope, @valueIntercept, @spacingX, @spacingY,
            @sliceThickness, @windowCenter, @windowWidth, @orientation, @hash, @originalPath,
-           @brainMaskHash, @healthyMaskHash, @createdAt)`,
+           @brainMaskHash, @healthyMaskHash, @slicePositionMm, @sliceSpacingMm, @createdAt)`,
       )
       .run({
         studyId,
@@ -119,6 +119,8 @@ function insertImage(db: SqliteDatabase, studyId: number, image: NewImage, sourc
         originalPath: image.originalPath,
         brainMaskHash: image.brainMaskHash ?? null,
         healthyMaskHash: image.healthyMaskHash ?? null,
+        slicePositionMm: image.slicePositionMm ?? null,
+        sliceSpacingMm: image.sliceSpacingMm ?? null,
         createdAt,
       }).lastInsertRowid,
   );

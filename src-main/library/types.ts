@@ -70,6 +70,9 @@ export interface NewImage extends ValueScale {
   boxes?: { finding: string | null; box: Box }[];
   /** The DICOM instance it came from, for exports that reference it. */
   dicom?: ImageDicomSource | null;
+  /** Position along the slice normal (mm), as the contract's ImageInfo says; null without geometry. */
+  slicePositionMm?: number | null;
+  sliceSpacingMm?: number | null;
 }
 
 export interface NewLabel {
@@ -146,6 +149,9 @@ export interface ImageInfo extends ValueScale {
   originalPath: string;
   brainMaskHash: string | null;
   healthyMaskHash: string | null;
+  /** The contract's ImageInfo: position along the slice normal and slice spacing (mm). */
+  slicePositionMm: number | null;
+  sliceSpacingMm: number | null;
 }
 
 export interface Annotation {

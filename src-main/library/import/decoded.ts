@@ -12,6 +12,7 @@ export type DecodedSlice = { image: Pixels & ValueScale; sliceIndex: number } & 
   | 'windowWidth'
   | 'orientation'
   | 'dicom'
+  | 'slicePositionMm'
 >;
 
 /** What one file holds: the study it belongs to and its slices. */

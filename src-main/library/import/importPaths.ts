@@ -181,7 +181,10 @@ function studyWriter(library: Library, summary: ImportSummary, actor: string) {
       return;
     }
     const { label, labelAuthor } = prepared;
-    const added = library.addStudy({ study: decoded.study, images, label, labelAuthor }, actor);
+    const added = library.addStudy(
+      { study: decoded.study, images: inSliceOrder(images), label, labelAuthor },
+      actor,
+    );
     summary.imported++;
     summary.images += images.length;
     if (added.created) summary.studies++;

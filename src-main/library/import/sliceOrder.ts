@@ -1,6 +1,6 @@
 import type { NewImage } from '../types.ts';
 
-/** A slice's distance (mm) along its plane's normal, or null when the file gives no geometry. */
+/** A DICOM slice's distance (mm) along its plane's normal, or null when the file gives none. */
 function positionAlongNormal(image: NewImage): number | null {
   const orientation = image.orientation?.imageOrientationPatient;
   const position = image.orientation?.imagePositionPatient;
@@ -13,10 +13,25 @@ function positionAlongNormal(image: NewImage): number | null {
 }
 
 /**
+ * The distance (mm) between neighbouring slices: the median gap of the sorted positions, so a
+ * missing slice does not change it; null for fewer than two slices or slices at one place.
+ */
+export function sliceSpacingMm(sortedPositions: readonly number[]): number | null {
+  const gaps = sortedPositions.slice(1).map((position, i) => position - sortedPositions[i]);
+  const sorted = gaps.filter((gap) => gap > 1e-6).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const middle = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return Math.round(median * 1e4) / 1e4;
+}
+
+/**
  * The images of one study with each series in spatial order: sorted by Image Position Patient
  * projected on the slice normal, and numbered 0, 1, 2... in that order, whatever the files
- * were called or their Instance Numbers said. A series missing geometry on any slice keeps
- * the order its files gave (Instance Number, or frame number).
+ * were called or their Instance Numbers said; each keeps its position (mm) and the series'
+ * spacing. A NIfTI volume comes with its positions and numbers from its affine (decodeNifti),
+ * which stay. A series missing geometry on any slice keeps the order its files gave (Instance
+ * Number, or frame number), without positions.
  */
 export function inSliceOrder(images: readonly NewImage[]): NewImage[] {
   const series = new Map<string, NewImage[]>();
@@ -28,7 +43,9 @@ export function inSliceOrder(images: readonly NewImage[]): NewImage[] {
   }
   const ordered: NewImage[] = [];
   for (const members of series.values()) {
-    const positions = members.map(positionAlongNormal);
+    const given = members.map((image) => image.slicePositionMm ?? null);
+    const fromAffine = given.every((position) => position !== null);
+    const positions = fromAffine ? given : members.map(positionAlongNormal);
     if (positions.some((position) => position === null)) {
       ordered.push(...members);
       continue;
@@ -36,7 +53,15 @@ export function inSliceOrder(images: readonly NewImage[]): NewImage[] {
     const ranked = members
       .map((image, i) => ({ image, position: positions[i]!, given: image.sliceIndex ?? i }))
       .sort((a, b) => a.position - b.position || a.given - b.given);
-    ranked.forEach(({ image }, rank) => ordered.push({ ...image, sliceIndex: rank }));
+    const spacing = sliceSpacingMm(ranked.map(({ position }) => position));
+    ranked.forEach(({ image, position }, rank) =>
+      ordered.push({
+        ...image,
+        sliceIndex: fromAffine ? image.sliceIndex : rank,
+        slicePositionMm: Math.round(position * 1e4) / 1e4,
+        sliceSpacingMm: spacing,
+      }),
+    );
   }
   return ordered;
 }

@@ -45,6 +45,7 @@ export async function storeSlices(
       windowWidth: slice.windowWidth,
       orientation: slice.orientation,
       dicom: slice.dicom,
+      slicePositionMm: slice.slicePositionMm,
       boxes: first ? extras.boxes : undefined,
       brainMaskHash: first && extras.brainMask ? await store.put(extras.brainMask) : null,
       healthyMaskHash: first && extras.healthyMask ? await store.put(extras.healthyMask) : null,

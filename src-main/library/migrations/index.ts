@@ -5,6 +5,7 @@ import { migration0003 } from './0003-classifier-probability.ts';
 import { migration0004 } from './0004-result-chains.ts';
 import { migration0005 } from './0005-reference-labels.ts';
 import { migration0006 } from './0006-dicom-identity.ts';
+import { migration0007 } from './0007-volume-geometry.ts';
 
 export type { Migration } from './migration.ts';
 
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];

@@ -102,6 +102,45 @@ describe('DICOM series geometry', () => {
     expect(images.map((image) => image.sliceIndex)).toEqual([0, 1, 2]);
     const values = await Promise.all(images.map((image) => firstPixel(library, image.id)));
     expect(values).toEqual([100, 200, 300]);
+    // Positions are rounded to 0.1 um; the fixture's were rounded to 4 decimals on the way in.
+    const positions = images.map((image) => image.slicePositionMm!);
+    [-2, 4, 8].forEach((expected, i) => expect(positions[i]).toBeCloseTo(expected, 3));
+    expect(images.map((image) => image.sliceSpacingMm)).toEqual([5, 5, 5]); // median of 6 and 4
+  });
+
+  it('gives the same stack for a series whatever order its files are read in', async () => {
+    // Six axial slices 1.5 mm apart, files named and numbered against their order in space.
+    const z = [0, 1.5, 3, 4.5, 6, 7.5];
+    const written = [3, 0, 5, 1, 4, 2];
+    const stacks: { values: number[]; positions: (number | null)[] }[] = [];
+    for (const readOrder of [written, [...written].reverse()]) {
+      const { library, dir } = openLibrary();
+      const paths = readOrder.map((slice, file) => {
+        const path = join(dir, `file${(file * 7) % 6}-${slice}.dcm`);
+        writeFileSync(
+          path,
+          dicomBytes({
+            width: 4,
+            height: 4,
+            instanceNumber: 10 - slice,
+            position: [-50, -60, z[slice]],
+            orientation: [1, 0, 0, 0, 1, 0],
+            pixels: uniform(100 + slice),
+          }),
+        );
+        return path;
+      });
+      expect(await importPaths(library, paths)).toMatchObject({ imported: 6, failed: [] });
+      const [listed] = library.listStudies({ offset: 0, limit: 1 }).studies;
+      const images = library.getStudy(listed.id).images;
+      expect(images.map((image) => image.sliceIndex)).toEqual([0, 1, 2, 3, 4, 5]);
+      stacks.push({
+        values: await Promise.all(images.map((image) => firstPixel(library, image.id))),
+        positions: images.map((image) => image.slicePositionMm),
+      });
+    }
+    expect(stacks[0]).toEqual({ values: [100, 101, 102, 103, 104, 105], positions: z });
+    expect(stacks[1]).toEqual(stacks[0]);
   });
 
   it('makes one slice per frame of an enhanced MR object, each with its own position, in spatial order', async () => {
@@ -148,6 +187,8 @@ describe('DICOM series geometry', () => {
       [-20, -30, 5],
       [-20, -30, 10],
     ]);
+    expect(images.map((image) => image.slicePositionMm)).toEqual([0, 5, 10]);
+    expect(images[0].sliceSpacingMm).toBe(5);
     expect(images[0].sliceThickness).toBe(2.5);
     expect(images[0].pixelSpacing).toEqual([0.6, 0.7]);
   });

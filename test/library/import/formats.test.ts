@@ -317,6 +317,63 @@ describe('import of NIfTI', () => {
     expect(real(3, 4)).toBe(voxel(3, 0, 2));
   });
 
+  it('reads a volume stored with permuted and flipped axes as the same axial stack, inferior first', async () => {
+    // The RAS volume above, stored as (z reversed, x reversed, y): voxel (i, j, k) of the file
+    // is (x, y, z) = (5 - j, k, 3 - i) of the RAS one.
+    const { library, dir } = openLibrary();
+    const stored = new Int16Array(values.length);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 6; j++)
+        for (let k = 0; k < 5; k++) stored[i + j * 4 + k * 24] = voxel(5 - j, k, 3 - i);
+    const path = join(dir, 'permuted.nii');
+    const sform: [number[], number[], number[]] = [
+      [0, -0.9, 0, 4.5],
+      [0, 0, 0.8, 0],
+      [-2, 0, 0, 6],
+    ];
+    writeFileSync(path, niftiBytes({ dims: [4, 6, 5], datatype: 'int16', values: stored, sform }));
+    expect(await importPaths(library, [path])).toMatchObject({ imported: 1, failed: [] });
+    const permutedStudy = library.getStudy(
+      library.listStudies({ offset: 0, limit: 1 }).studies[0].id,
+    );
+    const stack = (lib: Library, study: typeof permutedStudy) =>
+      Promise.all(
+        study.images.map(async (image) => [...(await lib.getImagePixels(image.id)).pixels]),
+      );
+    const permutedStack = await stack(library, permutedStudy);
+    expect(permutedStudy.images.map((image) => image.sliceIndex)).toEqual([0, 1, 2, 3]);
+    expect(permutedStudy.images.map((image) => image.slicePositionMm)).toEqual([0, 2, 4, 6]);
+    expect(permutedStudy.images[0].sliceSpacingMm).toBe(2);
+    // The RAS volume in a library of its own (in the same one it is a duplicate: same pixels).
+    const other = openLibrary();
+    const ras = join(other.dir, 'ras.nii');
+    writeFileSync(ras, niftiBytes({ dims, datatype: 'int16', values, pixdim: [0.9, 0.8, 2] }));
+    expect(await importPaths(other.library, [ras])).toMatchObject({ imported: 1, failed: [] });
+    const rasStudy = other.library.getStudy(
+      other.library.listStudies({ offset: 0, limit: 1 }).studies[0].id,
+    );
+    expect(rasStudy.images.map((image) => image.slicePositionMm)).toEqual([0, 2, 4, 6]);
+    expect(await stack(other.library, rasStudy)).toEqual(permutedStack);
+    library.close();
+  });
+
+  it('refuses an oblique volume, naming the file and the angle', async () => {
+    const { library, dir } = openLibrary();
+    const path = join(dir, 'oblique.nii');
+    const [c, s] = [Math.cos(Math.PI / 4), Math.sin(Math.PI / 4)]; // 45 degrees about x
+    const sform: [number[], number[], number[]] = [
+      [1, 0, 0, 0],
+      [0, c, -s, 0],
+      [0, s, c, 0],
+    ];
+    writeFileSync(path, niftiBytes({ dims, datatype: 'int16', values, sform }));
+    const summary = await importPaths(library, [path]);
+    expect(summary.imported).toBe(0);
+    expect(summary.failed).toHaveLength(1);
+    expect(summary.failed[0].path).toBe(path);
+    expect(summary.failed[0].reason).toMatch(/oblique: a voxel axis lies 45 degrees off/);
+  });
+
   it('takes chosen coronal slices from a .nii.gz float volume', async () => {
     const { library, dir } = openLibrary();
     const floats = Float32Array.from(values, (value) => value / 4);

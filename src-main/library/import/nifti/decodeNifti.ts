@@ -7,7 +7,7 @@ import { inflateNifti, niftiClaim, overBudget } from './inflateNifti.ts';
 import { isNiftiHeader } from '../sniff.ts';
 import type { DecodedFile, DecodedSlice } from '../decoded.ts';
 import { readVoxels, storedScale } from './voxels.ts';
-import { sliceAxes, type Plane } from './orientation.ts';
+import { sliceAxes, type Plane, type SliceAxes } from './orientation.ts';
 
 export interface NiftiOptions {
   /** Slicing plane; axial by default. */
@@ -62,7 +62,12 @@ export async function decodeNifti(
   }
   const volume = readVoxels(path, header, data, shape);
   const scale = storedScale(volume, header);
-  const axes = sliceAxes(header, options.plane ?? 'axial');
+  let axes: SliceAxes;
+  try {
+    axes = sliceAxes(header, options.plane ?? 'axial');
+  } catch (error) {
+    throw new ImportError(path, (error as Error).message);
+  }
   const depth = shape[axes.slice];
   const indices = chooseSlices(path, options.slices ?? 'all', depth);
   const slices: DecodedSlice[] = indices.map((index) => ({
@@ -71,7 +76,9 @@ export async function decodeNifti(
       valueSlope: scale.valueSlope,
       valueIntercept: scale.valueIntercept,
     },
-    sliceIndex: index,
+    // Numbered from inferior to superior (or the plane's own low end) whatever way the file runs.
+    sliceIndex: axes.sliceAscending ? index : depth - 1 - index,
+    slicePositionMm: Math.round(axes.positionMm(index) * 1e4) / 1e4,
     seriesUid: null,
     pixelSpacing: [header.pixDims[axes.columns + 1] || 1, header.pixDims[axes.rows + 1] || 1],
     sliceThickness: header.pixDims[axes.slice + 1] || null,
@@ -81,6 +88,7 @@ export async function decodeNifti(
       columnsAxis: axes.columns,
       rowsAxis: axes.rows,
       rowsFlipped: axes.flipRows,
+      columnsFlipped: axes.flipColumns,
       affine: header.affine,
       qformCode: header.qform_code,
       sformCode: header.sform_code,

@@ -117,8 +117,9 @@ export function storedScale(volume: Volume, header: nifti.NIFTI1 | nifti.NIFTI2)
       for (let row = 0; row < height; row++) {
         const voxelRow = axes.flipRows ? height - 1 - row : row;
         for (let column = 0; column < width; column++) {
+          const voxelColumn = axes.flipColumns ? width - 1 - column : column;
           const value = volume.value(
-            base + voxelRow * strides[axes.rows] + column * strides[axes.columns],
+            base + voxelRow * strides[axes.rows] + voxelColumn * strides[axes.columns],
           );
           pixels[row * width + column] = Math.round((value - shift) / step);
         }
