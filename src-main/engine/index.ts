@@ -45,3 +45,9 @@ export {
 export type { ChainFrame } from './diffusion/reconstruct.ts';
 export { DEFAULT_PATCH_SIZE } from './mapMethods.ts';
 export * from './types.ts';
+export {
+  modelDomain,
+  OUTSIDE_DOMAIN,
+  type DomainVerdict,
+  type VolumeSlice,
+} from './volume/modelDomain.ts';
