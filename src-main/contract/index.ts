@@ -34,6 +34,7 @@ export type Box = z.infer<typeof schemas.BoxSchema>;
 export type Annotation = z.infer<typeof schemas.AnnotationSchema>;
 export type StudySummary = z.infer<typeof schemas.StudySummarySchema>;
 export type StudyDetail = z.infer<typeof schemas.StudyDetailSchema>;
+export type SkippedSlice = z.infer<typeof schemas.SkippedSliceSchema>;
 export type ReferenceLabel = z.infer<typeof schemas.ReferenceLabelSchema>;
 export type ReaderAgreement = z.infer<typeof schemas.ReaderAgreementSchema>;
 export type ReconstructionSettings = z.infer<typeof schemas.ReconstructionSettingsSchema>;

@@ -8,6 +8,7 @@ import {
   ProgressSchema,
   ReconstructionSettingsSchema,
   RunIdSchema,
+  SkippedSliceKindSchema,
   StudyIdSchema,
   JobIdSchema,
 } from './schemas.ts';
@@ -34,6 +35,12 @@ export const ReconstructJobSpecSchema = z
     withUnguided: z.boolean().default(false),
     /** Keep each result's denoising chain (noising, denoising, guidance gradients) to play. */
     keepChain: z.boolean().default(false),
+    /**
+     * Map every slice, also those outside the mid-axial slab the models know (by default they
+     * are left out, each with its reason: engine/volume/modelDomain.ts). Blank slices are
+     * always left out.
+     */
+    allSlices: z.boolean().default(false),
   })
   .refine(...notBoth);
 
@@ -160,6 +167,8 @@ export const ImportSummarySchema = z.object({
 export const SkippedImageSchema = z.object({
   studyId: StudyIdSchema,
   imageId: ImageIdSchema,
+  /** Outside the models' domain, or blank; 'blank' for results saved before it was told. */
+  kind: SkippedSliceKindSchema.default('blank'),
   reason: z.string(),
 });
 

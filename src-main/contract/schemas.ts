@@ -136,6 +136,17 @@ export const StudySummarySchema = z.object({
    * apart from the reader's own `verdict`, and hidden by the renderer while reading blind.
    */
   referenceVerdict: VerdictSchema.nullable().default(null),
+  /**
+   * The study's verdict in that run: its score (the highest image score of its mapped slices)
+   * above the run's image operating point (`score > imageScoreThreshold`); null without a
+   * score or an operating point. An AI result, never a label.
+   */
+  aboveThreshold: z.boolean().nullable().default(null),
+  /** The run's image operating point, in the units of its image score. */
+  imageScoreThreshold: z.number().nullable().default(null),
+  /** The slice whose score is the study's score (the hottest slice), and its index. */
+  hottestImageId: ImageIdSchema.nullable().default(null),
+  hottestSliceIndex: z.number().int().nonnegative().nullable().default(null),
 });
 
 /** A label the reader did not give: a dataset's, or another reader's. */
@@ -264,6 +275,18 @@ export const ResultSchema = z.object({
   createdAt: z.string(),
 });
 
+/**
+ * Why a run did not map a slice: 'outside-domain', outside the mid-axial slab the models were
+ * trained on (engine/volume/modelDomain.ts; a job maps those only when asked for all slices), or
+ * 'blank', nothing to normalise or score. The reason is said in words, for the viewer.
+ */
+export const SkippedSliceKindSchema = z.enum(['outside-domain', 'blank']);
+export const SkippedSliceSchema = z.object({
+  imageId: ImageIdSchema,
+  kind: SkippedSliceKindSchema,
+  reason: z.string(),
+});
+
 export const StudyDetailSchema = StudySummarySchema.extend({
   originPath: z.string().nullable(),
   images: z.array(ImageInfoSchema),
@@ -275,6 +298,8 @@ export const StudyDetailSchema = StudySummarySchema.extend({
   referenceAnnotations: z.array(AnnotationSchema).default([]),
   /** Results of the asked (or latest) run for this study's images; empty when none. */
   results: z.array(ResultSchema),
+  /** The slices that run left out, each with its reason (no result for them). */
+  skippedSlices: z.array(SkippedSliceSchema).default([]),
 });
 
 /** The course protocol's counts for one finding, or over all of them. */

@@ -10,6 +10,7 @@ import { findingId, listFindings, type Finding } from './findings.ts';
 import { readImage, hasImageHash, imageIdsByHash } from './images.ts';
 import { readerReferencePairs, setLabel, studiesByVerdict } from './labels.ts';
 import { cohensKappa, type Agreement } from '../contract/agreement.ts';
+import type { SkippedSlice } from '../contract/index.ts';
 import { addStudy, getStudy, type AddedStudy } from './studies.ts';
 import { readDicomIdentity, type StoredDicomIdentity } from './dicomIdentity.ts';
 import { listStudies } from './studyList.ts';
@@ -31,6 +32,7 @@ import {
   registerModel,
 } from './runs.ts';
 import { listResults, readResult, readResultImage, saveResult } from './results.ts';
+import { saveSkippedSlices } from './skippedSlices.ts';
 import { writeAudit } from './audit.ts';
 import type {
   Annotation,
@@ -265,6 +267,11 @@ export class Library {
 
   saveResult(result: NewResult, actor?: string): Promise<Result> {
     return saveResult(this.context, result, actor);
+  }
+
+  /** Keeps the slices a running run left out, with their reasons (skippedSlices.ts). */
+  saveSkippedSlices(runId: number, skipped: readonly SkippedSlice[], actor?: string): void {
+    saveSkippedSlices(this.context, runId, skipped, actor);
   }
 
   listResults(runId: number, studyId?: number): Result[] {

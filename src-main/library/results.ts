@@ -140,13 +140,18 @@ export async function saveResult(
           ),
       );
       db.prepare(
-        `INSERT INTO run_study_scores (run_id, study_id, score, classifier_probability)
-         SELECT r.run_id, i.study_id, MAX(r.score), MAX(r.classifier_probability)
+        `INSERT INTO run_study_scores (run_id, study_id, score, classifier_probability,
+           hottest_image_id)
+         SELECT r.run_id, i.study_id, MAX(r.score), MAX(r.classifier_probability),
+           (SELECT h.image_id FROM results h JOIN images hi ON hi.id = h.image_id
+            WHERE h.run_id = @runId AND hi.study_id = @studyId
+            ORDER BY h.score DESC, hi.slice_index, h.image_id LIMIT 1)
          FROM results r JOIN images i ON i.id = r.image_id
-         WHERE r.run_id = ? AND i.study_id = ?
+         WHERE r.run_id = @runId AND i.study_id = @studyId
          ON CONFLICT (run_id, study_id) DO UPDATE SET
-           score = excluded.score, classifier_probability = excluded.classifier_probability`,
-      ).run(input.runId, image.studyId);
+           score = excluded.score, classifier_probability = excluded.classifier_probability,
+           hottest_image_id = excluded.hottest_image_id`,
+      ).run({ runId: input.runId, studyId: image.studyId });
       // A result saved again replaces its chain with the new one (or none).
       db.prepare(`DELETE FROM result_chain_frames WHERE result_id = ?`).run(id);
       const insertFrame = db.prepare(

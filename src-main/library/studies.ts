@@ -8,6 +8,7 @@ import { readStudyImages } from './images.ts';
 import { readAnnotationsOfStudy } from './annotations.ts';
 import { writeImageDicom, writeStudyDicom } from './dicomIdentity.ts';
 import { readStudySummaries } from './studyList.ts';
+import { readSkippedSlices } from './skippedSlices.ts';
 import type { NewImage, NewStudy, StudyDetail } from './types.ts';
 
 export interface AddedStudy {
@@ -164,5 +165,6 @@ export function getStudy(context: LibraryContext, studyId: number, runId?: numbe
     annotations: readAnnotationsOfStudy(db, studyId, 'reader'),
     reference: readReferenceLabel(db, studyId),
     referenceAnnotations: readAnnotationsOfStudy(db, studyId, 'reference'),
+    skippedSlices: runId === undefined ? [] : readSkippedSlices(db, runId, studyId),
   };
 }

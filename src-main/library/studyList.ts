@@ -1,3 +1,4 @@
+import { aboveThreshold } from '../contract/operatingPoint.ts';
 import type { SqliteDatabase } from './database.ts';
 import {
   reviewStatuses,
@@ -300,6 +301,9 @@ interface SummaryRow {
   classifier_probability: number | null;
   reference_verdict: Verdict | null;
   first_image_hash: string | null;
+  hottest_image_id: number | null;
+  hottest_slice_index: number | null;
+  image_score_threshold: number | null;
 }
 
 /** Summaries of the given studies, in the order of `ids`. */
@@ -320,7 +324,11 @@ export function readStudySummaries(
               (SELECT group_concat(name, ';') FROM (
                  SELECT f.name FROM label_findings lf JOIN findings f ON f.id = lf.finding_id
                  WHERE lf.study_id = s.id ORDER BY f.name)) AS findings,
-              r.score, r.classifier_probability,
+              r.score, r.classifier_probability, r.hottest_image_id,
+              (SELECT i.slice_index FROM images i WHERE i.id = r.hottest_image_id)
+                AS hottest_slice_index,
+              (SELECT json_extract(settings, '$.imageScoreThreshold') FROM runs
+                 WHERE id = r.run_id) AS image_score_threshold,
               (SELECT rl.verdict FROM reference_labels rl WHERE rl.study_id = s.id
                  ORDER BY rl.created_at, rl.source LIMIT 1) AS reference_verdict
        FROM studies s JOIN labels l ON l.study_id = s.id
@@ -355,5 +363,10 @@ function toSummary(row: SummaryRow): StudySummary {
     classifierProbability: row.classifier_probability,
     referenceVerdict: row.reference_verdict,
     firstImageHash: row.first_image_hash,
+    aboveThreshold:
+      row.score === null ? null : aboveThreshold(row.score, row.image_score_threshold ?? null),
+    imageScoreThreshold: row.score === null ? null : (row.image_score_threshold ?? null),
+    hottestImageId: row.hottest_image_id ?? null,
+    hottestSliceIndex: row.hottest_slice_index ?? null,
   };
 }

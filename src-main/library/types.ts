@@ -1,4 +1,5 @@
 import type { Pixels, ValueScale } from './pixels.ts';
+import type { SkippedSlice, StudySummary as ContractStudySummary } from '../contract/index.ts';
 
 export type Verdict = 'normal' | 'pathological' | 'uncertain';
 export type ReviewStatus = 'not-reviewed' | 'in-progress' | 'done' | 'flagged';
@@ -129,6 +130,11 @@ export interface StudySummary {
   referenceVerdict: Verdict | null;
   /** Content hash of the first image, for thumbnails. */
   firstImageHash: string | null;
+  /** The study's verdict in the run and its hottest slice, as the contract says. */
+  aboveThreshold: ContractStudySummary['aboveThreshold'];
+  imageScoreThreshold: ContractStudySummary['imageScoreThreshold'];
+  hottestImageId: ContractStudySummary['hottestImageId'];
+  hottestSliceIndex: ContractStudySummary['hottestSliceIndex'];
 }
 
 export interface ImageInfo extends ValueScale {
@@ -187,6 +193,8 @@ export interface StudyDetail extends StudySummary {
   reference: ReferenceLabel | null;
   /** Boxes that came with the reference. */
   referenceAnnotations: Annotation[];
+  /** The slices the asked run left out, with why (empty without a run). */
+  skippedSlices: SkippedSlice[];
 }
 
 export type StudySortKey =

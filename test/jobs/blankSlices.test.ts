@@ -66,13 +66,21 @@ describe('a blank slice in a job', () => {
       }),
     );
     expect(result.skipped).toHaveLength(1);
-    expect(result.skipped[0]).toMatchObject({ studyId: blankStudyId });
-    expect(result.skipped[0].reason).toMatch(BLANK_REASON);
+    // The job's domain check finds it blank before the preprocessing would have refused it.
+    expect(result.skipped[0]).toMatchObject({ studyId: blankStudyId, kind: 'blank' });
+    expect(result.skipped[0].reason).toBe('blank: no head in the slice');
     const library = Library.open(workspace.library);
     try {
       for (const runId of [result.runId, result.unguidedRunId!]) {
         expect(library.getRun(runId).status).toBe('done');
         expect(library.listResults(runId, blankStudyId)).toEqual([]);
+        expect(library.getStudy(blankStudyId, runId).skippedSlices).toEqual([
+          {
+            imageId: result.skipped[0].imageId,
+            kind: 'blank',
+            reason: 'blank: no head in the slice',
+          },
+        ]);
         expect(library.listResults(runId, workspace.studyIds[0]).length).toBeGreaterThan(0);
         expect(library.listResults(runId, workspace.studyIds[1]).length).toBeGreaterThan(0);
       }

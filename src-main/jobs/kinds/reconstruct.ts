@@ -19,6 +19,7 @@ import type { JsonValue } from '../json.ts';
 import { registerModels } from './models.ts';
 import { CHAIN_FRAMES, chainFramesOf } from './chainFrames.ts';
 import { reconstructImages, type ReconstructedBatch } from '../reconstructImages.ts';
+import { slicesToMap } from './sliceDomain.ts';
 
 /** Slices reconstructed per engine call: results are saved, and progress told, per batch. */
 const BATCH = 8;
@@ -36,7 +37,7 @@ interface JobContext {
   modelIds: number[];
   probabilities: Probabilities;
   progress: ProgressTracker;
-  /** Images left out (blank slices), by id, with their reason: the same for both runs. */
+  /** Images left out (outside the domain, blank), by id, with their reason: the same for both runs. */
   skipped: Map<number, ReconstructResult['skipped'][number]>;
 }
 
@@ -51,7 +52,14 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
       run.spec.settings ?? (run.spec.preset ? RECONSTRUCTION_PRESETS[run.spec.preset] : {});
     // One guidance process (and classifier) for the whole job, not one per batch.
     guidance = await engine.startGuidance(models, engine.settingsFor(models.preset, overrides));
-    const images = run.spec.studyIds.flatMap((studyId) => library.getStudy(studyId).images);
+    // Only the slices the models know (their mid-axial slab), unless all are asked for.
+    const { mapped: images, skipped } = await slicesToMap(
+      engine,
+      library,
+      run.spec.studyIds.flatMap((studyId) => library.getStudy(studyId).images),
+      run.spec.allSlices,
+      run.control.signal,
+    );
     const job: JobContext = {
       engine,
       models,
@@ -59,7 +67,7 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
       library,
       modelIds: registerModels(library, run.context.modelsDir),
       probabilities: new Map(),
-      skipped: new Map(),
+      skipped: new Map(skipped.map((slice) => [slice.imageId, slice])),
       // The pace and ETA of the whole job, in images, over both runs.
       progress: new engine.ProgressTracker(
         run.control,
@@ -120,7 +128,7 @@ async function reconstructRun(
         captureFrames: spec.keepChain ? CHAIN_FRAMES : 0,
         // A blank slice (nothing to normalise) is left out with its reason: it never fails the job.
         skip: ({ id: imageId, studyId }, reason) =>
-          job.skipped.set(imageId, { studyId, imageId, reason }),
+          job.skipped.set(imageId, { studyId, imageId, kind: 'blank', reason }),
       },
       { signal: control.signal, progress: job.progress },
       async (batch) => {
@@ -128,7 +136,14 @@ async function reconstructRun(
         libraryChanged('results', [...new Set(batch.items.map((image) => image.studyId))]);
       },
     );
-    library.finishRun(record.id, { seconds: (Date.now() - started) / 1000, slices: images.length });
+    // The run keeps what it left out and why, so Review says so instead of showing no map.
+    const skipped = [...job.skipped.values()];
+    library.saveSkippedSlices(record.id, skipped);
+    library.finishRun(record.id, {
+      seconds: (Date.now() - started) / 1000,
+      slices: images.length - skipped.filter(({ kind }) => kind === 'blank').length,
+      skipped: skipped.length,
+    });
     return record.id;
   } catch (error) {
     // Cancelled: the run goes, results and all; failed: it stays, marked, with its error.
@@ -141,7 +156,7 @@ async function reconstructRun(
 
 /** Saves a batch's results, each mapped back to its image's geometry. */
 async function saveBatch(
-  { engine, models, library, probabilities }: JobContext,
+  { engine, models, library, probabilities, skipped }: JobContext,
   runId: number,
   { items: batch, slices, transforms, results, chain }: ReconstructedBatch<ImageInfo>,
 ): Promise<void> {
@@ -155,6 +170,12 @@ async function saveBatch(
   for (const [i, result] of results.entries()) {
     const transform = transforms[i];
     const image = batch[i];
+    // A partial slice whose map has no brain to score is left out, like a blank one.
+    if (!Number.isFinite(result.score)) {
+      const reason = `blank: no brain to score (the image score is ${result.score})`;
+      skipped.set(image.id, { studyId: image.studyId, imageId: image.id, kind: 'blank', reason });
+      continue;
+    }
     await library.saveResult({
       runId,
       imageId: image.id,

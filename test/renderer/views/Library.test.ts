@@ -49,6 +49,10 @@ const study: StudySummary = {
   classifierProbability: 0.4321,
   referenceVerdict: 'pathological',
   firstImageHash: 'a'.repeat(64),
+  aboveThreshold: true,
+  imageScoreThreshold: 0.5,
+  hottestImageId: 1,
+  hottestSliceIndex: 0,
 };
 
 /** An api that answers Library's calls and remembers every study query. */

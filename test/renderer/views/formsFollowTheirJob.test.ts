@@ -100,6 +100,7 @@ describe("Run's form while its reconstruction runs", () => {
       studyIds: [3, 4, 5],
       preset: 'balanced',
       withUnguided: false,
+      allSlices: false,
       keepChain: true,
     });
     const connection = connectionWith({
