@@ -115,6 +115,19 @@ describe('library view', () => {
     expect(screen.getByRole('button', { name: 'Open study 7' })).toBeTruthy();
   });
 
+  it("sorts by the study score from the score column and shows the study's AI verdict", async () => {
+    const { connection, lastPage } = fakeConnection();
+    render(ViewHarness, { connection, view: Library as Component });
+    await waitFor(() => expect(lastPage()?.runId).toBe(run.id));
+    const verdictCell = document.querySelector('td.ai-verdict');
+    expect(verdictCell?.textContent?.trim()).toBe('pathological');
+    const header = screen.getByRole('button', { name: /^AI: / });
+    await fireEvent.click(header);
+    await waitFor(() => expect(lastPage()).toMatchObject({ sort: 'score', order: 'desc' }));
+    await fireEvent.click(header);
+    await waitFor(() => expect(lastPage()).toMatchObject({ sort: 'score', order: 'asc' }));
+  });
+
   it('offers both next-case orders: highest anomaly score and classifier most uncertain', async () => {
     const { connection, lastPage } = fakeConnection();
     render(ViewHarness, { connection, view: Library as Component });
