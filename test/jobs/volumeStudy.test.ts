@@ -6,7 +6,7 @@
  * hottest slice's) with the run's verdict; getStudy returns the slices in order with their
  * results and reasons. Asked for all slices, it maps every slice but the blank ones.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,7 +16,7 @@ import {
 } from '../../src-main/contract/index.ts';
 import { initBackend } from '../../src-main/engine/backend.ts';
 import { runReconstruct } from '../../src-main/jobs/kinds/reconstruct.ts';
-import { Library, importPaths } from '../../src-main/library/index.ts';
+import { Library, exportRun, importPaths } from '../../src-main/library/index.ts';
 import { headPhantom, type HeadPhantomOptions } from '../fixtures/headPhantom.ts';
 import { tinyWorkspace, type TinyWorkspace } from '../fixtures/tinyWorkspace.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
@@ -148,6 +148,28 @@ describe('a volume in the reconstruct job', () => {
     );
     expect(study.imageScoreThreshold).toBe(0.05);
     expect(study.aboveThreshold).toBe(study.score! > study.imageScoreThreshold!);
+
+    // The run's export has one row per study with its score, verdict and left-out slices.
+    const library2 = Library.open(libraryDir);
+    try {
+      const exported = exportRun(library2, result.runId, join(workspace.root, 'export'));
+      const [header, row] = readFileSync(exported.studiesCsv, 'utf8').trim().split('\n');
+      const cells = Object.fromEntries(
+        header.split(',').map((name, i) => [name, row.split(',')[i]]),
+      );
+      expect(cells).toMatchObject({
+        study_id: String(studyId),
+        slices: '40',
+        mapped_slices: '13',
+        outside_domain_slices: '23',
+        blank_slices: '4',
+        study_score: String(study.score),
+        hottest_slice_index: String(study.hottestSliceIndex),
+        above_threshold: String(study.aboveThreshold),
+      });
+    } finally {
+      library2.close();
+    }
   });
 
   it('maps every slice but the blank ones when asked for all slices', async () => {

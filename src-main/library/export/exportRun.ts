@@ -6,6 +6,8 @@ import { csvLine } from './csvText.ts';
 
 export interface RunExport {
   csv: string;
+  /** One row per study: its score (the hottest mapped slice's), verdict and left-out slices. */
+  studiesCsv: string;
   json: string;
   images: string[];
 }
@@ -14,7 +16,10 @@ export interface RunExport {
  * A run's report: one CSV row and one JSON entry per result (score, the run's pixel cut-off and
  * image operating point, the verdict of the score against the latter, the human label
  * and findings beside it, kept in separate columns), the run's settings and model versions, and
- * its reconstructions and anomaly maps as the 16-bit PNGs they are stored as.
+ * its reconstructions and anomaly maps as the 16-bit PNGs they are stored as. Beside it, one
+ * row per study (run-N-studies.csv, `studies` in the JSON): the study score, which is the highest
+ * image score of its mapped slices, its verdict against the image operating point, the hottest
+ * slice, and how many slices the run left out as outside the models' domain or blank.
  */
 export function exportRun(library: Library, runId: number, outDir: string): RunExport {
   const run = library.getRun(runId);
@@ -63,6 +68,15 @@ export function exportRun(library: Library, runId: number, outDir: string): RunE
   });
   const csv = join(outDir, `run-${runId}.csv`);
   writeFileSync(csv, [header, ...lines].join('\n') + '\n');
+  const studies = studiesOfRun(library, runId, [...new Set(results.map((r) => r.studyId))]);
+  const studiesCsv = join(outDir, `run-${runId}-studies.csv`);
+  writeFileSync(
+    studiesCsv,
+    [
+      csvLine(Object.keys(studyColumns(studies[0] ?? null))),
+      ...studies.map((study) => csvLine(Object.values(studyColumns(study)))),
+    ].join('\n') + '\n',
+  );
   const json = join(outDir, `run-${runId}.json`);
   const report = {
     run,
@@ -84,6 +98,60 @@ export function exportRun(library: Library, runId: number, outDir: string): RunE
       },
     })),
   };
-  writeFileSync(json, JSON.stringify(report, null, 2) + '\n');
-  return { csv, json, images };
+  writeFileSync(json, JSON.stringify({ ...report, studies }, null, 2) + '\n');
+  return { csv, studiesCsv, json, images };
+}
+
+interface StudyOfRun {
+  studyId: number;
+  patientAlias: string | null;
+  slices: number;
+  mappedSlices: number;
+  outsideDomainSlices: number;
+  blankSlices: number;
+  studyScore: number | null;
+  hottestImageId: number | null;
+  hottestSliceIndex: number | null;
+  imageScoreThreshold: number | null;
+  aboveThreshold: boolean | null;
+  labelVerdict: string | null;
+}
+
+function studiesOfRun(library: Library, runId: number, studyIds: number[]): StudyOfRun[] {
+  return studyIds.map((studyId) => {
+    const study = library.getStudy(studyId, runId);
+    const left = (kind: string) => study.skippedSlices.filter((s) => s.kind === kind).length;
+    return {
+      studyId,
+      patientAlias: study.patientAlias,
+      slices: study.imageCount,
+      mappedSlices: study.imageCount - study.skippedSlices.length,
+      outsideDomainSlices: left('outside-domain'),
+      blankSlices: left('blank'),
+      studyScore: study.score,
+      hottestImageId: study.hottestImageId,
+      hottestSliceIndex: study.hottestSliceIndex,
+      imageScoreThreshold: study.imageScoreThreshold,
+      aboveThreshold: study.aboveThreshold,
+      labelVerdict: study.label.verdict,
+    };
+  });
+}
+
+/** The studies CSV's columns, in order; a header from null. */
+function studyColumns(study: StudyOfRun | null): Record<string, string | number | null> {
+  return {
+    study_id: study?.studyId ?? null,
+    patient_alias: study?.patientAlias ?? null,
+    slices: study?.slices ?? null,
+    mapped_slices: study?.mappedSlices ?? null,
+    outside_domain_slices: study?.outsideDomainSlices ?? null,
+    blank_slices: study?.blankSlices ?? null,
+    study_score: study?.studyScore ?? null,
+    hottest_image_id: study?.hottestImageId ?? null,
+    hottest_slice_index: study?.hottestSliceIndex ?? null,
+    image_score_threshold: study?.imageScoreThreshold ?? null,
+    above_threshold: study ? String(study.aboveThreshold ?? '') : null,
+    label_verdict: study?.labelVerdict ?? null,
+  };
 }
