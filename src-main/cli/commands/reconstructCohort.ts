@@ -20,6 +20,10 @@ export function cohortOptions(command: Command): Command {
     .option('--studies <ids>', 'with --library: these study ids (comma-separated)', studyIds)
     .option('--split <name>', 'a cohort: only rows or studies of this split')
     .option(
+      '--all-slices',
+      'with --library: map every slice, not only the mid-axial slab the models know (models/README.md, Domain); blank slices never',
+    )
+    .option(
       '--shard <I/N>',
       'a cohort: map only the I-th (0-based) of N balanced parts; "auto" reads SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX with ANOMAP_SHARD_COUNT',
     )
@@ -39,6 +43,7 @@ export interface CohortCommandOptions extends Record<string, unknown> {
   library?: string;
   studies?: number[];
   split?: string;
+  allSlices?: boolean;
   shard?: string;
   threads?: number;
   out: string;
@@ -64,6 +69,8 @@ export function checkReconstructForm(images: string[], o: Partial<CohortCommandO
       throw new Error('give the cohort as --manifest CSV or as --library DIR (one of them)');
     if (o.studies !== undefined && o.library === undefined)
       throw new Error('--studies needs --library');
+    if (o.allSlices && o.library === undefined)
+      throw new Error('--all-slices needs --library (a manifest lists single slices)');
   } else {
     if (images.length === 0)
       throw new Error('give image files, or a cohort as --manifest CSV or --library DIR');
@@ -93,7 +100,13 @@ async function reconstructCohort(o: CohortCommandOptions): Promise<void> {
   const input: CohortInput =
     o.manifest !== undefined
       ? { kind: 'manifest', manifest: o.manifest, split: o.split }
-      : { kind: 'library', library: o.library!, studyIds: o.studies, split: o.split };
+      : {
+          kind: 'library',
+          library: o.library!,
+          studyIds: o.studies,
+          split: o.split,
+          allSlices: o.allSlices,
+        };
   // The same checked overrides as a reconstruction of image files (one schema with the api).
   const overrides: Partial<ReconstructionSettings> = {
     ...settingsOverrides(o),

@@ -40,11 +40,19 @@ import {
   type CohortSource,
   type ShardStatus,
 } from './cohortFiles.ts';
+import { slicesToMap } from '../kinds/sliceDomain.ts';
 import { shardName, shardItems, type Shard } from './shards.ts';
 
 export type CohortInput =
   | { kind: 'manifest'; manifest: string; split?: string }
-  | { kind: 'library'; library: string; studyIds?: number[]; split?: string };
+  | {
+      kind: 'library';
+      library: string;
+      studyIds?: number[];
+      split?: string;
+      /** Map every slice, not only the models' mid-axial slab (sliceDomain.ts); blank ones never. */
+      allSlices?: boolean;
+    };
 
 export interface ShardOptions {
   input: CohortInput;
@@ -242,11 +250,14 @@ async function listItems(
     };
   }
   const studyIds = input.studyIds ?? studiesOf(library!, input.split);
-  const items = studyIds.flatMap((studyId) =>
-    library!
-      .getStudy(studyId)
-      .images.map((image) => ({ key: `image-${image.id}`, imageId: image.id })),
+  // As the reconstruct job kind: the slices the models know, unless all are asked for.
+  const { mapped } = await slicesToMap(
+    engine,
+    library!,
+    studyIds.flatMap((studyId) => library!.getStudy(studyId).images),
+    input.allSlices ?? false,
   );
+  const items = mapped.map((image) => ({ key: `image-${image.id}`, imageId: image.id }));
   if (items.length === 0) throw new Error(`${input.library}: no images to reconstruct`);
   return {
     source: {
