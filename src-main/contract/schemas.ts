@@ -97,7 +97,11 @@ export const AnnotationSchema = z.object({
   finding: FindingSchema.nullable(),
   kind: z.enum(['box', 'mask']),
   box: BoxSchema.nullable(),
-  /** For masks: the stored mask image. */
+  /**
+   * The stored mask image (its pixels through imageUrl's pixelsUrl; non-zero = finding). For a
+   * mask: the image's size. For a box (a dataset's reference region): the region's own shape,
+   * box.width x box.height, placed at the box's corner; null where only the box is known.
+   */
   maskHash: ImageHashSchema.nullable(),
   author: z.string(),
   createdAt: z.string(),

@@ -127,11 +127,11 @@ function insertImage(db: SqliteDatabase, studyId: number, image: NewImage, sourc
   );
   if (image.dicom) writeImageDicom(db, imageId, image.dicom);
   const insertBox = db.prepare(
-    `INSERT INTO annotations (image_id, finding_id, kind, x, y, width, height, author,
+    `INSERT INTO annotations (image_id, finding_id, kind, x, y, width, height, mask_hash, author,
                               reference_source, created_at, updated_at)
-     VALUES (?, ?, 'box', ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, 'box', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  for (const { finding, box } of image.boxes ?? []) {
+  for (const { finding, box, maskHash } of image.boxes ?? []) {
     const finding_ = finding === null ? null : findingId(db, finding, 'imported');
     insertBox.run(
       imageId,
@@ -140,6 +140,7 @@ function insertImage(db: SqliteDatabase, studyId: number, image: NewImage, sourc
       box.y,
       box.width,
       box.height,
+      maskHash ?? null,
       source,
       source,
       createdAt,

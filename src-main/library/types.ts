@@ -68,7 +68,11 @@ export interface NewImage extends ValueScale {
   orientation?: Orientation | null;
   brainMaskHash?: string | null;
   healthyMaskHash?: string | null;
-  boxes?: { finding: string | null; box: Box }[];
+  /**
+   * Reference boxes that came with the image; `maskHash`: the stored shape of the region within
+   * its box (box.width x box.height, non-zero = finding), where the dataset drew one.
+   */
+  boxes?: { finding: string | null; box: Box; maskHash?: string | null }[];
   /** The DICOM instance it came from, for exports that reference it. */
   dicom?: ImageDicomSource | null;
   /** Position along the slice normal (mm), as the contract's ImageInfo says; null without geometry. */

@@ -99,6 +99,46 @@ describe('api handlers', () => {
     expect(study.results).toEqual([]);
   });
 
+  it("gives a reference region's mask with the study, and its pixels by hash", async () => {
+    const { library } = fixture;
+    // A 3 x 3 plus sign: the region's shape within its box, as the importer keeps it.
+    const plus = new Uint8Array([0, 255, 0, 255, 255, 255, 0, 255, 0]);
+    const maskHash = await library.store.put({ width: 3, height: 3, bitDepth: 8, pixels: plus });
+    const added = library.addStudy({
+      study: { uid: 'study-mask', patientAlias: 'P2', split: 'test', source: 'fixture' },
+      images: [
+        {
+          hash: fixture.hash,
+          width: 8,
+          height: 4,
+          bitDepth: 16,
+          originalPath: '/scan/p2.png',
+          valueSlope: 1,
+          valueIntercept: 0,
+          boxes: [
+            { finding: 'mass', box: { x: 1, y: 0, width: 3, height: 3 }, maskHash },
+            { finding: 'edema', box: { x: 5, y: 1, width: 2, height: 2 } },
+          ],
+        },
+      ],
+      label: { verdict: 'pathological', findings: ['mass', 'edema'] },
+      labelAuthor: 'dataset:manifest.csv',
+    });
+    const study = (await api.call('getStudy', { studyId: added.studyId })) as {
+      referenceAnnotations: Array<{ finding: string; box: unknown; maskHash: string | null }>;
+    };
+    expect(study.referenceAnnotations).toMatchObject([
+      { finding: 'mass', box: { x: 1, y: 0, width: 3, height: 3 }, maskHash },
+      { finding: 'edema', maskHash: null },
+    ]);
+    const { pixelsUrl } = (await api.call('imageUrl', { hash: maskHash })) as {
+      pixelsUrl: string;
+    };
+    expect(pixelsUrl).toBe(`/p/${maskHash}`);
+    const raw = decodePixels(await readImagePixels(library, maskHash));
+    expect([raw.width, raw.height, [...raw.pixels]]).toEqual([3, 3, [...plus]]);
+  });
+
   it('lists studies by classifier uncertainty with their probability, and needs a run for it', async () => {
     const { library } = fixture;
     const run = library.createRun({ settings: {}, modelIds: [] });

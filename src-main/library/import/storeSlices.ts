@@ -6,7 +6,8 @@ import { throwIfCancelled } from '../../files/importError.ts';
 
 /** Extra per-image facts a dataset manifest brings along with the pixels. */
 export interface SliceExtras {
-  boxes?: { finding: string | null; box: Box }[];
+  /** Reference boxes; `mask`: the region's shape within its box (maskRegions), if known. */
+  boxes?: { finding: string | null; box: Box; mask?: Pixels }[];
   brainMask?: Pixels | null;
   healthyMask?: Pixels | null;
 }
@@ -46,12 +47,29 @@ export async function storeSlices(
       orientation: slice.orientation,
       dicom: slice.dicom,
       slicePositionMm: slice.slicePositionMm,
-      boxes: first ? extras.boxes : undefined,
+      boxes: first ? await storeBoxMasks(store, extras.boxes) : undefined,
       brainMaskHash: first && extras.brainMask ? await store.put(extras.brainMask) : null,
       healthyMaskHash: first && extras.healthyMask ? await store.put(extras.healthyMask) : null,
     });
   }
   return images;
+}
+
+/** The boxes with their masks put into the image store (one small PNG each), by hash. */
+async function storeBoxMasks(
+  store: ImageStore,
+  boxes: SliceExtras['boxes'],
+): Promise<NewImage['boxes']> {
+  if (!boxes) return undefined;
+  const stored: NonNullable<NewImage['boxes']> = [];
+  for (const { finding, box, mask } of boxes) {
+    if (mask && (mask.width !== box.width || mask.height !== box.height))
+      throw new Error(
+        `the mask of box ${JSON.stringify(box)} is ${mask.width} x ${mask.height}, not the box's size`,
+      );
+    stored.push({ finding, box, maskHash: mask ? await store.put(mask) : null });
+  }
+  return stored;
 }
 
 /**

@@ -82,6 +82,54 @@ describe('import of dataset manifests', () => {
     expect(normal.map((s) => s.patientAlias)).toEqual(['IXI002']);
   });
 
+  it("keeps each reference region's own shape, not only its box (a disc and an L)", async () => {
+    const dir = tempDir();
+    const root = join(dir, 'lesions');
+    mkdirSync(root, { recursive: true });
+    await writePng(join(root, 'case.png'), 24, 20, gradient8(24, 20, 3));
+    // A filled disc of radius 4 at (6, 6) and an L (two strokes) lower right: neither a box.
+    const side = { width: 24, height: 20 };
+    const drawn = new Uint8Array(side.width * side.height);
+    const inDisc = (x: number, y: number) => (x - 6) ** 2 + (y - 6) ** 2 <= 16;
+    const inL = (x: number, y: number) =>
+      (x >= 14 && x <= 15 && y >= 10 && y <= 17) || (x >= 14 && x <= 21 && y >= 16 && y <= 17);
+    for (let y = 0; y < side.height; y++)
+      for (let x = 0; x < side.width; x++)
+        if (inDisc(x, y) || inL(x, y)) drawn[y * side.width + x] = 255;
+    await writePng(join(root, 'case_mass.png'), side.width, side.height, drawn);
+    writeFileSync(
+      join(root, 'manifest.csv'),
+      'image,source,split,label,findings,finding_masks\n' +
+        'case.png,other,test,pathological,mass,case_mass.png\n',
+    );
+    library = Library.open(join(dir, 'library'));
+    const summary = await importPaths(library, [join(root, 'manifest.csv')]);
+    expect(summary).toMatchObject({ imported: 1, failed: [] });
+    const study = library.getStudy(library.listStudies({ offset: 0, limit: 1 }).studies[0].id);
+    const regions = study.referenceAnnotations;
+    expect(regions.map((a) => a.box)).toEqual([
+      { x: 2, y: 2, width: 9, height: 9 },
+      { x: 14, y: 10, width: 8, height: 8 },
+    ]);
+    for (const [index, inside] of [inDisc, inL].entries()) {
+      const { box, maskHash } = regions[index];
+      expect(maskHash).toMatch(/^[0-9a-f]{64}$/);
+      const mask = await library.store.get(maskHash!);
+      expect([mask.width, mask.height]).toEqual([box!.width, box!.height]);
+      let differ = 0;
+      let corners = 0;
+      for (let y = 0; y < mask.height; y++)
+        for (let x = 0; x < mask.width; x++) {
+          const kept = mask.pixels[y * mask.width + x] > 0;
+          if (kept !== inside(box!.x + x, box!.y + y)) differ++;
+          if (!kept) corners++;
+        }
+      expect(differ).toBe(0);
+      // Not a filled rectangle: the disc's corners and the L's inner corner are outside.
+      expect(corners).toBeGreaterThan(10);
+    }
+  });
+
   it('imports a generic CSV through a column mapping', async () => {
     const dir = tempDir();
     await writePng(join(dir, 'a.png'), 10, 10, gradient8(10, 10, 1));

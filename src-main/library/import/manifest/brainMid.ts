@@ -2,7 +2,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { ImportError, readFileForImport } from '../../../files/importError.ts';
 import { decodeFile } from '../decodeFile.ts';
 import { decodeRasterPixels } from '../decodeRaster.ts';
-import { maskBoxes } from './maskBoxes.ts';
+import { maskRegions } from './maskBoxes.ts';
 import type { DecodedFile } from '../decoded.ts';
 import type { SliceExtras } from '../storeSlices.ts';
 import type { Pixels } from '../../pixels.ts';
@@ -47,7 +47,10 @@ export function patientAliasOf(imagePath: string): string {
   return /IXI\d+/.exec(name)?.[0] ?? name;
 }
 
-/** One manifest row: the slice, its verdict and findings, and a box per white region of each finding mask. */
+/**
+ * One manifest row: the slice, its verdict and findings, and a box per white region of each
+ * finding mask, with the region's shape.
+ */
 export async function readBrainMidRow(
   csvPath: string,
   line: number,
@@ -76,7 +79,9 @@ export async function readBrainMidRow(
   const boxes: SliceExtras['boxes'] = [];
   for (const [index, maskPath] of masks.entries()) {
     const mask = await readMask(resolve(root, maskPath), first);
-    for (const box of maskBoxes(mask)) boxes.push({ finding: findings[index], box });
+    // Each region keeps its own shape (bounded by its box), for Review's outline.
+    for (const { box, mask: shape } of maskRegions(mask))
+      boxes.push({ finding: findings[index], box, mask: shape });
   }
   const brainMask = cells.brain_mask
     ? await readMask(resolve(root, cells.brain_mask), first)
