@@ -16,6 +16,7 @@ export type ShortcutAction =
   | 'toggleHeatScale'
   | 'revealReference'
   | 'acceptAi'
+  | 'hottestSlice'
   | 'undo'
   | 'redo'
   | 'toggleHelp'
@@ -145,6 +146,13 @@ export const shortcuts: readonly Shortcut[] = [
     action: 'revealReference',
     label: 'R',
     description: 'Reveal the reference label (once you have decided)',
+    scope: 'review',
+  },
+  {
+    keys: ['h'],
+    action: 'hottestSlice',
+    label: 'H',
+    description: 'Go to the hottest slice (the one that gave the study its score)',
     scope: 'review',
   },
   {

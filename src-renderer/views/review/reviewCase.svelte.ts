@@ -56,6 +56,12 @@ export class ReviewCase {
       : null,
   );
 
+  /** Why the run left the slice shown unmapped (outside the models' domain, blank), or null. */
+  readonly skipped = $derived(
+    // A study from an older server has no skippedSlices.
+    (this.study?.skippedSlices ?? []).find((s) => s.imageId === this.slice?.id) ?? null,
+  );
+
   private loadToken = 0;
 
   constructor(private readonly connection: Connection) {
