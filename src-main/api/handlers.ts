@@ -18,6 +18,7 @@ import type {
 import { evaluationFile, evaluationsDir } from '../jobs/index.ts';
 import { exportChainGif, exportResultDicom, exportRun } from '../library/index.ts';
 import { listDirectory } from './directory.ts';
+import { createPacsHandlers } from './pacs/pacsHandlers.ts';
 import { exportsDir } from './files.ts';
 import { readInstalledModels } from './installed-models.ts';
 import { manifestSplits } from './splits.ts';
@@ -151,6 +152,7 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
       }));
       return { files, frames: written.frames, width: written.width, height: written.height };
     },
+    ...createPacsHandlers(deps),
   };
 }
 

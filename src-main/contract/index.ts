@@ -20,6 +20,8 @@ export * from './client.ts';
 export * from './chainSteps.ts';
 export * from './verdictPerformance.ts';
 export * from './agreement.ts';
+export * from './pacs.ts';
+export * from './pacsMethods.ts';
 
 export type StudyId = z.infer<typeof schemas.StudyIdSchema>;
 export type RunId = z.infer<typeof schemas.RunIdSchema>;
@@ -66,6 +68,8 @@ export type DiagnosticJobSpec = z.output<typeof jobs.DiagnosticJobSpecSchema>;
 /** An app job or a diagnostic one, as `startJob` parses it and a job record keeps it. */
 export type AnyJobSpec = z.output<typeof jobs.AnyJobSpecSchema>;
 export type AnyJobSpecInput = z.input<typeof jobs.AnyJobSpecSchema>;
+/** What `startJob` takes: an app job or a diagnostic one (PACS jobs have their own methods). */
+export type StartableJobSpec = z.output<typeof jobs.StartableJobSpecSchema>;
 export type JobKind = z.infer<typeof jobs.JobKindSchema>;
 export type JobStatus = z.infer<typeof jobs.JobStatusSchema>;
 export type JobPriority = z.infer<typeof jobs.JobPrioritySchema>;

@@ -12,6 +12,7 @@ import {
   StudyIdSchema,
   JobIdSchema,
 } from './schemas.ts';
+import { PacsPullJobSpecSchema, PacsSendJobSpecSchema } from './pacs.ts';
 
 export const JobPrioritySchema = z.enum(['low', 'normal', 'high']);
 
@@ -117,15 +118,38 @@ export const DIAGNOSTIC_JOB_KINDS: readonly string[] = DiagnosticJobSpecSchema.o
 );
 
 /**
- * What `startJob` parses and a job record carries: an app job or a diagnostic one. Parsing is
- * not permission: the job runner refuses a diagnostic kind unless it runs with diagnostics.
+ * What `startJob` parses: an app job or a diagnostic one. Parsing is not permission: the job
+ * runner refuses a diagnostic kind unless it runs with diagnostics.
  */
-export const AnyJobSpecSchema = z.discriminatedUnion('kind', [
+export const StartableJobSpecSchema = z.discriminatedUnion('kind', [
   ...JobSpecSchema.options,
   ...DiagnosticJobSpecSchema.options,
 ]);
 
-export const JobKindSchema = z.enum(['reconstruct', 'train', 'evaluate', 'import', 'selftest']);
+/**
+ * Jobs that talk to a PACS: started only by startPacsPull and startPacsSend, which hand the
+ * runner the session's credentials beside the spec (the spec, kept in the job list, has none).
+ */
+export const PacsJobSpecSchema = z.discriminatedUnion('kind', [
+  PacsPullJobSpecSchema,
+  PacsSendJobSpecSchema,
+]);
+
+/** What a job record carries: any job a door may start, by startJob or by a PACS method. */
+export const AnyJobSpecSchema = z.discriminatedUnion('kind', [
+  ...StartableJobSpecSchema.options,
+  ...PacsJobSpecSchema.options,
+]);
+
+export const JobKindSchema = z.enum([
+  'reconstruct',
+  'train',
+  'evaluate',
+  'import',
+  'selftest',
+  'pacs-pull',
+  'pacs-send',
+]);
 
 export const JobStatusSchema = z.enum([
   'queued',

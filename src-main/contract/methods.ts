@@ -26,7 +26,8 @@ import {
   StudySummarySchema,
   VerdictSchema,
 } from './schemas.ts';
-import { AnyJobSpecSchema, JobPrioritySchema, JobSchema, JobStatusSchema } from './jobs.ts';
+import { JobPrioritySchema, JobSchema, JobStatusSchema, StartableJobSpecSchema } from './jobs.ts';
+import { pacsMethods } from './pacsMethods.ts';
 
 const NoParams = z.object({}).strict();
 
@@ -203,7 +204,7 @@ export const methods = {
   /** A diagnostic kind parses here but is refused by the job runner of every door. */
   startJob: {
     params: z
-      .object({ spec: AnyJobSpecSchema, priority: JobPrioritySchema.default('normal') })
+      .object({ spec: StartableJobSpecSchema, priority: JobPrioritySchema.default('normal') })
       .strict(),
     result: JobSchema,
   },
@@ -281,6 +282,7 @@ export const methods = {
       undecodable: z.array(z.string()).default([]),
     }),
   },
+  ...pacsMethods,
 } as const;
 
 export type MethodName = keyof typeof methods;

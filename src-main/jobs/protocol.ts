@@ -3,8 +3,8 @@
  * What comes back from the engine process is validated: a broken process must not break us.
  */
 import { z } from 'zod';
-import { AnyJobSpecSchema, ProgressSchema } from '../contract/index.ts';
-import type { AnyJobSpec, Progress } from '../contract/index.ts';
+import { AnyJobSpecSchema, DicomwebConnectionSchema, ProgressSchema } from '../contract/index.ts';
+import type { AnyJobSpec, DicomwebConnection, Progress } from '../contract/index.ts';
 
 /** Where the engine process finds the library, the models and its checkpoints. */
 export interface EngineContext {
@@ -22,6 +22,8 @@ export type ToEngine =
       context: EngineContext;
       /** The runner runs diagnostic jobs; without it the engine refuses them too. */
       diagnostics?: boolean;
+      /** A PACS job's server and credentials: in memory and on this channel only. */
+      connection?: DicomwebConnection;
     }
   | { type: 'cancel'; jobId: string }
   /** Asks which TensorFlow.js backend the engine process starts, and why. */
@@ -66,6 +68,7 @@ export const RunMessageSchema = z.object({
   spec: AnyJobSpecSchema,
   context: z.object({ libraryDir: z.string(), modelsDir: z.string(), checkpointsDir: z.string() }),
   diagnostics: z.boolean().default(false),
+  connection: DicomwebConnectionSchema.optional(),
 });
 export const ToEngineSchema = z.union([
   RunMessageSchema,

@@ -8,8 +8,9 @@ export type Lane = 'io' | 'compute';
 
 const PRIORITY_RANK: Record<JobPriority, number> = { high: 0, normal: 1, low: 2 };
 
+/** Imports and the PACS jobs (network and files, no model) share the io lane. */
 export function laneOf(kind: JobKind): Lane {
-  return kind === 'import' ? 'io' : 'compute';
+  return kind === 'import' || kind === 'pacs-pull' || kind === 'pacs-send' ? 'io' : 'compute';
 }
 
 /** The next queued job of a lane, or undefined. `jobs` is in order of arrival. */

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { ApiError, DIAGNOSTIC_JOB_KINDS } from '../contract/index.ts';
 import type {
   AnyJobSpec,
+  DicomwebConnection,
   EventName,
   EventOf,
   Job,
@@ -48,6 +49,12 @@ export class JobRunner {
   private readonly jobs: Job[];
   private readonly active = new Map<Lane, Active>();
   private readonly emitter = new EventEmitter();
+  /**
+   * PACS jobs' server and credentials, by job id: kept here in memory while the job waits and
+   * runs, never in the job list on disk. A PACS job queued before a restart has none and fails
+   * with a word to start it again.
+   */
+  private readonly connections = new Map<string, DicomwebConnection>();
   private closed = false;
 
   constructor(private readonly options: JobRunnerOptions) {
@@ -73,7 +80,7 @@ export class JobRunner {
     return { ...job };
   }
 
-  start(spec: AnyJobSpec, priority: JobPriority = 'normal'): Job {
+  start(spec: AnyJobSpec, priority: JobPriority = 'normal', connection?: DicomwebConnection): Job {
     if (this.closed) throw new ApiError('conflict', 'the job runner is shutting down');
     if (DIAGNOSTIC_JOB_KINDS.includes(spec.kind) && !this.options.diagnostics)
       throw new ApiError(
@@ -94,6 +101,7 @@ export class JobRunner {
       result: null,
     };
     this.jobs.push(job);
+    if (connection) this.connections.set(job.id, connection);
     this.persist();
     this.emit('job.queued', { job: { ...job } });
     this.pump();
@@ -162,6 +170,7 @@ export class JobRunner {
       spec: job.spec,
       context: this.options.context,
       diagnostics: this.options.diagnostics === true,
+      connection: this.connections.get(job.id),
     });
   }
 
@@ -230,6 +239,7 @@ export class JobRunner {
     result: Job['result'] = null,
   ): void {
     this.setStatus(job, status, { finishedAt: new Date().toISOString(), error, result });
+    this.connections.delete(job.id);
     const snapshot = { ...job };
     if (status === 'finished') this.emit('job.finished', { job: snapshot });
     else if (status === 'cancelled') this.emit('job.cancelled', { job: snapshot });

@@ -52,7 +52,7 @@ port.onMessage(async (raw) => {
     port.post(await probeBackend());
     return;
   }
-  const { jobId, spec, context, diagnostics } = message;
+  const { jobId, spec, context, diagnostics, connection } = message;
   const abort = new AbortController();
   running.set(jobId, abort);
   try {
@@ -61,6 +61,7 @@ port.onMessage(async (raw) => {
       spec,
       context,
       diagnostics,
+      connection,
       control: { signal: abort.signal, onProgress: progressReporter(jobId) },
       libraryChanged: (reason, studyIds) =>
         port.post({ type: 'library-changed', jobId, reason, studyIds }),

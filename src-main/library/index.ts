@@ -41,6 +41,7 @@ export {
   type ResultDicomOptions,
 } from './export/exportResultDicom.ts';
 export { stowToStudy, type StowResult } from './export/stow.ts';
+export { stowRun, type StowRunOptions } from './export/stowRun.ts';
 export {
   DicomwebError,
   serviceRoot,

@@ -26,4 +26,8 @@ export type {
   StudyDetail,
   StudySummary,
   Verdict,
+  PacsAuthKind,
+  PacsConnectionCheck,
+  PacsEndpointStatus,
+  PacsStudy,
 } from '../../src-main/contract/index.ts';

@@ -24,5 +24,9 @@ export async function runJobKind(run: JobRun<AnyJobSpec>): Promise<JsonValue> {
       return (await import('./train.ts')).runTrain({ ...run, spec });
     case 'evaluate':
       return (await import('./evaluate.ts')).runEvaluate({ ...run, spec });
+    case 'pacs-pull':
+      return (await import('./pacsPull.ts')).runPacsPull({ ...run, spec });
+    case 'pacs-send':
+      return (await import('./pacsSend.ts')).runPacsSend({ ...run, spec });
   }
 }

@@ -134,6 +134,7 @@ export function fakeReviewApi(
   const byId = new Map(studies.map((s) => [s.id, s]));
   const api = {
     listJobs: async () => [],
+    listPacsEndpoints: async () => [],
     listRuns: async () => [],
     installedModels: async () => ({ dir: '/m', card: null, preset: null, models: [] }),
     listFindings: async () => [],

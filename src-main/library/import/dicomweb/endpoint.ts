@@ -1,18 +1,12 @@
+import type {
+  DicomwebAuth as ContractDicomwebAuth,
+  DicomwebConnection,
+} from '../../../contract/index.ts';
 import { printable } from '../../../files/importError.ts';
 
-/** How a DICOMweb server is asked: never stored with studies, results, logs or exports. */
-export type DicomwebAuth =
-  | { kind: 'none' }
-  | { kind: 'basic'; user: string; password: string }
-  | { kind: 'bearer'; token: string };
-
-export interface DicomwebEndpoint {
-  /** The service root, e.g. http://127.0.0.1:8042/dicom-web (no credentials, no query). */
-  url: string;
-  auth: DicomwebAuth;
-  /** Seconds a request may take, body included (60 by default). */
-  timeoutSeconds?: number;
-}
+/** How a DICOMweb server is asked (the contract's shape): never stored with studies, results, logs or exports. */
+export type DicomwebAuth = ContractDicomwebAuth;
+export type DicomwebEndpoint = DicomwebConnection;
 
 /** A DICOMweb failure in words a reader can act on; never carries a credential. */
 export class DicomwebError extends Error {

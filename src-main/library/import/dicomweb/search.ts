@@ -1,3 +1,4 @@
+import type { PacsStudy } from '../../../contract/index.ts';
 import { throwIfCancelled } from '../../../files/importError.ts';
 import { DicomwebError, type DicomwebEndpoint } from './endpoint.ts';
 import { dicomwebRequest } from './http.ts';
@@ -13,16 +14,8 @@ export interface StudySearch {
   since?: string;
 }
 
-export interface FoundStudy {
-  studyUid: string;
-  patientId: string;
-  patientName: string;
-  studyDate: string;
-  description: string;
-  modalities: string[];
-  /** Number of Study Related Instances, when the server says. */
-  instances: number | null;
-}
+/** A study the server found (the contract's PacsStudy). */
+export type FoundStudy = PacsStudy;
 
 export interface SearchOptions {
   signal?: AbortSignal;
