@@ -7,6 +7,12 @@
 export type ShortcutAction =
   | 'nextCase'
   | 'previousCase'
+  | 'nextSlice'
+  | 'previousSlice'
+  | 'slicePageDown'
+  | 'slicePageUp'
+  | 'firstSlice'
+  | 'lastSlice'
   | 'windowPreset'
   | 'resetView'
   | 'verdictNormal'
@@ -46,17 +52,61 @@ const digits = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 export const shortcuts: readonly Shortcut[] = [
   {
-    keys: ['ArrowRight', 'ArrowDown'],
+    keys: ['ArrowRight'],
     action: 'nextCase',
-    label: '→ / ↓',
+    label: '→',
     description: 'Next case',
     scope: 'review',
   },
   {
-    keys: ['ArrowLeft', 'ArrowUp'],
+    keys: ['ArrowLeft'],
     action: 'previousCase',
-    label: '← / ↑',
+    label: '←',
     description: 'Previous case',
+    scope: 'review',
+  },
+  // Up and down move through the study's slices (the stack), as the mouse wheel does; they
+  // moved between cases before studies had several slices in Review.
+  {
+    keys: ['ArrowDown'],
+    action: 'nextSlice',
+    label: '↓ / wheel',
+    description: 'Next slice of the study',
+    scope: 'review',
+  },
+  {
+    keys: ['ArrowUp'],
+    action: 'previousSlice',
+    label: '↑ / wheel',
+    description: 'Previous slice of the study',
+    scope: 'review',
+  },
+  {
+    keys: ['PageDown'],
+    action: 'slicePageDown',
+    label: 'PgDn',
+    description: 'A tenth of the stack on',
+    scope: 'review',
+  },
+  {
+    keys: ['PageUp'],
+    action: 'slicePageUp',
+    label: 'PgUp',
+    description: 'A tenth of the stack back',
+    scope: 'review',
+  },
+  {
+    keys: ['Home'],
+    action: 'firstSlice',
+    label: 'Home',
+    description: 'First slice',
+    scope: 'review',
+  },
+  {
+    keys: ['End'],
+    action: 'lastSlice',
+    label: 'End',
+    description: 'Last slice',
     scope: 'review',
   },
   {

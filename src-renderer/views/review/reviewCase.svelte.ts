@@ -9,6 +9,7 @@ import type { ImageInfo, Result, Run, StudyDetail } from '../../api/types.ts';
 import { aiVerdict, imageOperatingPoint } from '../../components/ai/aiVerdict.ts';
 import { userMessage } from '../../components/common/userMessage.ts';
 import { labelSessionFor, type LabelSession } from '../../components/labels/labelSession.svelte.ts';
+import { stepIndex } from '../../components/viewer/stack.ts';
 import { navigation } from '../../state/navigation.svelte.ts';
 import { alignToInput, firstSlice, loadLayer, type Layer } from '../reviewLayers.ts';
 
@@ -16,10 +17,17 @@ import { alignToInput, firstSlice, loadLayer, type Layer } from '../reviewLayers
 export interface Loaded {
   sameStudy: boolean;
   sameSlice: boolean;
-  /** The result's pixel cut-off, or null where there is no map. */
+  /** Whether a map was on screen before (another slice of the same study may have none). */
+  hadMap: boolean;
+  /** Whether the result comes from the same run as the one shown before. */
+  sameRun: boolean;
+  /** The new slice's map on the input's grid, or null where it has no result. */
   map: Layer | null;
   result: Result | null;
 }
+
+/** Slice layers (input, reconstruction, map) kept for scrolling back: about 16 slices' worth. */
+const LAYER_CACHE = 48;
 
 export class ReviewCase {
   study = $state<StudyDetail | null>(null);
@@ -62,7 +70,24 @@ export class ReviewCase {
     (this.study?.skippedSlices ?? []).find((s) => s.imageId === this.slice?.id) ?? null,
   );
 
+  /** The slice last asked for in the stack, until it is on screen: keys and wheel step from it. */
+  wantedSliceId = $state<number | null>(null);
+  /** Where the slice shown (or asked for) is in the study's stack (0-based), and the stack's size. */
+  readonly stackIndex = $derived.by(() => {
+    const { study } = this;
+    const id = this.wantedSliceId ?? this.slice?.id;
+    return study && id !== undefined ? study.images.findIndex((i) => i.id === id) : -1;
+  });
+  readonly stackSize = $derived(this.study?.images.length ?? 0);
+
   private loadToken = 0;
+  /**
+   * The layers of the slices seen lately, so scrolling back and forth through a stack does not
+   * fetch them again; bounded (LAYER_CACHE entries, the oldest dropped first).
+   */
+  // Bookkeeping, never rendered: a plain Map on purpose.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private readonly layers = new Map<string, Promise<Layer>>();
 
   constructor(private readonly connection: Connection) {
     const { api } = connection;
@@ -85,21 +110,67 @@ export class ReviewCase {
    * `onloaded` with what changed once the case is on screen.
    */
   async load(id: number, sliceId: number | undefined, onloaded: (loaded: Loaded) => void) {
+    this.wantedSliceId = null;
+    return this.loadFrom(id, sliceId, onloaded, false);
+  }
+
+  /**
+   * Shows another slice of the open study (the stack viewer): the study as already loaded, the
+   * slice's layers from the cache where seen lately.
+   */
+  async loadSlice(sliceId: number, onloaded: (loaded: Loaded) => void) {
+    if (!this.study) return;
+    this.wantedSliceId = sliceId;
+    return this.loadFrom(this.study.id, sliceId, onloaded, true);
+  }
+
+  /**
+   * The slice `delta` places on in the stack, kept inside it (±Infinity: the last or first), or
+   * null without a study.
+   */
+  sliceAt(delta: number): ImageInfo | null {
+    const { study, stackIndex } = this;
+    if (!study || stackIndex < 0) return null;
+    return study.images[stepIndex(stackIndex, delta, study.images.length)] ?? null;
+  }
+
+  private layer(hash: string, scale?: { min: number; max: number }): Promise<Layer> {
+    const key = scale ? `${hash}:${scale.min}:${scale.max}` : hash;
+    const known = this.layers.get(key);
+    if (known) {
+      this.layers.delete(key); // most recent last
+      this.layers.set(key, known);
+      return known;
+    }
+    const loading = loadLayer(this.connection, hash, scale);
+    loading.catch(() => this.layers.delete(key));
+    this.layers.set(key, loading);
+    while (this.layers.size > LAYER_CACHE) this.layers.delete(this.layers.keys().next().value!);
+    return loading;
+  }
+
+  private async loadFrom(
+    id: number,
+    sliceId: number | undefined,
+    onloaded: (loaded: Loaded) => void,
+    reuse: boolean,
+  ) {
     const mine = ++this.loadToken;
     const { api } = this.connection;
     this.loading = true;
     this.failure = null;
     try {
-      const detail = await api.getStudy({ studyId: id, runId: navigation.runId ?? undefined });
+      const detail =
+        reuse && this.study?.id === id
+          ? this.study
+          : await api.getStudy({ studyId: id, runId: navigation.runId ?? undefined });
       const image = detail.images.find((i) => i.id === sliceId) ?? firstSlice(detail);
       if (!image) throw new Error(`study ${id} has no images`);
       const chosen = detail.results.find((r) => r.imageId === image.id) ?? null;
       const [inp, loadedRec, loadedMap] = await Promise.all([
-        loadLayer(this.connection, image.hash),
-        chosen
-          ? loadLayer(this.connection, chosen.reconstructionHash, chosen.reconstructionScale)
-          : null,
-        chosen ? loadLayer(this.connection, chosen.mapHash, chosen.mapScale) : null,
+        this.layer(image.hash),
+        chosen ? this.layer(chosen.reconstructionHash, chosen.reconstructionScale) : null,
+        chosen ? this.layer(chosen.mapHash, chosen.mapScale) : null,
       ]);
       if (mine !== this.loadToken) return;
       const healthyBelow = chosen?.threshold ?? Infinity;
@@ -107,6 +178,8 @@ export class ReviewCase {
         loadedRec && loadedMap ? alignToInput(inp, loadedRec, loadedMap, healthyBelow) : null;
       const sameStudy = this.study?.id === detail.id;
       const sameSlice = sameStudy && this.slice?.id === image.id;
+      const hadMap = this.anomalyMap !== null;
+      const sameRun = this.result?.runId === chosen?.runId;
       this.study = detail;
       this.slice = image;
       this.result = chosen;
@@ -116,11 +189,14 @@ export class ReviewCase {
       if (!sameStudy || !this.session) this.session = labelSessionFor(api, detail);
       this.storedMapSize = loadedMap ? loadedMap.width : null;
       if (!sameStudy) this.exportedDicom = [];
-      onloaded({ sameStudy, sameSlice, map: this.anomalyMap, result: chosen });
+      onloaded({ sameStudy, sameSlice, hadMap, sameRun, map: this.anomalyMap, result: chosen });
     } catch (e) {
       if (mine === this.loadToken) this.failure = userMessage(e);
     } finally {
-      if (mine === this.loadToken) this.loading = false;
+      if (mine === this.loadToken) {
+        this.loading = false;
+        this.wantedSliceId = null;
+      }
     }
   }
 

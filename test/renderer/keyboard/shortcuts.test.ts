@@ -6,10 +6,25 @@ import {
 } from '../../../src-renderer/keyboard/shortcuts.ts';
 
 describe('keyboard shortcut table', () => {
-  it('moves through cases with the arrow keys', () => {
+  it('moves through cases with left and right, and through slices with up, down and the page keys', () => {
     expect(actionForKey({ key: 'ArrowRight' })).toEqual({ action: 'nextCase' });
-    expect(actionForKey({ key: 'ArrowDown' })).toEqual({ action: 'nextCase' });
     expect(actionForKey({ key: 'ArrowLeft' })).toEqual({ action: 'previousCase' });
+    expect(actionForKey({ key: 'ArrowDown' })).toEqual({ action: 'nextSlice' });
+    expect(actionForKey({ key: 'ArrowUp' })).toEqual({ action: 'previousSlice' });
+    expect(actionForKey({ key: 'PageDown' })).toEqual({ action: 'slicePageDown' });
+    expect(actionForKey({ key: 'PageUp' })).toEqual({ action: 'slicePageUp' });
+    expect(actionForKey({ key: 'Home' })).toEqual({ action: 'firstSlice' });
+    expect(actionForKey({ key: 'End' })).toEqual({ action: 'lastSlice' });
+  });
+
+  it('gives each key one action, so no two shortcuts clash', () => {
+    const seen = new Set<string>();
+    for (const s of shortcuts)
+      for (const key of s.keys) {
+        const id = `${s.mod ? 'mod+' : ''}${s.shift === undefined ? '' : `shift=${s.shift}+`}${key}`;
+        expect(seen.has(id), id).toBe(false);
+        seen.add(id);
+      }
   });
 
   it('selects window/level presets with the number keys', () => {

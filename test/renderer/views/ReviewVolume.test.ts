@@ -1,6 +1,7 @@
 /**
  * Review of a study as a volume (issue 21): the study's one score and verdict, a slice outside
- * the models' domain says so instead of showing a map, and H (or the button) goes to the hottest
+ * the models' domain says so instead of showing a map, the indicator gives the slice's position
+ * in mm, and H (or the button) goes to the hottest
  * slice.
  */
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
@@ -26,6 +27,8 @@ function volumeStudy(): StudyDetail {
   const outside = study.images[0].id;
   return {
     ...study,
+    // 5 mm apart from 10 mm: the indicator gives the place along the stack.
+    images: study.images.map((image, i) => ({ ...image, slicePositionMm: 10 + 5 * i })),
     results: study.results.filter((r) => r.imageId !== outside),
     skippedSlices: [
       {
@@ -43,8 +46,8 @@ function volumeStudy(): StudyDetail {
   };
 }
 
-const sliceShown = () =>
-  (screen.getByRole('combobox', { name: 'Slice' }) as HTMLSelectElement).value;
+/** The 1-based place in the stack the slider shows. */
+const sliceShown = () => (screen.getByRole('slider', { name: 'Slice' }) as HTMLInputElement).value;
 
 describe('Review of a volume', () => {
   it('shows the study verdict, says why a slice has no map, and H goes to the hottest slice', async () => {
@@ -55,15 +58,16 @@ describe('Review of a volume', () => {
     const score = await screen.findByTestId('study-score');
     expect(score.textContent).toMatch(/Study score\s*0\.300 · AI: pathological/);
 
-    await fireEvent.change(screen.getByRole('combobox', { name: 'Slice' }), {
-      target: { value: String(study.images[0].id) },
+    await fireEvent.input(screen.getByRole('slider', { name: 'Slice' }), {
+      target: { value: '1' },
     });
     const note = await screen.findByTestId('slice-not-mapped');
     expect(note.textContent).toMatch(/No map for this slice: outside the mid-axial slab/);
     expect(document.querySelector('canvas[aria-label="Anomaly map"]')).toBeNull();
 
     await fireEvent.keyDown(window, { key: 'h' });
-    await waitFor(() => expect(sliceShown()).toBe(String(study.images[3].id)));
+    await waitFor(() => expect(sliceShown()).toBe('4'));
+    expect(screen.getByTestId('slice-indicator').textContent).toMatch(/slice 4 \/ 4 · 25\.0 mm/);
     expect(screen.queryByTestId('slice-not-mapped')).toBeNull();
     expect(screen.getByRole('button', { name: 'Hottest slice' })).toHaveProperty('disabled', true);
   });
