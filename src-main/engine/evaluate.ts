@@ -233,7 +233,7 @@ async function withStitchCutOff(
     { signal: control.signal },
   );
   const maskThreshold = calibrateThreshold(
-    results.map((r) => r.anomalyMap),
+    results.map((r) => r.sliceMap),
     results.map((r) => r.brainMask),
     models.preset.pixelFpr,
   );
@@ -265,12 +265,12 @@ function metricsOf(
 ): MetricsBeforeVerdict {
   const scores = results.map((r) => r.score);
   const threshold = calibrateThreshold(
-    calibrationResults.map((r) => r.anomalyMap),
+    calibrationResults.map((r) => r.sliceMap),
     calibrationResults.map((r) => r.brainMask),
     models.preset.pixelFpr,
   );
   const pathological = cases.map((c, i) => ({ c, r: results[i] })).filter(({ c }) => c.findingMask);
-  const maps = pathological.map(({ r }) => r.anomalyMap);
+  const maps = pathological.map(({ r }) => r.sliceMap);
   const truths = pathological.map(({ c }) => c.findingMask!);
   const regions = pathological.map(({ c, r }) => evaluationRegion(c, r));
   const everywhere = maps.map((m) => new Uint8Array(m.length).fill(1));
@@ -287,7 +287,7 @@ function metricsOf(
     imageAuprc: auprc(scores, labels),
     pixelAuprc: pixelAuprc(maps, truths, everywhere),
     bestDice: dice.dice,
-    bestDiceThreshold: dice.threshold,
+    bestDiceThreshold: dice.mapCutoff,
     pixelAuprcBrain: pixelAuprc(maps, truths, regions),
     bestDiceBrain: bestDice(maps, truths, regions).dice,
     threshold,
@@ -310,7 +310,7 @@ function findingCases(pathological: { c: PreparedCase; r: SliceResult }[]) {
   return pathological.flatMap(({ c, r }) =>
     c.perFinding.map((f) => ({
       findingName: f.name,
-      map: r.anomalyMap,
+      map: r.sliceMap,
       boxMask: f.mask,
       healthyMask: c.healthyMask ?? invert(f.mask, r.brainMask),
     })),
@@ -362,7 +362,7 @@ function withIntervals(
       ? [
           {
             index,
-            map: results[index].anomalyMap,
+            map: results[index].sliceMap,
             truth: c.findingMask,
             region: new Uint8Array(c.findingMask.length).fill(1),
           },

@@ -33,12 +33,12 @@ export function calibrateImageScoreThreshold(
 
 /** Both operating points from the maps, brain masks and scores of healthy calibration images. */
 export function calibrateOperatingPoints(
-  healthy: readonly { anomalyMap: Float32Array; brainMask: Uint8Array; score: number }[],
+  healthy: readonly { sliceMap: Float32Array; brainMask: Uint8Array; score: number }[],
   rates: { pixelFpr: number; imageScoreFpr: number },
 ): OperatingPoints {
   return {
     pixelThreshold: calibrateThreshold(
-      healthy.map((r) => r.anomalyMap),
+      healthy.map((r) => r.sliceMap),
       healthy.map((r) => r.brainMask),
       rates.pixelFpr,
     ),

@@ -54,8 +54,8 @@ describe('the image operating point', () => {
     const brain = new Uint8Array(10).fill(1);
     const points = calibrateOperatingPoints(
       [
-        { anomalyMap: map(0), brainMask: brain, score: 0.3 },
-        { anomalyMap: map(1), brainMask: brain, score: 0.5 },
+        { sliceMap: map(0), brainMask: brain, score: 0.3 },
+        { sliceMap: map(1), brainMask: brain, score: 0.5 },
       ],
       { pixelFpr: 0.1, imageScoreFpr: 0.05 },
     );

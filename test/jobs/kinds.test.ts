@@ -102,7 +102,7 @@ describe('job kinds in the engine process', () => {
         const [result] = library.listResults(runId);
         expect(result).toMatchObject({ studyId: 1 });
         expect(Number.isFinite(result.score)).toBe(true);
-        const map = await library.getResultImage(result.id, 'anomalyMap');
+        const map = await library.getResultImage(result.id, 'map');
         expect([map.width, map.height]).toEqual([32, 32]); // back in the image's own geometry
         // The kept chain: noising frames with rising t, then guided denoising with its gradients.
         const phases = new Set(result.chain.map((f) => f.phase));

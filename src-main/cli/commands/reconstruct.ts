@@ -155,20 +155,20 @@ async function writeOutputs(
   imageScoreThreshold: number | null,
 ) {
   await mkdir(out, { recursive: true });
-  const maxMap = Math.max(...results.map((r) => Math.max(...r.anomalyMap)), 1e-6);
+  const maxMap = Math.max(...results.map((r) => Math.max(...r.sliceMap)), 1e-6);
   const report = [];
   for (const [i, input] of inputs.entries()) {
     const stem = basename(input.path, extname(input.path));
     const result = results[i];
     await writeGray16(join(out, `${stem}.reconstruction.png`), result.reconstruction, size, -1, 1);
-    await writeGray16(join(out, `${stem}.map.png`), result.anomalyMap, size, 0, maxMap);
+    await writeGray16(join(out, `${stem}.map.png`), result.sliceMap, size, 0, maxMap);
     await writeGrid(
       join(out, `${stem}.png`),
       [
         [
           grayscaleRgb(input.pixels),
           grayscaleRgb(result.reconstruction),
-          heatmapRgb(result.anomalyMap, maxMap),
+          heatmapRgb(result.sliceMap, maxMap),
         ],
       ],
       size,

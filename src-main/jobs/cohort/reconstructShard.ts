@@ -181,7 +181,7 @@ export async function reconstructShard(
             classifierProbability: p !== undefined && Number.isFinite(p) ? p : null,
             maps: {
               reconstruction: engine.sliceToImage(result.reconstruction, prepared[i].transform),
-              anomalyMap: engine.sliceToImage(result.anomalyMap, prepared[i].transform),
+              map: engine.sliceToImage(result.sliceMap, prepared[i].transform),
             },
           });
         }
@@ -292,8 +292,8 @@ async function readItem(
 /** The maps first, the JSON last: the JSON's presence means the result is complete. */
 export async function writeCohortResult(
   out: string,
-  result: Omit<CohortResult, 'reconstruction' | 'anomalyMap'> & {
-    maps: { reconstruction: Float32Array; anomalyMap: Float32Array };
+  result: Omit<CohortResult, 'reconstruction' | 'map'> & {
+    maps: { reconstruction: Float32Array; map: Float32Array };
   },
 ): Promise<void> {
   const paths = resultPaths(out, result.key);
@@ -307,7 +307,7 @@ export async function writeCohortResult(
   const json: CohortResult = {
     ...rest,
     reconstruction: await stored(maps.reconstruction, paths.reconstruction),
-    anomalyMap: await stored(maps.anomalyMap, paths.anomalyMap),
+    map: await stored(maps.map, paths.map),
   };
   await writeAtomic(paths.json, JSON.stringify(json, null, 2) + '\n');
 }

@@ -163,10 +163,10 @@ async function saveBatch(
         height: image.height,
         values: engine.sliceToImage(result.reconstruction, transform),
       },
-      anomalyMap: {
+      map: {
         width: image.width,
         height: image.height,
-        values: engine.sliceToImage(result.anomalyMap, transform),
+        values: engine.sliceToImage(result.sliceMap, transform),
       },
       score: result.score,
       pixelThreshold: models.preset.pixelThreshold,

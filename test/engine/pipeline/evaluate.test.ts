@@ -101,15 +101,15 @@ describe('evaluate', () => {
     expect(report.casesDetail.every((d) => d.unguided !== null)).toBe(true);
     // The guided and unguided maps differ: the classifier's gradient changes the reconstruction.
     const [g, u] = [
-      report.casesDetail[0].guided.anomalyMap,
-      report.casesDetail[0].unguided!.anomalyMap,
+      report.casesDetail[0].guided.sliceMap,
+      report.casesDetail[0].unguided!.sliceMap,
     ];
     expect(g.some((v, i) => Math.abs(v - u[i]) > 1e-6)).toBe(true);
     // The lab F1 is taken on the map in the lab's [0, 1] intensity units: map / 2, threshold / 2.
     const boxes = report.casesDetail.flatMap((d) =>
       d.case.perFinding.map((f) => ({
         findingName: f.name,
-        map: d.guided.anomalyMap.map((v) => v / 2),
+        map: d.guided.sliceMap.map((v) => v / 2),
         boxMask: f.mask,
         healthyMask: d.case.healthyMask!,
       })),
@@ -134,7 +134,7 @@ describe('evaluate', () => {
     expect(guided.imageAuroc).toBeCloseTo(pairwiseAuroc(scores, labels), 12);
     // Pixel AUPRC over every pixel of the pathological images against the finding boxes.
     const pathological = report.casesDetail.filter((d) => d.case.findingMask);
-    const values = pathological.flatMap((d) => Array.from(d.guided.anomalyMap));
+    const values = pathological.flatMap((d) => Array.from(d.guided.sliceMap));
     const truths = pathological.flatMap((d) => Array.from(d.case.findingMask!));
     expect(guided.pixelAuprc).toBeCloseTo(stepwiseAveragePrecision(values, truths), 9);
     // Both operating points are those of the healthy val images, calibrated on their own.
