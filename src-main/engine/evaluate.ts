@@ -22,6 +22,7 @@ import {
   type SliceResult,
 } from './pipeline.ts';
 import { ProgressTracker } from './progress.ts';
+import { classifierSplit } from './train/index.ts';
 import {
   prepareCases,
   readDatasetManifest,
@@ -45,10 +46,13 @@ export interface EvaluateOptions {
   classifierTimesteps?: number[];
   batchSize?: number;
   /**
-   * More healthy images for the image operating point when the image score is the classifier's
-   * (e.g. its held-out healthy cases: no model trained on them as a classifier input). The pixel
-   * cut-off stays on the calibration split: the diffusion model may have trained on these.
+   * 'holdout': the classifier's held-out healthy cases of the manifest (classifierSplit; no model
+   * took them as classifier input) join the calibration split for the image operating point when
+   * the image score is the classifier's, as `anomap calibrate` does; 'none' (the default): the
+   * calibration split only. The pixel cut-off stays on the calibration split either way.
    */
+  imageCalibration?: 'holdout' | 'none';
+  /** Other healthy images for the image operating point instead of imageCalibration's. */
   imageCalibrationCases?: DatasetCase[];
   /** Bootstrap resamples for the 95% intervals; 2,000 by default, 0 for none. */
   bootstrapResamples?: number;
@@ -93,7 +97,7 @@ export async function evaluate(
   const [cases, calibrationCases, imageCalibrationCases] = await Promise.all([
     prepareCases(evaluated, size),
     prepareCases(calibration, size),
-    prepareCases(options.imageCalibrationCases ?? [], size),
+    prepareCases(imageCalibrationSet(all, options), size),
   ]);
   const labels = cases.map((c) => (c.case.label === 'pathological' ? 1 : 0));
   if (!labels.includes(0) || !labels.includes(1))
@@ -206,6 +210,12 @@ export async function evaluate(
       unguided: runs[1]?.results[i] ?? null,
     })),
   };
+}
+
+/** The extra healthy images of the image operating point (EvaluateOptions.imageCalibration). */
+function imageCalibrationSet(all: DatasetCase[], options: EvaluateOptions): DatasetCase[] {
+  if (options.imageCalibrationCases) return options.imageCalibrationCases;
+  return options.imageCalibration === 'holdout' ? classifierSplit(all).holdout.healthy : [];
 }
 
 /**

@@ -7,8 +7,6 @@ import {
   evaluate,
   initBackend,
   loadModels,
-  classifierSplit,
-  readDatasetManifest,
   type EvaluationReport,
   type ReconstructionSettings,
   type MeasuredVariantMetrics,
@@ -72,10 +70,7 @@ export function registerEvaluateCommand(program: Command): void {
           smoothingSigma: o.smoothing,
           batchSize: o.batch,
           bootstrapResamples: o.bootstrap,
-          imageCalibrationCases:
-            o.imageCalibration === 'holdout'
-              ? classifierSplit(await readDatasetManifest(manifestPath)).holdout.healthy
-              : [],
+          imageCalibration: o.imageCalibration,
         },
         { signal: controller.signal, onProgress: progressBar() },
       );
