@@ -5,6 +5,9 @@
  * compared with image scores calls every image pathological.
  */
 import { calibrateThreshold } from './anomaly/index.ts';
+import { settingsFor } from './pipeline.ts';
+import type { Preset } from './preset.ts';
+import type { ReconstructionSettings } from './types.ts';
 
 export interface OperatingPoints {
   /** Map value: at most `pixelFpr` of the healthy images' brain pixels lie above it. */
@@ -29,6 +32,22 @@ export function calibrateImageScoreThreshold(
   const sorted = Float64Array.from(healthyScores).sort();
   const allowed = Math.floor(fpr * sorted.length + 1e-9);
   return sorted[sorted.length - 1 - allowed];
+}
+
+/**
+ * The image operating point that holds for maps made with `settings`: the preset's, calibrated on
+ * the preset's own settings, when `settings` are those (every setting equal, arrays by value);
+ * otherwise null, since an image score of other settings has another scale (no verdict).
+ */
+export function imageOperatingPointFor(
+  preset: Preset,
+  settings: ReconstructionSettings,
+): number | null {
+  const own = settingsFor(preset) as Record<string, unknown>;
+  const given = settings as Record<string, unknown>;
+  const keys = new Set([...Object.keys(own), ...Object.keys(given)]);
+  const same = [...keys].every((key) => JSON.stringify(own[key]) === JSON.stringify(given[key]));
+  return same ? preset.imageScoreThreshold : null;
 }
 
 /** Both operating points from the maps, brain masks and scores of healthy calibration images. */

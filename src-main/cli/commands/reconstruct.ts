@@ -84,9 +84,7 @@ export function registerReconstructCommand(program: Command): void {
       }
       const seconds = (performance.now() - started) / 1000;
       // The operating point holds for the settings it was calibrated with, not for overrides.
-      const imageScoreThreshold = isPresetSettings(models.preset, settings)
-        ? models.preset.imageScoreThreshold
-        : null;
+      const imageScoreThreshold = engine.imageOperatingPointFor(models.preset, settings);
       const { report, mapScale } = await writeOutputs(
         o.out,
         inputs,
@@ -183,12 +181,4 @@ async function writeOutputs(
     });
   }
   return { report, mapScale: { low: 0, high: maxMap } };
-}
-
-/** Whether a reconstruction ran with the preset's own settings (those its thresholds hold for). */
-function isPresetSettings(preset: Preset, settings: ReconstructionSettings): boolean {
-  const own = engine.settingsFor(preset);
-  return (Object.keys(own) as (keyof ReconstructionSettings)[]).every(
-    (key) => own[key] === settings[key],
-  );
 }

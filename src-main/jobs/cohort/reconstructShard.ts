@@ -92,7 +92,7 @@ export async function reconstructShard(
       settings: {
         ...settings,
         imageSize: size,
-        imageScoreThreshold: models.preset.imageScoreThreshold,
+        imageScoreThreshold: engine.imageOperatingPointFor(models.preset, settings),
       },
       pixelThreshold: models.preset.pixelThreshold,
       models: modelInputs(options.modelsDir),
