@@ -36,7 +36,7 @@ import type { JobControl, ReconstructionSettings } from './types.ts';
 export interface EvaluateOptions {
   manifestPath: string;
   split: string;
-  /** Healthy images that calibrate the threshold (never the evaluated split). */
+  /** Healthy images that calibrate the pixel cut-off and image point (never the evaluated split). */
   calibrationSplit: string;
   /** Evaluate these cases instead of the split (e.g. a sweep set); `split` then only names them. */
   cases?: DatasetCase[];
@@ -287,7 +287,7 @@ function imageCalibrationSet(all: DatasetCase[], options: EvaluateOptions): Data
 
 /**
  * AutoDDPM's coarse mask needs a pixel cut-off on its first map: calibrated here like the final
- * threshold (healthy calibration images, pixelFpr), on the first stage's own settings.
+ * pixel cut-off (healthy calibration images, pixelFpr), on the first stage's own settings.
  */
 async function withStitchCutOff(
   models: LoadedModels,
@@ -379,6 +379,7 @@ function metricsOf(
       bestDiceThreshold: dice.mapCutoff,
       pixelAuprcBrain: pixelAuprc(maps, truths, brains),
       bestDiceBrain: bestDice(maps, truths, brains).dice,
+      // The contract's (and saved evaluations') name for the pixel cut-off, in map units.
       threshold: mapCutoff,
       thresholdMethod: `value marking ${models.preset.pixelFpr * 100}% of healthy brain pixels of the calibration split`,
       courseF1: protocol.overall.f1,
@@ -447,7 +448,7 @@ function inLabUnits(box: FindingCase): FindingCase {
 /**
  * The lab's F1 sums map values and divides by max(box sum, 1), so its scale matters. The lab's
  * images are intensities in [0, 1]; ours are in [-1, 1], twice the range, so the lab F1 is taken
- * on map / 2 (and threshold / 2): the residual as if the images were in [0, 1], as theirs are.
+ * on map / 2 (and the map cut-off / 2): the residual as if the images were in [0, 1], as theirs are.
  */
 export const LAB_MAP_SCALE = 0.5;
 
