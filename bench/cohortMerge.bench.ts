@@ -87,7 +87,7 @@ try {
       height,
       score: random(),
       classifierProbability: null,
-      maps: { reconstruction: values(), anomalyMap: values() },
+      maps: { reconstruction: values(), map: values() },
     });
   }
   const signal = new AbortController().signal;

@@ -45,7 +45,7 @@ for (const name of setsArg.split(',')) {
   const recon = new Float32Array(cases.length * 4096);
   const brain = new Uint8Array(cases.length * 4096);
   results.forEach((r, i) => {
-    maps.set(r.anomalyMap, i * 4096);
+    maps.set(r.sliceMap, i * 4096);
     brain.set(r.brainMask, i * 4096);
     recon.set(r.reconstruction, i * 4096);
   });

@@ -56,7 +56,7 @@ export async function calibrateHealthyResidual(
   const sigma = models.preset.smoothingSigma;
   return {
     ...estimateHealthyResidual(
-      results.map((r) => r.anomalyMap),
+      results.map((r) => r.sliceMap),
       results.map((r) => r.brainMask),
       size,
     ),

@@ -67,15 +67,15 @@ export function metricIntervals(input: IntervalInput): {
   };
 }
 
-/** The image verdict (score > threshold: pathological) against the labels. */
+/** The image verdict (score > imageScoreThreshold: pathological) against the labels. */
 export function imageVerdictOf(
   scores: number[],
   labels: number[],
-  threshold: number,
+  imageScoreThreshold: number,
 ): ImageVerdict {
   let [truePositives, falseNegatives, trueNegatives, falsePositives] = [0, 0, 0, 0];
   scores.forEach((score, i) => {
-    const called = score > threshold;
+    const called = score > imageScoreThreshold;
     if (labels[i] === 1) {
       if (called) truePositives++;
       else falseNegatives++;
@@ -85,7 +85,7 @@ export function imageVerdictOf(
   const positives = truePositives + falseNegatives;
   const negatives = trueNegatives + falsePositives;
   return {
-    threshold,
+    threshold: imageScoreThreshold,
     truePositives,
     falseNegatives,
     trueNegatives,

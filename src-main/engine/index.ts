@@ -40,6 +40,7 @@ export { presetSchema, type Preset } from './preset.ts';
 export {
   calibrateImageScoreThreshold,
   calibrateOperatingPoints,
+  imageOperatingPointFor,
   type OperatingPoints,
 } from './operatingPoint.ts';
 export type { ChainFrame } from './diffusion/reconstruct.ts';

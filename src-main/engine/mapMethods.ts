@@ -34,8 +34,12 @@ import type { JobControl, ReconstructionSettings, Slice } from './types.ts';
 
 export interface SliceResult {
   reconstruction: Float32Array;
-  /** The residual (settings.residual), smoothed and zero outside the brain. */
-  anomalyMap: Float32Array;
+  /**
+   * The map on the model's slice grid: the residual (settings.residual), smoothed, zero outside
+   * the brain, and normalised (settings.mapNormalisation) when the settings ask. The raw residual
+   * is absoluteResidual / residualMap; the library stores this map enlarged to the image.
+   */
+  sliceMap: Float32Array;
   brainMask: Uint8Array;
   score: number;
 }
@@ -88,16 +92,11 @@ export async function mapBatch(
   }
   if (normalisation !== 'none')
     results = results.map((r) => {
-      const anomalyMap = normaliseMap(
-        r.anomalyMap,
-        r.brainMask,
-        input.healthyResidual!,
-        normalisation,
-      );
+      const sliceMap = normaliseMap(r.sliceMap, r.brainMask, input.healthyResidual!, normalisation);
       return {
         ...r,
-        anomalyMap,
-        score: imageScore(anomalyMap, r.brainMask, input.scoreTopFraction),
+        sliceMap,
+        score: imageScore(sliceMap, r.brainMask, input.scoreTopFraction),
       };
     });
   if (settings.imageScore === 'classifier') {
@@ -261,7 +260,7 @@ async function stitchPass(input: MapBatchInput, first: SliceResult[], control: J
   const size = slices[0].size;
   const masks = first.map((r) =>
     coarseMask(
-      r.anomalyMap,
+      r.sliceMap,
       r.brainMask,
       size,
       settings.maskThreshold ?? input.defaultMaskThreshold ?? fallbackCutOff(r),
@@ -282,7 +281,7 @@ async function stitchPass(input: MapBatchInput, first: SliceResult[], control: J
 }
 
 function fallbackCutOff(result: SliceResult): number {
-  const values = valuesInMask(result.anomalyMap, result.brainMask).sort();
+  const values = valuesInMask(result.sliceMap, result.brainMask).sort();
   return values.length ? sortedQuantile(values, FALLBACK_MASK_QUANTILE) : Infinity;
 }
 
@@ -302,7 +301,7 @@ export function mapOf(
   const map = maskMap(smooth, brainMask);
   return {
     reconstruction,
-    anomalyMap: map,
+    sliceMap: map,
     brainMask,
     score: imageScore(map, brainMask, input.scoreTopFraction),
   };

@@ -5,6 +5,9 @@
  * compared with image scores calls every image pathological.
  */
 import { calibrateThreshold } from './anomaly/index.ts';
+import { settingsFor } from './pipeline.ts';
+import type { Preset } from './preset.ts';
+import type { ReconstructionSettings } from './types.ts';
 
 export interface OperatingPoints {
   /** Map value: at most `pixelFpr` of the healthy images' brain pixels lie above it. */
@@ -31,14 +34,30 @@ export function calibrateImageScoreThreshold(
   return sorted[sorted.length - 1 - allowed];
 }
 
+/**
+ * The image operating point that holds for maps made with `settings`: the preset's, calibrated on
+ * the preset's own settings, when `settings` are those (every setting equal, arrays by value);
+ * otherwise null, since an image score of other settings has another scale (no verdict).
+ */
+export function imageOperatingPointFor(
+  preset: Preset,
+  settings: ReconstructionSettings,
+): number | null {
+  const own = settingsFor(preset) as Record<string, unknown>;
+  const given = settings as Record<string, unknown>;
+  const keys = new Set([...Object.keys(own), ...Object.keys(given)]);
+  const same = [...keys].every((key) => JSON.stringify(own[key]) === JSON.stringify(given[key]));
+  return same ? preset.imageScoreThreshold : null;
+}
+
 /** Both operating points from the maps, brain masks and scores of healthy calibration images. */
 export function calibrateOperatingPoints(
-  healthy: readonly { anomalyMap: Float32Array; brainMask: Uint8Array; score: number }[],
+  healthy: readonly { sliceMap: Float32Array; brainMask: Uint8Array; score: number }[],
   rates: { pixelFpr: number; imageScoreFpr: number },
 ): OperatingPoints {
   return {
     pixelThreshold: calibrateThreshold(
-      healthy.map((r) => r.anomalyMap),
+      healthy.map((r) => r.sliceMap),
       healthy.map((r) => r.brainMask),
       rates.pixelFpr,
     ),

@@ -283,7 +283,7 @@ export class Library {
     return readResult(this.context.db, resultId);
   }
 
-  getResultImage(resultId: number, which: 'reconstruction' | 'anomalyMap'): Promise<FloatImage> {
+  getResultImage(resultId: number, which: 'reconstruction' | 'map'): Promise<FloatImage> {
     return readResultImage(this.context, resultId, which);
   }
 

@@ -97,14 +97,14 @@ export async function saveResult(
     throw new Error(`classifierProbability must be from 0 to 1, got ${probability}`);
   for (const [what, float] of [
     ['reconstruction', input.reconstruction],
-    ['anomaly map', input.anomalyMap],
+    ['map', input.map],
   ] as const) {
     if (float.width <= 0 || float.height <= 0) throw new Error(`${what} has no pixels`);
   }
   const reconstruction = quantiseFloatImage(input.reconstruction);
-  const anomalyMap = quantiseFloatImage(input.anomalyMap);
+  const map = quantiseFloatImage(input.map);
   const reconstructionHash = await store.put(reconstruction.pixels);
-  const mapHash = await store.put(anomalyMap.pixels);
+  const mapHash = await store.put(map.pixels);
   const chain: ChainFrame[] = [];
   for (const frame of input.chain ?? [])
     chain.push({ phase: frame.phase, t: frame.t, hash: await store.put(frame.image) });
@@ -132,7 +132,7 @@ export async function saveResult(
             reconstructionHash,
             JSON.stringify(reconstruction.scale),
             mapHash,
-            JSON.stringify(anomalyMap.scale),
+            JSON.stringify(map.scale),
             input.score,
             input.pixelThreshold ?? null,
             probability,
@@ -176,7 +176,7 @@ export async function saveResult(
 export async function readResultImage(
   context: LibraryContext,
   resultId: number,
-  which: 'reconstruction' | 'anomalyMap',
+  which: 'reconstruction' | 'map',
 ): Promise<FloatImage> {
   const result = readResult(context.db, resultId);
   const hash = which === 'reconstruction' ? result.reconstructionHash : result.mapHash;

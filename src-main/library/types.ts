@@ -300,7 +300,8 @@ export interface NewResult {
   runId: number;
   imageId: number;
   reconstruction: FloatImage;
-  anomalyMap: FloatImage;
+  /** The result's map at the image's size (the engine's slice map enlarged), stored quantised. */
+  map: FloatImage;
   score: number;
   /** The run's pixel cut-off (map value) for binary maps and the overlay. */
   pixelThreshold?: number | null;

@@ -53,7 +53,7 @@ function saveFixtureResult(runId: number, values: Float32Array, extra: Partial<N
     runId,
     imageId: fixture.imageId,
     reconstruction: { width: 8, height: 4, values },
-    anomalyMap: { width: 8, height: 4, values },
+    map: { width: 8, height: 4, values },
     score: 0.7,
     ...extra,
   });
@@ -340,7 +340,7 @@ describe('models and reports', () => {
     await library.saveResult({
       ...saved,
       reconstruction: { width: 8, height: 4, values },
-      anomalyMap: { width: 8, height: 4, values },
+      map: { width: 8, height: 4, values },
       chain: undefined,
     });
     const error = await failure(api.call('exportChainGif', { resultId: saved.id }));

@@ -48,6 +48,11 @@ describe("the model card's training commands", () => {
       const state = JSON.parse(await readFile(join(work, 'checkpoint/state.json'), 'utf8')) as {
         step: number;
       };
+      // The committed summary (the raw log is not committed) is that of the committed step.
+      const summary = JSON.parse(await readFile(join(work, 'summary.json'), 'utf8')) as {
+        steps: number;
+      };
+      expect(summary.steps).toBe(state.step);
       args = replaced(args, '--manifest', () => manifest);
       args = replaced(args, '--work', () => work);
       args = replaced(args, '--out', () => join(root, `${which}-out`));

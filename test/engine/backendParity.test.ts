@@ -231,7 +231,7 @@ describe(`the ${other} backend agrees with wasm`, () => {
           const { results } = await reconstruct(models, slices, { parallel: false });
           return results.map((r) => ({
             reconstruction: r.reconstruction,
-            map: r.anomalyMap,
+            map: r.sliceMap,
             score: r.score,
           }));
         } finally {

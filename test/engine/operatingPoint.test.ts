@@ -6,7 +6,9 @@ import { aboveThreshold } from '../../src-main/contract/index.ts';
 import {
   calibrateImageScoreThreshold,
   calibrateOperatingPoints,
+  imageOperatingPointFor,
 } from '../../src-main/engine/operatingPoint.ts';
+import { settingsFor } from '../../src-main/engine/pipeline.ts';
 import { fallbackPreset, readPreset } from '../../src-main/engine/preset.ts';
 
 let root: string;
@@ -15,6 +17,31 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
+});
+
+describe("the preset's image operating point for a run's settings", () => {
+  const preset = {
+    ...fallbackPreset,
+    imageScoreThreshold: 0.42,
+    noiseLevels: [200, 50],
+    residual: 'l1' as const,
+  };
+
+  it("holds for the preset's own settings, arrays compared by value", () => {
+    expect(imageOperatingPointFor(preset, settingsFor(preset))).toBe(0.42);
+    expect(imageOperatingPointFor(preset, settingsFor(preset, { noiseLevels: [200, 50] }))).toBe(
+      0.42,
+    );
+  });
+
+  it('is none for any other setting, one the renderer does not show included', () => {
+    expect(imageOperatingPointFor(preset, settingsFor(preset, { guidanceScale: 0 }))).toBeNull();
+    expect(imageOperatingPointFor(preset, settingsFor(preset, { noiseLevels: [200] }))).toBeNull();
+    expect(imageOperatingPointFor(preset, settingsFor(preset, { residual: 'l1-ssim' }))).toBeNull();
+    expect(imageOperatingPointFor(preset, settingsFor(preset, { stride: preset.stride + 1 }))).toBe(
+      null,
+    );
+  });
 });
 
 describe('the image operating point', () => {
@@ -54,8 +81,8 @@ describe('the image operating point', () => {
     const brain = new Uint8Array(10).fill(1);
     const points = calibrateOperatingPoints(
       [
-        { anomalyMap: map(0), brainMask: brain, score: 0.3 },
-        { anomalyMap: map(1), brainMask: brain, score: 0.5 },
+        { sliceMap: map(0), brainMask: brain, score: 0.3 },
+        { sliceMap: map(1), brainMask: brain, score: 0.5 },
       ],
       { pixelFpr: 0.1, imageScoreFpr: 0.05 },
     );

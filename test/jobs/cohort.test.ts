@@ -139,6 +139,27 @@ describe('import-results', () => {
     }
   });
 
+  it("imports result files written before the map's key was renamed (anomalyMap)", async () => {
+    const out = join(workspace.root, 'old-key');
+    await cp(join(workspace.root, 'shards'), out, { recursive: true });
+    const run = await readRunFile(out);
+    for (const key of run.items) {
+      const path = resultPaths(out, key).json;
+      const { map, ...rest } = JSON.parse(await readFile(path, 'utf8')) as CohortResult;
+      await writeFile(path, JSON.stringify({ ...rest, anomalyMap: map }));
+    }
+    const library = await libraryWithImages('library-old-key');
+    try {
+      const [report] = await importResults(library, [out], control(), quiet);
+      expect(report).toMatchObject({ status: 'imported', added: COHORT_SLICES });
+      const [result] = library.listResults(library.listRuns()[0].id);
+      const map = await library.getResultImage(result.id, 'map');
+      expect(map.values.some((v) => v > 0)).toBe(true);
+    } finally {
+      library.close();
+    }
+  });
+
   it('reports an incomplete shard and imports nothing of its run', async () => {
     const out = join(workspace.root, 'partial');
     await cp(join(workspace.root, 'shards'), out, { recursive: true });

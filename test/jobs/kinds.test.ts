@@ -68,7 +68,8 @@ describe('job kinds in the engine process', () => {
   it('reconstructs the imported study with tiny models: a guided and an unguided run with their results', async () => {
     await initBackend();
     const modelsDir = join(dir, 'models');
-    await writeTinyModels(modelsDir);
+    // An image operating point calibrated for the preset's own settings (the guided run's).
+    await writeTinyModels(modelsDir, { preset: { imageScoreThreshold: 0.42 } });
     const withModels = new JobRunner({
       spawnEngine: forkEngine(),
       context: { libraryDir: join(dir, 'library'), modelsDir, checkpointsDir: join(dir, 'ckpt') },
@@ -98,11 +99,17 @@ describe('job kinds in the engine process', () => {
           settings: { noiseLevel: 20, stride: 10, guidanceScale: 5, imageSize: 32 },
         });
         expect(unguided.settings).toMatchObject({ guidanceScale: 0, noiseLevel: 20 });
+        // The preset's image operating point holds for the preset's settings only: the unguided
+        // run (s = 0) stores none, so its results get no verdict.
+        expect(guided.settings.imageScoreThreshold).toBe(0.42);
+        expect(unguided.settings.imageScoreThreshold).toBeNull();
+        expect(library.listResults(runId)[0].imageScoreThreshold).toBe(0.42);
+        expect(library.listResults(unguidedRunId)[0].imageScoreThreshold).toBeNull();
         expect(guided.modelIds).toHaveLength(2);
         const [result] = library.listResults(runId);
         expect(result).toMatchObject({ studyId: 1 });
         expect(Number.isFinite(result.score)).toBe(true);
-        const map = await library.getResultImage(result.id, 'anomalyMap');
+        const map = await library.getResultImage(result.id, 'map');
         expect([map.width, map.height]).toEqual([32, 32]); // back in the image's own geometry
         // The kept chain: noising frames with rising t, then guided denoising with its gradients.
         const phases = new Set(result.chain.map((f) => f.phase));

@@ -152,7 +152,7 @@ describe('models, runs and results', () => {
       runId: run.id,
       imageId,
       reconstruction: { width: 16, height: 16, values },
-      anomalyMap: { width: 16, height: 16, values: values.map(Math.abs) },
+      map: { width: 16, height: 16, values: values.map(Math.abs) },
       score: 0.8,
       pixelThreshold: 0.5,
     });
@@ -187,7 +187,7 @@ describe('models, runs and results', () => {
         runId: run.id,
         imageId,
         reconstruction: { width: 16, height: 16, values },
-        anomalyMap: { width: 16, height: 16, values },
+        map: { width: 16, height: 16, values },
         score: 1,
       }),
     ).rejects.toThrow(/has ended/);

@@ -61,7 +61,7 @@ describe('pruning the image store', () => {
       runId: run.id,
       imageId,
       reconstruction: { width: 16, height: 16, values },
-      anomalyMap: { width: 16, height: 16, values: values.map((v) => 1 - v) },
+      map: { width: 16, height: 16, values: values.map((v) => 1 - v) },
       score: 0.1,
     });
     const files = [result.reconstructionHash, result.mapHash].map((h) => library.store.pathOf(h));

@@ -44,7 +44,7 @@ describe('denoising chains of results', () => {
       runId,
       imageId,
       reconstruction: flat(0.5),
-      anomalyMap: flat(0.1),
+      map: flat(0.1),
       score: 0.3,
       chain: [
         { phase: 'noising', t: 50, image: frame(10) },
@@ -68,7 +68,7 @@ describe('denoising chains of results', () => {
       runId,
       imageId,
       reconstruction: flat(0.5),
-      anomalyMap: flat(0.1),
+      map: flat(0.1),
       score: 0.3,
     });
     expect(again.id).toBe(saved.id);
@@ -109,7 +109,7 @@ describe('results of one study', () => {
         runId,
         imageId: image,
         reconstruction: flat(0),
-        anomalyMap: flat(0),
+        map: flat(0),
         score,
       });
     expect(library.listResults(runId)).toHaveLength(2);
@@ -125,7 +125,7 @@ describe('a cancelled run', () => {
       runId,
       imageId,
       reconstruction: flat(0),
-      anomalyMap: flat(0),
+      map: flat(0),
       score: 0.5,
       chain: [{ phase: 'denoising', t: 0, image: frame(9) }],
     });

@@ -50,7 +50,7 @@ beforeAll(async () => {
       runId,
       imageId: image.id,
       reconstruction: { width: 16, height: 16, values },
-      anomalyMap: { width: 16, height: 16, values },
+      map: { width: 16, height: 16, values },
       score: i / 10,
       classifierProbability: probabilities[i],
     });
@@ -199,7 +199,7 @@ describe('listing studies', () => {
           runId: run.id,
           imageId,
           reconstruction: { width: 16, height: 16, values },
-          anomalyMap: { width: 16, height: 16, values },
+          map: { width: 16, height: 16, values },
           score: 0.5,
           classifierProbability,
         });

@@ -7,8 +7,6 @@ import {
   evaluate,
   initBackend,
   loadModels,
-  classifierSplit,
-  readDatasetManifest,
   type EvaluationReport,
   type ReconstructionSettings,
   type MeasuredVariantMetrics,
@@ -72,10 +70,7 @@ export function registerEvaluateCommand(program: Command): void {
           smoothingSigma: o.smoothing,
           batchSize: o.batch,
           bootstrapResamples: o.bootstrap,
-          imageCalibrationCases:
-            o.imageCalibration === 'holdout'
-              ? classifierSplit(await readDatasetManifest(manifestPath)).holdout.healthy
-              : [],
+          imageCalibration: o.imageCalibration,
         },
         { signal: controller.signal, onProgress: progressBar() },
       );
@@ -310,16 +305,12 @@ async function writeExampleGrid(
     ...details.filter((d) => !d.case.findingMask).slice(0, Math.floor(count / 4)),
   ];
   const size = picked[0]?.case.transform.size ?? 64;
-  const max = Math.max(...picked.map((d) => Math.max(...d.guided.anomalyMap)), 1e-6);
+  const max = Math.max(...picked.map((d) => Math.max(...d.guided.sliceMap)), 1e-6);
   const rows = picked.map((d) => {
     const input = grayscaleRgb(d.case.pixels);
-    const row = [
-      input,
-      grayscaleRgb(d.guided.reconstruction),
-      heatmapRgb(d.guided.anomalyMap, max),
-    ];
+    const row = [input, grayscaleRgb(d.guided.reconstruction), heatmapRgb(d.guided.sliceMap, max)];
     if (d.unguided)
-      row.push(grayscaleRgb(d.unguided.reconstruction), heatmapRgb(d.unguided.anomalyMap, max));
+      row.push(grayscaleRgb(d.unguided.reconstruction), heatmapRgb(d.unguided.sliceMap, max));
     row.push(
       d.case.findingMask ? outlineMask(input, d.case.findingMask, size, [0, 255, 0]) : input,
     );

@@ -84,9 +84,7 @@ export function registerReconstructCommand(program: Command): void {
       }
       const seconds = (performance.now() - started) / 1000;
       // The operating point holds for the settings it was calibrated with, not for overrides.
-      const imageScoreThreshold = isPresetSettings(models.preset, settings)
-        ? models.preset.imageScoreThreshold
-        : null;
+      const imageScoreThreshold = engine.imageOperatingPointFor(models.preset, settings);
       const { report, mapScale } = await writeOutputs(
         o.out,
         inputs,
@@ -155,20 +153,20 @@ async function writeOutputs(
   imageScoreThreshold: number | null,
 ) {
   await mkdir(out, { recursive: true });
-  const maxMap = Math.max(...results.map((r) => Math.max(...r.anomalyMap)), 1e-6);
+  const maxMap = Math.max(...results.map((r) => Math.max(...r.sliceMap)), 1e-6);
   const report = [];
   for (const [i, input] of inputs.entries()) {
     const stem = basename(input.path, extname(input.path));
     const result = results[i];
     await writeGray16(join(out, `${stem}.reconstruction.png`), result.reconstruction, size, -1, 1);
-    await writeGray16(join(out, `${stem}.map.png`), result.anomalyMap, size, 0, maxMap);
+    await writeGray16(join(out, `${stem}.map.png`), result.sliceMap, size, 0, maxMap);
     await writeGrid(
       join(out, `${stem}.png`),
       [
         [
           grayscaleRgb(input.pixels),
           grayscaleRgb(result.reconstruction),
-          heatmapRgb(result.anomalyMap, maxMap),
+          heatmapRgb(result.sliceMap, maxMap),
         ],
       ],
       size,
@@ -183,12 +181,4 @@ async function writeOutputs(
     });
   }
   return { report, mapScale: { low: 0, high: maxMap } };
-}
-
-/** Whether a reconstruction ran with the preset's own settings (those its thresholds hold for). */
-function isPresetSettings(preset: Preset, settings: ReconstructionSettings): boolean {
-  const own = engine.settingsFor(preset);
-  return (Object.keys(own) as (keyof ReconstructionSettings)[]).every(
-    (key) => own[key] === settings[key],
-  );
 }

@@ -1,5 +1,5 @@
 /** Anomaly maps, brain masks, scores and thresholds (ALGORITHM.md, "Anomaly map and scores"). */
-export { anomalyMap } from './anomalyMap.ts';
+export { absoluteResidual } from './absoluteResidual.ts';
 export { maskMap, valuesInMask, binarize } from './maskMap.ts';
 export { gaussianSmooth } from './gaussianSmooth.ts';
 export { estimateBrainMask, type BrainMaskOptions } from './brainMask.ts';

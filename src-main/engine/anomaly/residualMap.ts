@@ -1,4 +1,4 @@
-import { anomalyMap as absoluteDifference } from './anomalyMap.ts';
+import { absoluteResidual } from './absoluteResidual.ts';
 import type { Residual } from '../types.ts';
 import { localSsim } from './localSsim.ts';
 
@@ -19,7 +19,7 @@ export function residualMap(
   size: number,
   residual: Residual = 'l1',
 ): Float32Array {
-  const l1 = absoluteDifference(input, reconstruction);
+  const l1 = absoluteResidual(input, reconstruction);
   if (residual === 'l1') return l1;
   const ssim = localSsim(input, reconstruction, size, SSIM_WINDOW_SIGMA);
   return l1.map((v, i) => v * (1 - ssim[i]));

@@ -1,6 +1,6 @@
 /**
- * The course protocol (ALGORITHM.md), one finding box per case, on the map thresholded with
- * `value > threshold`:
+ * The course protocol (ALGORITHM.md), one finding box per case, on the map marked where
+ * `value > mapCutoff` (map units):
  * - detected (TP) when more than 10% of the box's pixels are marked;
  * - FP = floor(marked pixels in the healthy mask / max(marked pixels in the box, 1));
  * - precision = TP / max(TP + FP, 1), recall = TP / number of findings, F1 from both.
@@ -21,22 +21,23 @@ export interface CaseDetection {
   findingName: string;
   detected: boolean;
   fp: number;
-  /** Fraction of the box's pixels above the threshold. */
+  /** Fraction of the box's pixels above the cut-off. */
   boxFractionMarked: number;
 }
 
 export interface CourseProtocolResult {
-  threshold: number;
+  /** The map cut-off the cases were marked with (value > mapCutoff). */
+  mapCutoff: number;
   cases: CaseDetection[];
   perFinding: Record<string, DetectionCounts>;
   /** Totals over all findings (counts summed, then precision, recall and F1). */
   overall: DetectionCounts;
 }
 
-/** The fraction of the box above the threshold that makes a finding detected. */
+/** The fraction of the box above the cut-off that makes a finding detected. */
 const DETECTED_BOX_FRACTION = 0.1;
 
-function detectCase(item: FindingCase, index: number, threshold: number): CaseDetection {
+function detectCase(item: FindingCase, index: number, mapCutoff: number): CaseDetection {
   const { map, boxMask, healthyMask, findingName } = item;
   if (boxMask.length !== map.length || healthyMask.length !== map.length) {
     throw new RangeError(
@@ -47,7 +48,7 @@ function detectCase(item: FindingCase, index: number, threshold: number): CaseDe
   let markedInBox = 0;
   let markedInHealthy = 0;
   for (let i = 0; i < map.length; i++) {
-    const marked = map[i] > threshold;
+    const marked = map[i] > mapCutoff;
     if (boxMask[i]) {
       boxPixels++;
       if (marked) markedInBox++;
@@ -72,9 +73,9 @@ function summarise(tp: number, fp: number, n: number): DetectionCounts {
   return { tp, fp, n, precision, recall, f1 };
 }
 
-export function courseProtocol(cases: FindingCase[], threshold: number): CourseProtocolResult {
-  if (Number.isNaN(threshold)) throw new RangeError('courseProtocol: threshold is NaN');
-  const detections = cases.map((item, index) => detectCase(item, index, threshold));
+export function courseProtocol(cases: FindingCase[], mapCutoff: number): CourseProtocolResult {
+  if (Number.isNaN(mapCutoff)) throw new RangeError('courseProtocol: mapCutoff is NaN');
+  const detections = cases.map((item, index) => detectCase(item, index, mapCutoff));
   const tallies = new Map<string, { tp: number; fp: number; n: number }>();
   for (const { findingName, detected, fp } of detections) {
     const tally = tallies.get(findingName) ?? { tp: 0, fp: 0, n: 0 };
@@ -89,5 +90,5 @@ export function courseProtocol(cases: FindingCase[], threshold: number): CourseP
     perFinding[name] = summarise(tally.tp, tally.fp, tally.n);
     [tp, fp, n] = [tp + tally.tp, fp + tally.fp, n + tally.n];
   }
-  return { threshold, cases: detections, perFinding, overall: summarise(tp, fp, n) };
+  return { mapCutoff, cases: detections, perFinding, overall: summarise(tp, fp, n) };
 }

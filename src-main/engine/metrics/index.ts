@@ -1,7 +1,7 @@
 /** Evaluation metrics (ALGORITHM.md, "Evaluation on brain-mid"): pure functions on typed arrays. */
 export { auroc, rocCurve, type RocPoint } from './roc.ts';
 export { auprc, prCurve, type PrPoint } from './precisionRecall.ts';
-export { countsByThreshold, type ThresholdCounts } from './countsByThreshold.ts';
+export { countsByScore, scoreCutoffAt, type ScoreCounts } from './countsByScore.ts';
 export { pixelScores } from './pixelScores.ts';
 export { pixelAuprc } from './pixelAuprc.ts';
 export { bestDice, type BestDice } from './bestDice.ts';

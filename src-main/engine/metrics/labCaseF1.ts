@@ -1,8 +1,10 @@
 /**
  * The lab's per-image F1 (the evaluator of Bercea et al., Nature Communications 2025; ALGORITHM.md,
  * "course F1, lab"), for one finding box of one pathological image:
- * - the map is zeroed below `threshold` (`value < threshold` -> 0); the values at or above it are
- *   kept as they are, not set to 1;
+ * - the map is zeroed at and below `mapCutoff` (the lab's units, see LAB_MAP_SCALE); the values
+ *   above it are kept as they are, not set to 1. The lab's code zeroes `value < threshold` and
+ *   keeps a value equal to it; here that value is zeroed, so the one rule `value > cut-off` marks
+ *   the same pixels in the metrics, the overlay and the exports (they differ only at exact ties);
  * - TP = 1 when the non-zero pixels of that map inside the box are more than 10% of the box;
  * - FP = floor(sum of map values in the healthy mask / max(sum of map values in the box, 1));
  * - precision = TP / max(TP + FP, 1); F1 = 2 precision TP / (precision + TP), 0 when both are 0.
@@ -23,9 +25,9 @@ export interface LabCaseF1 {
   fp: number;
   precision: number;
   f1: number;
-  /** Non-zero thresholded pixels in the box over the box's pixels. */
+  /** Non-zero pixels of the cut map in the box over the box's pixels. */
   boxFractionNonZero: number;
-  /** Sums of the thresholded map in the box and in the healthy mask (map units). */
+  /** Sums of the cut map in the box and in the healthy mask (map units). */
   boxSum: number;
   healthySum: number;
 }
@@ -33,16 +35,16 @@ export interface LabCaseF1 {
 /** The fraction of the box that must be non-zero (strictly more) for a true positive. */
 const DETECTED_BOX_FRACTION = 0.1;
 
-export function labCaseF1(item: LabCaseInput, threshold: number, label = 'case'): LabCaseF1 {
+export function labCaseF1(item: LabCaseInput, mapCutoff: number, label = 'case'): LabCaseF1 {
   const { map, boxMask, healthyMask, findingName } = item;
-  if (Number.isNaN(threshold)) throw new RangeError(`${label} (${findingName}): threshold is NaN`);
+  if (Number.isNaN(mapCutoff)) throw new RangeError(`${label} (${findingName}): mapCutoff is NaN`);
   if (boxMask.length !== map.length || healthyMask.length !== map.length)
     throw new RangeError(
       `${label} (${findingName}): map has ${map.length} pixels, box mask ${boxMask.length}, healthy mask ${healthyMask.length}`,
     );
   let [boxPixels, nonZeroInBox, boxSum, healthySum] = [0, 0, 0, 0];
   for (let i = 0; i < map.length; i++) {
-    const value = map[i] < threshold ? 0 : map[i];
+    const value = map[i] > mapCutoff ? map[i] : 0;
     if (Number.isNaN(value))
       throw new RangeError(`${label} (${findingName}): map value ${i} is NaN`);
     if (boxMask[i]) {

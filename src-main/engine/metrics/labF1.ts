@@ -5,7 +5,8 @@ import { labCaseF1, type LabCaseF1, type LabCaseInput } from './labCaseF1.ts';
 export type { LabFindingF1 } from '../../contract/index.ts';
 
 export interface LabF1Result {
-  threshold: number;
+  /** The cut-off in the lab's map units (value > mapCutoff is kept). */
+  mapCutoff: number;
   cases: LabCaseF1[];
   perFinding: Record<string, LabFindingF1>;
   /** Mean over findings of the per-finding mean F1 ("course F1, lab"). */
@@ -17,9 +18,9 @@ export interface LabF1Result {
  * images of each finding, then the per-finding means are averaged, so a rare finding weighs as
  * much as a common one.
  */
-export function labF1(cases: LabCaseInput[], threshold: number): LabF1Result {
+export function labF1(cases: LabCaseInput[], mapCutoff: number): LabF1Result {
   if (cases.length === 0) throw new RangeError('labF1: no finding boxes to evaluate');
-  const results = cases.map((item, index) => labCaseF1(item, threshold, `case ${index}`));
+  const results = cases.map((item, index) => labCaseF1(item, mapCutoff, `case ${index}`));
   const groups = new Map<string, LabCaseF1[]>();
   for (const result of results)
     groups.set(result.findingName, [...(groups.get(result.findingName) ?? []), result]);
@@ -33,7 +34,7 @@ export function labF1(cases: LabCaseInput[], threshold: number): LabF1Result {
     };
   const means = Object.values(perFinding).map((f) => f.f1);
   return {
-    threshold,
+    mapCutoff,
     cases: results,
     perFinding,
     f1: means.reduce((sum, f) => sum + f, 0) / means.length,

@@ -1,24 +1,24 @@
-import { countsByThreshold, type ThresholdCounts } from './countsByThreshold.ts';
+import { countsByScore, scoreCutoffAt, type ScoreCounts } from './countsByScore.ts';
 
 export interface PrPoint {
-  /** Scores >= threshold count as positive. */
-  threshold: number;
+  /** Scores > scoreCutoff count as positive (-Infinity: every score). */
+  scoreCutoff: number;
   recall: number;
   precision: number;
 }
 
-function requirePositives(counts: ThresholdCounts, metric: string): void {
+function requirePositives(counts: ScoreCounts, metric: string): void {
   if (counts.positives === 0) throw new RangeError(`${metric} needs at least one positive label`);
 }
 
 /** The precision-recall curve, one point per distinct score, recall rising. */
 export function prCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): PrPoint[] {
-  const counts = countsByThreshold(scores, labels);
+  const counts = countsByScore(scores, labels);
   requirePositives(counts, 'the precision-recall curve');
-  return Array.from(counts.thresholds, (threshold, k) => {
+  return Array.from(counts.distinctScores, (_, k) => {
     const tp = counts.truePositives[k];
     return {
-      threshold,
+      scoreCutoff: scoreCutoffAt(counts, k),
       recall: tp / counts.positives,
       precision: tp / (tp + counts.falsePositives[k]),
     };
@@ -30,7 +30,7 @@ export function prCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): P
  * (R_k - R_{k-1}) P_k, the step-wise sum (no interpolation, which overstates the area).
  */
 export function auprc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
-  const counts = countsByThreshold(scores, labels);
+  const counts = countsByScore(scores, labels);
   requirePositives(counts, 'AUPRC');
   const { truePositives, falsePositives, positives } = counts;
   let area = 0;

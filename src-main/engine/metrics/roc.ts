@@ -1,20 +1,23 @@
-import { countsByThreshold, requireBothClasses } from './countsByThreshold.ts';
+import { countsByScore, requireBothClasses, scoreCutoffAt } from './countsByScore.ts';
 
 export interface RocPoint {
-  /** Scores >= threshold count as positive; the first point (nothing positive) has +Infinity. */
-  threshold: number;
+  /**
+   * Scores > scoreCutoff count as positive; the first point (nothing positive) has the highest
+   * score, the last (everything positive) -Infinity.
+   */
+  scoreCutoff: number;
   fpr: number;
   tpr: number;
 }
 
 /** The ROC curve from (0, 0) to (1, 1), one point per distinct score. */
 export function rocCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): RocPoint[] {
-  const counts = countsByThreshold(scores, labels);
+  const counts = countsByScore(scores, labels);
   requireBothClasses(counts, 'ROC');
-  const points: RocPoint[] = [{ threshold: Infinity, fpr: 0, tpr: 0 }];
-  counts.thresholds.forEach((threshold, k) => {
+  const points: RocPoint[] = [{ scoreCutoff: counts.distinctScores[0], fpr: 0, tpr: 0 }];
+  counts.distinctScores.forEach((_, k) => {
     points.push({
-      threshold,
+      scoreCutoff: scoreCutoffAt(counts, k),
       fpr: counts.falsePositives[k] / counts.negatives,
       tpr: counts.truePositives[k] / counts.positives,
     });
@@ -27,7 +30,7 @@ export function rocCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): 
  * Mann-Whitney estimate P(score_pos > score_neg) + 0.5 P(tie).
  */
 export function auroc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
-  const counts = countsByThreshold(scores, labels);
+  const counts = countsByScore(scores, labels);
   requireBothClasses(counts, 'AUROC');
   const { truePositives, falsePositives } = counts;
   let area = 0;

@@ -20,6 +20,13 @@ import { ProgressTracker } from '../progress.ts';
 import type { JobControl } from '../types.ts';
 import { Adam } from './adam.ts';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import {
+  LOG_FILE,
+  SUMMARY_EVERY,
+  recordedSeconds,
+  summariseTraining,
+  writeTrainingSummary,
+} from './trainingSummary.ts';
 import { copyWeights, updateEma } from './ema.ts';
 import { computeGradients, type NoisedBatch, type Objective } from './objectives.ts';
 import type { CleanBatch } from './samplers.ts';
@@ -121,14 +128,21 @@ export async function train(
     options.steps - step,
     'training',
   );
-  const log = join(options.workDir, 'log.jsonl');
+  const log = join(options.workDir, LOG_FILE);
   const wallSeconds = () => wallBefore + (performance.now() - started) / 1000;
-  const checkpoint = () =>
-    saveCheckpoint(
+  // The seconds at each window's end, for WORK/summary.json: earlier runs', then this one's.
+  const secondsAt = await recordedSeconds(options.workDir).catch(release);
+  const checkpoint = async () => {
+    await saveCheckpoint(
       options.workDir,
       { params, ema, adam },
       { step, wallSeconds: wallSeconds(), optionsKey: key, losses },
     );
+    await writeTrainingSummary(
+      options.workDir,
+      summariseTraining(losses, wallSeconds(), secondsAt),
+    );
+  };
   try {
     while (step < options.steps) {
       await tracker.checkpoint().catch(async (error) => {
@@ -154,10 +168,9 @@ export async function train(
       losses.push(loss);
       step += 1;
       tracker.step(1, { step, loss });
-      await appendFile(
-        log,
-        JSON.stringify({ step, loss, seconds: Math.round(wallSeconds()) }) + '\n',
-      );
+      const seconds = Math.round(wallSeconds());
+      if (step % SUMMARY_EVERY === 0 || step === options.steps) secondsAt.set(step, seconds);
+      await appendFile(log, JSON.stringify({ step, loss, seconds }) + '\n');
       if (step % options.checkpointEvery === 0 || step === options.steps) await checkpoint();
     }
   } catch (error) {

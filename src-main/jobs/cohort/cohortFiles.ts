@@ -50,7 +50,19 @@ export interface CohortResult {
   score: number;
   classifierProbability: number | null;
   reconstruction: { file: string; scale: QuantisationScale };
-  anomalyMap: { file: string; scale: QuantisationScale };
+  /** The result's map at the image's size (the library's result map). */
+  map: { file: string; scale: QuantisationScale };
+}
+
+/** A result file as written before the map was named `map` (its key was `anomalyMap`). */
+type StoredCohortResult = Omit<CohortResult, 'map'> &
+  ({ map: CohortResult['map'] } | { anomalyMap: CohortResult['map'] });
+
+/** Reads both spellings of the map's key, so results written by an older version still count. */
+function withMapKey(stored: StoredCohortResult): CohortResult {
+  if ('map' in stored) return stored;
+  const { anomalyMap, ...rest } = stored;
+  return { ...rest, map: anomalyMap };
 }
 
 export interface ShardStatus {
@@ -118,7 +130,7 @@ export function resultPaths(out: string, key: string) {
     dir,
     json: join(dir, `${stem}.json`),
     reconstruction: `${stem}.reconstruction.png`,
-    anomalyMap: `${stem}.map.png`,
+    map: `${stem}.map.png`,
   };
 }
 
@@ -185,14 +197,16 @@ export async function readResult(
   const paths = resultPaths(out, key);
   let result: CohortResult;
   try {
-    result = JSON.parse(await readFile(paths.json, 'utf8')) as CohortResult;
+    result = withMapKey(JSON.parse(await readFile(paths.json, 'utf8')) as StoredCohortResult);
   } catch {
     return null;
   }
   if (result.format !== RESULT_FORMAT || result.run !== runId || result.key !== key) return null;
   if (
+    !result.reconstruction ||
+    !result.map ||
     !existsSync(join(paths.dir, result.reconstruction.file)) ||
-    !existsSync(join(paths.dir, result.anomalyMap.file))
+    !existsSync(join(paths.dir, result.map.file))
   )
     return null;
   return result;

@@ -168,13 +168,13 @@ async function mergeRun(
     for (const { out, result, imageId } of todo) {
       await progress.checkpoint();
       const dir = resultPaths(out, result.key).dir;
-      const image = async (part: CohortResult['anomalyMap']) =>
+      const image = async (part: CohortResult['map']) =>
         dequantise(await decodeGrayPng(await readFile(join(dir, part.file))), part.scale);
       await library.saveResult({
         runId: target.id,
         imageId,
         reconstruction: await image(result.reconstruction),
-        anomalyMap: await image(result.anomalyMap),
+        map: await image(result.map),
         score: result.score,
         pixelThreshold: run.pixelThreshold,
         classifierProbability: result.classifierProbability,

@@ -1,8 +1,8 @@
 /**
  * One shard of a cohort reconstruction (`anomap reconstruct --manifest|--library ... --shard I/N
- * --out DIR`): the slices of the I-th of N parts are reconstructed as the reconstruct job kind
- * does it for library studies (the same engine calls, settings and models), and each result is
- * written to DIR as files, not to a library, so N tasks on N machines can write side by side on a
+ * --out DIR`): the slices of the I-th of N parts are reconstructed by the loop of the reconstruct
+ * job kind and the CLI (reconstructImages: the same engine calls, settings and models), and each
+ * batch's results are written to DIR as files, not to a library, so N tasks on N machines can write side by side on a
  * shared file system. Run again, it skips the results already complete: a killed task resumes.
  * Without a shard (0/1) it is the whole cohort.
  */
@@ -26,6 +26,7 @@ import {
 } from '../../library/index.ts';
 import { readCsvTable } from '../../files/csv.ts';
 import { modelInputs } from '../kinds/models.ts';
+import { reconstructImages } from '../reconstructImages.ts';
 import {
   RESULT_FORMAT,
   RUN_FORMAT,
@@ -99,7 +100,7 @@ export async function reconstructShard(
       settings: {
         ...settings,
         imageSize: size,
-        imageScoreThreshold: models.preset.imageScoreThreshold,
+        imageScoreThreshold: engine.imageOperatingPointFor(models.preset, settings),
       },
       pixelThreshold: models.preset.pixelThreshold,
       models: modelInputs(options.modelsDir),
@@ -142,64 +143,58 @@ export async function reconstructShard(
         todo.length,
         'reconstruction',
       );
-      for (let start = 0; start < todo.length; start += options.batchSize) {
-        await progress.checkpoint();
-        const batch = todo.slice(start, start + options.batchSize);
-        const started = performance.now();
-        const cpu = process.cpuUsage();
-        const inputs = await Promise.all(batch.map((item) => readItem(item, library)));
-        const prepared = inputs.map((input) =>
-          engine.preprocessSlice(
-            input.pixels.pixels,
-            input.pixels.width,
-            input.pixels.height,
-            size,
-          ),
-        );
-        const slices = prepared.map((slice) => ({ size, pixels: slice.pixels }));
-        let reported = 0;
-        const output = await engine.reconstruct(
-          models,
-          slices,
-          { settings, guidance, batchSize: options.batchSize },
-          {
-            signal: control.signal,
-            onProgress: (p) => {
-              const done = (p.done / Math.max(p.total, 1)) * batch.length;
-              progress.step(done - reported);
-              reported = done;
-            },
-          },
-        );
-        const probabilities = models.classifier
-          ? engine.pathologicalProbability(models.classifier, slices, 0)
-          : null;
-        for (const [i, result] of output.results.entries()) {
-          const { pixels } = inputs[i];
-          const p = probabilities?.[i];
-          await writeCohortResult(options.out, {
-            format: RESULT_FORMAT,
-            run: run.id,
-            key: batch[i].key,
-            imageHash: inputs[i].hash,
-            imageId: batch[i].imageId ?? null,
-            width: pixels.width,
-            height: pixels.height,
-            score: result.score,
-            classifierProbability: p !== undefined && Number.isFinite(p) ? p : null,
-            maps: {
-              reconstruction: engine.sliceToImage(result.reconstruction, prepared[i].transform),
-              anomalyMap: engine.sliceToImage(result.anomalyMap, prepared[i].transform),
-            },
-          });
-        }
-        status.computed += batch.length;
-        status.computeSeconds += (performance.now() - started) / 1000;
-        const used = process.cpuUsage(cpu);
-        status.cpuSeconds += (used.user + used.system) / 1e6;
-        status.secondsPerSlice = status.computeSeconds / status.computed;
-        await writeShardStatus(options.out, status);
-      }
+      // Each batch's compute time (reading included), measured from the end of the last one.
+      let batchStarted = performance.now();
+      let batchCpu = process.cpuUsage();
+      // What the files need of each image read, until its result is written.
+      const read = new Map<string, { hash: string; width: number; height: number }>();
+      await reconstructImages(
+        engine,
+        models,
+        todo,
+        async (item) => {
+          const { pixels, hash } = await readItem(item, library);
+          read.set(item.key, { hash, width: pixels.width, height: pixels.height });
+          return pixels;
+        },
+        // No `skip`: a blank slice fails the shard, as a result missing from its files would.
+        { settings, guidance, batchSize: options.batchSize },
+        { signal: control.signal, progress },
+        async ({ items: batch, slices, transforms, results }) => {
+          const probabilities = models.classifier
+            ? engine.pathologicalProbability(models.classifier, slices, 0)
+            : null;
+          for (const [i, result] of results.entries()) {
+            const { hash, width, height } = read.get(batch[i].key)!;
+            const p = probabilities?.[i];
+            await writeCohortResult(options.out, {
+              format: RESULT_FORMAT,
+              run: run.id,
+              key: batch[i].key,
+              imageHash: hash,
+              imageId: batch[i].imageId ?? null,
+              width,
+              height,
+              score: result.score,
+              classifierProbability: p !== undefined && Number.isFinite(p) ? p : null,
+              maps: {
+                reconstruction: engine.sliceToImage(result.reconstruction, transforms[i]),
+                map: engine.sliceToImage(result.sliceMap, transforms[i]),
+              },
+            });
+            read.delete(batch[i].key);
+          }
+          status.computed += batch.length;
+          status.computeSeconds += (performance.now() - batchStarted) / 1000;
+          const used = process.cpuUsage(batchCpu);
+          status.cpuSeconds += (used.user + used.system) / 1e6;
+          status.secondsPerSlice = status.computeSeconds / status.computed;
+          await writeShardStatus(options.out, status);
+          await progress.checkpoint();
+          batchStarted = performance.now();
+          batchCpu = process.cpuUsage();
+        },
+      );
       status.status = 'complete';
     } catch (error) {
       const cancelled = error instanceof CancelledError || control.signal.aborted;
@@ -303,8 +298,8 @@ async function readItem(
 /** The maps first, the JSON last: the JSON's presence means the result is complete. */
 export async function writeCohortResult(
   out: string,
-  result: Omit<CohortResult, 'reconstruction' | 'anomalyMap'> & {
-    maps: { reconstruction: Float32Array; anomalyMap: Float32Array };
+  result: Omit<CohortResult, 'reconstruction' | 'map'> & {
+    maps: { reconstruction: Float32Array; map: Float32Array };
   },
 ): Promise<void> {
   const paths = resultPaths(out, result.key);
@@ -318,7 +313,7 @@ export async function writeCohortResult(
   const json: CohortResult = {
     ...rest,
     reconstruction: await stored(maps.reconstruction, paths.reconstruction),
-    anomalyMap: await stored(maps.anomalyMap, paths.anomalyMap),
+    map: await stored(maps.map, paths.map),
   };
   await writeAtomic(paths.json, JSON.stringify(json, null, 2) + '\n');
 }

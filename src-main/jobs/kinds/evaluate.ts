@@ -34,6 +34,8 @@ export async function runEvaluate({
         calibrationSplit: spec.calibrationSplit,
         unguided: spec.withUnguided,
         overrides,
+        // As `anomap evaluate` does by default: one evaluation, whichever door asks for it.
+        imageCalibration: 'holdout',
       },
       control,
     );

@@ -105,11 +105,12 @@ async function reconstructRun(
   const settings = engine.settingsFor(models.preset, overrides);
   const record = library.createRun({
     name: variant,
-    // The run keeps its image operating point, so its verdicts can be read back (Result).
+    // The run keeps its image operating point, so its verdicts can be read back (Result): the
+    // preset's only for the preset's own settings; null (no verdict) for any other.
     settings: {
       ...settings,
       imageSize: size,
-      imageScoreThreshold: models.preset.imageScoreThreshold,
+      imageScoreThreshold: engine.imageOperatingPointFor(models.preset, settings),
     },
     modelIds: job.modelIds,
   });
@@ -184,10 +185,10 @@ async function saveBatch(
         height: image.height,
         values: engine.sliceToImage(result.reconstruction, transform),
       },
-      anomalyMap: {
+      map: {
         width: image.width,
         height: image.height,
-        values: engine.sliceToImage(result.anomalyMap, transform),
+        values: engine.sliceToImage(result.sliceMap, transform),
       },
       score: result.score,
       pixelThreshold: models.preset.pixelThreshold,

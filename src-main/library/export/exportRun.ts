@@ -47,10 +47,10 @@ export function exportRun(library: Library, runId: number, outDir: string): RunE
   const images: string[] = [];
   const lines = rows.map(({ result, study }) => {
     const reconstruction = join('images', `result-${result.id}-reconstruction.png`);
-    const anomalyMap = join('images', `result-${result.id}-anomaly-map.png`);
+    const mapFile = join('images', `result-${result.id}-anomaly-map.png`);
     writeFileSync(join(outDir, reconstruction), library.store.readPng(result.reconstructionHash));
-    writeFileSync(join(outDir, anomalyMap), library.store.readPng(result.mapHash));
-    images.push(join(outDir, reconstruction), join(outDir, anomalyMap));
+    writeFileSync(join(outDir, mapFile), library.store.readPng(result.mapHash));
+    images.push(join(outDir, reconstruction), join(outDir, mapFile));
     return csvLine([
       study.id,
       study.patientAlias,
@@ -63,7 +63,7 @@ export function exportRun(library: Library, runId: number, outDir: string): RunE
       study.label.findings.join(';'),
       study.label.status,
       reconstruction,
-      anomalyMap,
+      mapFile,
     ]);
   });
   const csv = join(outDir, `run-${runId}.csv`);

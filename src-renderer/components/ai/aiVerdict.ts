@@ -24,7 +24,9 @@ export function sameMapSettings(a: Settings, b: Settings): boolean {
 
 /**
  * The image operating point for a result: stored with the result or its run, else the shipped
- * preset's when the run used the preset's settings; null when none was calibrated.
+ * preset's when the run used the preset's settings; null when none was calibrated. A run that
+ * stored null (made with settings no point was calibrated for) gets none: the preset's is only
+ * a fallback for runs made before runs stored their point.
  */
 export function imageOperatingPoint(
   result: Result | null,
@@ -35,6 +37,7 @@ export function imageOperatingPoint(
   if (own !== null) return own;
   const ofRun = numberOf(run?.settings.imageScoreThreshold);
   if (ofRun !== null) return ofRun;
+  if (run?.settings.imageScoreThreshold === null) return null;
   const ofPreset = numberOf(preset?.imageScoreThreshold);
   if (ofPreset !== null && run && preset && sameMapSettings(run.settings, preset)) return ofPreset;
   return null;

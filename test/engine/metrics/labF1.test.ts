@@ -4,19 +4,21 @@ import { labF1 } from '../../../src-main/engine/metrics/labF1.ts';
 import { bottomRight, complement, firstTen, topLeft } from './boxes4x4.ts';
 
 /*
- * Hand-computed, threshold 0.5 (values below 0.5 zeroed, 0.5 itself kept), dyadic values so the
- * sums are exact:
+ * Hand-computed, cut-off 0.5 (values at or below 0.5 zeroed: the one rule `value > cut-off`, so
+ * the two pixels at exactly 0.5 are zeroed, which the lab's `value < threshold` would keep),
+ * dyadic values so the sums are exact:
  *
  *   map   0.75  0.5   0.125 0
  *         0.625 0.25  0     0.5
  *         0.125 0     0.75  0
  *         0     0     0     0
  *
- * A "mass", box top-left: non-zero 0.75, 0.5, 0.625 = 3 of 4 > 10% -> TP; box sum 1.875, healthy
- *   sum 0.5 + 0.75 = 1.25 -> FP = floor(1.25 / 1.875) = 0; precision 1, F1 1.
+ * A "mass", box top-left: non-zero 0.75, 0.625 = 2 of 4 > 10% -> TP; box sum 1.375, healthy
+ *   sum 0.75 -> FP = floor(0.75 / 1.375) = 0; precision 1, F1 1.
  * B "mass", box bottom-right: only 0.75 non-zero = 25% -> TP; box sum 0.75 -> max(0.75, 1) = 1;
- *   healthy sum 0.75 + 0.5 + 0.625 + 0.5 = 2.375 -> FP 2; precision 1/3, F1 = (2/3) / (4/3) = 1/2.
- *   (Values set to 1 instead of kept would give box 1, healthy 4, FP 4, F1 1/3.)
+ *   healthy sum 0.75 + 0.625 = 1.375 -> FP 1; precision 1/2, F1 = 1 / (3/2) = 2/3. (The 0.5s
+ *   kept, as the lab's code does, would give healthy 2.375, FP 2, F1 1/2; values set to 1 instead
+ *   of kept would give FP 2 at this cut-off as well, F1 1/2.)
  * C "edema", box = first 10 pixels, map 2 at pixel 0 and 3 at pixel 15: 1 of 10 = exactly 10% is
  *   not more -> TP 0; FP = floor(3 / 2) = 1; F1 0.
  * D "edema", box bottom-right at 0.125 each and 0.125 on four healthy pixels, threshold 0.1: box
@@ -53,12 +55,13 @@ const caseD = {
 };
 
 describe('labCaseF1', () => {
-  it('keeps the values at or above the threshold and zeroes the rest', () => {
+  it('keeps the values above the cut-off, zeroes the rest, and zeroes a value equal to it', () => {
     expect(labCaseF1(caseA, 0.5)).toMatchObject({ tp: 1, fp: 0, precision: 1, f1: 1 });
-    expect(labCaseF1(caseA, 0.5).boxSum).toBe(1.875);
-    expect(labCaseF1(caseB, 0.5)).toMatchObject({ tp: 1, fp: 2, boxSum: 0.75, healthySum: 2.375 });
-    expect(labCaseF1(caseB, 0.5).precision).toBeCloseTo(1 / 3, 12);
-    expect(labCaseF1(caseB, 0.5).f1).toBeCloseTo(0.5, 12);
+    expect(labCaseF1(caseA, 0.5).boxSum).toBe(1.375);
+    expect(labCaseF1(caseA, 0.5).boxFractionNonZero).toBe(0.5);
+    expect(labCaseF1(caseB, 0.5)).toMatchObject({ tp: 1, fp: 1, boxSum: 0.75, healthySum: 1.375 });
+    expect(labCaseF1(caseB, 0.5).precision).toBe(0.5);
+    expect(labCaseF1(caseB, 0.5).f1).toBeCloseTo(2 / 3, 12);
   });
 
   it('needs more than 10% of the box non-zero, and gives 0 when TP and precision are 0', () => {
@@ -85,7 +88,7 @@ describe('labCaseF1', () => {
     expect(() => labCaseF1({ ...caseA, boxMask: new Uint8Array(16) }, 0.5)).toThrow(
       /the finding box is empty/,
     );
-    expect(() => labCaseF1(caseA, Number.NaN)).toThrow(/threshold is NaN/);
+    expect(() => labCaseF1(caseA, Number.NaN)).toThrow(/mapCutoff is NaN/);
   });
 });
 
@@ -99,7 +102,7 @@ describe('labF1', () => {
     expect(result.perFinding.edema).toMatchObject({ n: 2, tp: 1, fp: 1, f1: 0.5 });
     expect(result.f1).toBeCloseTo(0.625, 12);
     expect(result.cases).toHaveLength(4);
-    expect(result.threshold).toBe(0.1);
+    expect(result.mapCutoff).toBe(0.1);
   });
 
   it('weighs a rare finding as much as a common one', () => {

@@ -28,10 +28,10 @@ describe('bestDice', () => {
   const map = [0.9, 0.8, 0.6, 0.4, 0.2, 0.1];
   const truth = [1, 1, 0, 1, 0, 0];
 
-  it('finds the best global Dice and a threshold between the last marked and next value', () => {
+  it('finds the best global Dice and a map cut-off between the last marked and next value', () => {
     const best = bestDice([f32(map)], [u8(truth)], [u8([1, 1, 1, 1, 1, 1])]);
     expect(best.dice).toBeCloseTo(6 / 7, 12);
-    expect(best.threshold).toBeCloseTo(0.3, 6);
+    expect(best.mapCutoff).toBeCloseTo(0.3, 6);
   });
 
   it('gives the same answer when the pixels are split over two images (global, not a mean)', () => {
@@ -43,18 +43,18 @@ describe('bestDice', () => {
     expect(best.dice).toBeCloseTo(6 / 7, 12);
   });
 
-  it('returns a threshold whose binary map, counted directly, has that Dice', () => {
+  it('returns a map cut-off whose binary map, counted directly, has that Dice', () => {
     const best = bestDice([f32(map)], [u8(truth)], [u8([1, 1, 1, 1, 1, 1])]);
-    const marked = map.map((value) => (value > best.threshold ? 1 : 0));
+    const marked = map.map((value) => (value > best.mapCutoff ? 1 : 0));
     const tp = marked.filter((m, i) => m && truth[i]).length;
     const dice = (2 * tp) / (marked.filter(Boolean).length + truth.filter(Boolean).length);
     expect(dice).toBeCloseTo(best.dice, 12);
   });
 
-  it('returns -Infinity as the threshold when marking the whole brain is best', () => {
+  it('returns -Infinity as the map cut-off when marking the whole brain is best', () => {
     expect(bestDice([f32([0.5, 0.1])], [u8([1, 1])], [u8([1, 1])])).toEqual({
       dice: 1,
-      threshold: -Infinity,
+      mapCutoff: -Infinity,
     });
   });
 

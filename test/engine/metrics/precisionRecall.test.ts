@@ -55,5 +55,6 @@ describe('prCurve', () => {
       [1, 2 / 3],
       [1, 0.5],
     ]);
+    expect(points.map(({ scoreCutoff }) => scoreCutoff)).toEqual([0.4, 0.35, 0.1, -Infinity]);
   });
 });

@@ -54,7 +54,17 @@ describe('rocCurve', () => {
       [0.5, 1],
       [1, 1],
     ]);
-    expect(points.map(({ threshold }) => threshold)).toEqual([Infinity, 0.8, 0.4, 0.35, 0.1]);
+    expect(points.map(({ scoreCutoff }) => scoreCutoff)).toEqual([0.8, 0.4, 0.35, 0.1, -Infinity]);
+  });
+
+  it('gives each point the cut-off whose rule score > scoreCutoff yields its rates', () => {
+    const scores = [0.5, 0.5, 0.2, 0.9, 0.2, 0.7];
+    const labels = [0, 1, 0, 1, 1, 0];
+    for (const { scoreCutoff, fpr, tpr } of rocCurve(scores, labels)) {
+      const marked = scores.map((s) => s > scoreCutoff);
+      expect(marked.filter((m, i) => m && labels[i] === 1).length / 3).toBe(tpr);
+      expect(marked.filter((m, i) => m && labels[i] === 0).length / 3).toBe(fpr);
+    }
   });
 
   it('puts tied scores into one step', () => {

@@ -1,11 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.ts';
 import { calibratePreset } from '../../../src-main/engine/calibratePreset.ts';
 import { VariantMetricsSchema } from '../../../src-main/contract/index.ts';
 import { evaluate, type MeasuredVariantMetrics } from '../../../src-main/engine/evaluate.ts';
+import { metricIntervals } from '../../../src-main/engine/evaluateIntervals.ts';
+import {
+  RankedPixels,
+  weightedAuroc,
+  weightedLabF1,
+} from '../../../src-main/engine/metrics/bootstrap.ts';
 import { labF1 } from '../../../src-main/engine/metrics/index.ts';
 import { pathologicalProbability } from '../../../src-main/engine/predictors.ts';
 import { prepareCases, readDatasetManifest } from '../../../src-main/engine/train/dataset.ts';
@@ -18,6 +24,13 @@ import {
 } from '../../fixtures/syntheticBrainDataset.ts';
 import { pairwiseAuroc } from '../../fixtures/pairwiseAuroc.ts';
 import { writeTinyModels } from '../../fixtures/tinyModels.ts';
+
+// Seen through, so a test can read what evaluate hands the intervals.
+vi.mock('../../../src-main/engine/evaluateIntervals.ts', async (importOriginal) => {
+  const real =
+    await importOriginal<typeof import('../../../src-main/engine/evaluateIntervals.ts')>();
+  return { ...real, metricIntervals: vi.fn(real.metricIntervals) };
+});
 
 let root: string;
 let models: LoadedModels;
@@ -101,15 +114,15 @@ describe('evaluate', () => {
     expect(report.casesDetail.every((d) => d.unguided !== null)).toBe(true);
     // The guided and unguided maps differ: the classifier's gradient changes the reconstruction.
     const [g, u] = [
-      report.casesDetail[0].guided.anomalyMap,
-      report.casesDetail[0].unguided!.anomalyMap,
+      report.casesDetail[0].guided.sliceMap,
+      report.casesDetail[0].unguided!.sliceMap,
     ];
     expect(g.some((v, i) => Math.abs(v - u[i]) > 1e-6)).toBe(true);
     // The lab F1 is taken on the map in the lab's [0, 1] intensity units: map / 2, threshold / 2.
     const boxes = report.casesDetail.flatMap((d) =>
       d.case.perFinding.map((f) => ({
         findingName: f.name,
-        map: d.guided.anomalyMap.map((v) => v / 2),
+        map: d.guided.sliceMap.map((v) => v / 2),
         boxMask: f.mask,
         healthyMask: d.case.healthyMask!,
       })),
@@ -134,7 +147,7 @@ describe('evaluate', () => {
     expect(guided.imageAuroc).toBeCloseTo(pairwiseAuroc(scores, labels), 12);
     // Pixel AUPRC over every pixel of the pathological images against the finding boxes.
     const pathological = report.casesDetail.filter((d) => d.case.findingMask);
-    const values = pathological.flatMap((d) => Array.from(d.guided.anomalyMap));
+    const values = pathological.flatMap((d) => Array.from(d.guided.sliceMap));
     const truths = pathological.flatMap((d) => Array.from(d.case.findingMask!));
     expect(guided.pixelAuprc).toBeCloseTo(stepwiseAveragePrecision(values, truths), 9);
     // Both operating points are those of the healthy val images, calibrated on their own.
@@ -163,6 +176,38 @@ describe('evaluate', () => {
     }
     expect(guided.intervals!.imageSensitivity.low).toBeLessThanOrEqual(verdict.sensitivity);
     expect(guided.intervals!.imageSpecificity.high).toBeGreaterThanOrEqual(verdict.specificity);
+  });
+
+  it("resamples what the plain metrics measured: the intervals' point estimates are the metrics", async () => {
+    vi.mocked(metricIntervals).mockClear();
+    const report = await evaluate(models, {
+      manifestPath: dataset.manifestPath,
+      split: 'test',
+      calibrationSplit: 'val',
+      unguided: false,
+      classifierTimesteps: [],
+      bootstrapResamples: 0,
+    });
+    expect(vi.mocked(metricIntervals)).toHaveBeenCalledTimes(1);
+    const [input] = vi.mocked(metricIntervals).mock.calls[0];
+    const guided = report.guided;
+    // Every image and lab box at weight 1: the bootstrap's statistic on the original sample.
+    const images = new Float64Array(input.scores.length).fill(1);
+    expect(weightedAuroc(input.scores, input.labels, images)).toBeCloseTo(guided.imageAuroc, 12);
+    const pixels = new RankedPixels(
+      input.pathological.map((p) => p.map),
+      input.pathological.map((p) => p.truth),
+      input.pathological.map((p) => p.region),
+    ).measure(images);
+    expect(pixels.auprc).toBeCloseTo(guided.pixelAuprc, 9);
+    expect(pixels.bestDice).toBeCloseTo(guided.bestDice, 9);
+    expect(weightedLabF1(input.labBoxes, images)).toBeCloseTo(guided.labF1, 12);
+    // Each lab box belongs to a pathological image, and each such image has its boxes.
+    const pathological = report.casesDetail.flatMap((d, i) => (d.case.findingMask ? [i] : []));
+    expect([...new Set(input.labBoxes.map((b) => b.image))]).toEqual(pathological);
+    expect(input.labBoxes).toHaveLength(
+      report.casesDetail.reduce((n, d) => n + d.case.perFinding.length, 0),
+    );
   });
 
   it("calibrates the image operating point on more healthy images when the score is the classifier's", async () => {

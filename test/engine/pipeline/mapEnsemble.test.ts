@@ -50,7 +50,7 @@ describe('an ensemble over noise levels', () => {
         gaussianSmooth(residual, 32, tinyPreset.smoothingSigma),
         estimateBrainMask(slice.pixels, 32),
       );
-      ensemble.results[i].anomalyMap.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
+      ensemble.results[i].sliceMap.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
     });
     // Its progress counts the steps of both levels.
     const settings = { ...models.preset, ...noise, noiseLevel: 20 } as ReconstructionSettings;
@@ -91,12 +91,12 @@ describe('maps against the healthy residual', () => {
         const normalised = await run(withResidual, { ...settings, mapNormalisation: how });
         raw.results.forEach((r, i) => {
           const expected = normaliseMap(
-            r.anomalyMap,
+            r.sliceMap,
             r.brainMask,
             withResidual.healthyResidual!,
             how,
           );
-          expect(normalised.results[i].anomalyMap).toEqual(expected);
+          expect(normalised.results[i].sliceMap).toEqual(expected);
         });
       }
       // Maps made another way are not normalised by it: the error names what differs.

@@ -38,11 +38,11 @@ describe('noise draws', () => {
         r.forEach((v, j) => (residual[j] += v / 3));
       }
       const expected = finished(slice, residual);
-      mean.results[i].anomalyMap.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
+      mean.results[i].sliceMap.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 5));
     });
     expect(mean.settings.noiseDraws).toBe(3);
     const again = await run({ ...noise, noiseDraws: 3 });
-    expect(again.results[0].anomalyMap).toEqual(mean.results[0].anomalyMap);
+    expect(again.results[0].sliceMap).toEqual(mean.results[0].sliceMap);
     // Different draws differ, so the mean is not just the first draw.
     expect(singles[0].results[0].reconstruction).not.toEqual(singles[1].results[0].reconstruction);
   });
@@ -58,9 +58,9 @@ describe('the l1-ssim residual', () => {
   it('is |x - x_hat| (1 - SSIM) of the same reconstruction, smoothed and masked', async () => {
     const output = await run({ ...noise, residual: 'l1-ssim' });
     slices.forEach((slice, i) => {
-      const { reconstruction, anomalyMap } = output.results[i];
+      const { reconstruction, sliceMap } = output.results[i];
       const expected = finished(slice, residualMap(slice.pixels, reconstruction, 32, 'l1-ssim'));
-      anomalyMap.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 6));
+      sliceMap.forEach((v, j) => expect(v).toBeCloseTo(expected[j], 6));
     });
   });
 });
@@ -69,7 +69,7 @@ describe('mask, stitch and re-sample', () => {
   it('returns the input exactly outside the coarse mask and re-synthesises inside it', async () => {
     const first = await run({ ...noise });
     // A cut-off that marks part of the brain: the 90th percentile of the first map's brain values.
-    const values = first.results[0].anomalyMap.filter((_, j) => first.results[0].brainMask[j]);
+    const values = first.results[0].sliceMap.filter((_, j) => first.results[0].brainMask[j]);
     const maskThreshold = values.sort()[Math.floor(values.length * 0.9)];
     const stitched = await run({
       ...noise,
@@ -80,7 +80,7 @@ describe('mask, stitch and re-sample', () => {
     });
     slices.forEach((slice, i) => {
       const r = first.results[i];
-      const mask = coarseMask(r.anomalyMap, r.brainMask, 32, maskThreshold, 1);
+      const mask = coarseMask(r.sliceMap, r.brainMask, 32, maskThreshold, 1);
       expect(mask.some((v, j) => !v && r.brainMask[j])).toBe(true);
       const { reconstruction } = stitched.results[i];
       let changedInside = 0;
@@ -95,7 +95,7 @@ describe('mask, stitch and re-sample', () => {
   it('changes nothing when the mask is empty, and everything in the brain when it is full', async () => {
     const none = await run({ ...noise, mapMethod: 'stitch', maskThreshold: 1e9 });
     none.results.forEach((r, i) => expect(r.reconstruction).toEqual(slices[i].pixels));
-    expect(Math.max(...none.results[0].anomalyMap)).toBe(0);
+    expect(Math.max(...none.results[0].sliceMap)).toBe(0);
     const all = await run({ ...noise, mapMethod: 'stitch', maskThreshold: 0, maskDilation: 0 });
     all.results.forEach((r, i) => {
       for (let j = 0; j < r.brainMask.length; j++)
@@ -186,7 +186,7 @@ describe('the classifier image score', () => {
     const p = pathologicalProbability(models.classifier!, slices, 0);
     byClassifier.results.forEach((r, i) => {
       expect(r.score).toBeCloseTo(p[i], 6);
-      expect(r.anomalyMap).toEqual(byMap.results[i].anomalyMap);
+      expect(r.sliceMap).toEqual(byMap.results[i].sliceMap);
     });
     expect(byClassifier.results[0].score).not.toBe(byMap.results[0].score);
   });

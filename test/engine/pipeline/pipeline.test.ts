@@ -78,14 +78,14 @@ describe('reconstruct', () => {
       seed: 0,
     });
     const [r] = results;
-    expect(r.anomalyMap).toHaveLength(32 * 32);
+    expect(r.sliceMap).toHaveLength(32 * 32);
     expect(r.brainMask.some((v) => v)).toBe(true);
-    r.anomalyMap.forEach((v, i) => {
+    r.sliceMap.forEach((v, i) => {
       expect(v).toBeGreaterThanOrEqual(0);
       if (!r.brainMask[i]) expect(v).toBe(0);
     });
     expect(r.score).toBeGreaterThan(0);
-    expect(r.score).toBeLessThanOrEqual(Math.max(...r.anomalyMap));
+    expect(r.score).toBeLessThanOrEqual(Math.max(...r.sliceMap));
   });
 
   it('reports progress over all batches, ending at done = total', async () => {

@@ -84,6 +84,22 @@ describe('training the diffusion model', () => {
     const weights = (name: string) => readFile(join(root, name, 'model', 'weights.bin'));
     expect((await weights('whole')).equals(await weights('resumed'))).toBe(true);
     expect(await stepLosses('resumed')).toEqual(await stepLosses('whole'));
+    // The summary beside the checkpoint: the mean of the logged losses, equal across the resume.
+    const summary = async (name: string) =>
+      JSON.parse(await readFile(join(root, name, 'work', 'summary.json'), 'utf8')) as {
+        steps: number;
+        windows: { toStep: number; meanLoss: number; seconds: number | null }[];
+      };
+    const logged = [...(await stepLosses('whole')).values()];
+    const [wholeSummary, resumedSummary] = [await summary('whole'), await summary('resumed')];
+    expect(wholeSummary.steps).toBe(4);
+    expect(wholeSummary.windows).toHaveLength(1);
+    expect(wholeSummary.windows[0].toStep).toBe(4);
+    expect(wholeSummary.windows[0].meanLoss).toBeCloseTo(logged.reduce((a, b) => a + b) / 4, 12);
+    expect(wholeSummary.windows[0].seconds).not.toBeNull();
+    expect(resumedSummary.windows.map((w) => w.meanLoss)).toEqual(
+      wholeSummary.windows.map((w) => w.meanLoss),
+    );
     // Training did move the weights away from their start.
     const start = await trainDiffusion(options('zero', { steps: 1 }));
     start.model.params.dispose();

@@ -62,7 +62,7 @@ async function libraryWithHostileNames(dir: string): Promise<Library> {
     runId: run.id,
     imageId: image.id,
     reconstruction: map,
-    anomalyMap: map,
+    map: map,
     score: -0.25,
     pixelThreshold: 0.5,
   });

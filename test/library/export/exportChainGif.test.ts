@@ -35,7 +35,7 @@ async function resultWithChain(withChain = true) {
     runId: run.id,
     imageId,
     reconstruction: { width: SIZE, height: SIZE, values: ramp },
-    anomalyMap: { width: SIZE, height: SIZE, values: ramp },
+    map: { width: SIZE, height: SIZE, values: ramp },
     score: 0.3,
     chain: withChain
       ? [

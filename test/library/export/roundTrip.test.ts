@@ -57,7 +57,7 @@ it('round-trips import -> label -> annotate -> results -> export of report, maps
     runId: run.id,
     imageId: image.id,
     reconstruction: { width: 24, height: 20, values: map },
-    anomalyMap: { width: 24, height: 20, values: map },
+    map: { width: 24, height: 20, values: map },
     score: 0.7,
     pixelThreshold: 0.9,
   });

@@ -154,7 +154,7 @@ export async function seedLibrary(libraryDir: string, slicesDir: string): Promis
         runId: run.id,
         imageId: image.id,
         reconstruction: { width: SIZE, height: SIZE, values: reconstruction.map((v) => v / 65535) },
-        anomalyMap: { width: SIZE, height: SIZE, values: map },
+        map: { width: SIZE, height: SIZE, values: map },
         score,
         pixelThreshold: 0.2,
       });

@@ -38,6 +38,16 @@ describe('the AI verdict of a result', () => {
     expect(imageOperatingPoint({ ...result, imageScoreThreshold: 0.29 }, run, preset)).toBe(0.29);
   });
 
+  it("gives no verdict for a run that stored no operating point, even with the preset's L, k, s", () => {
+    const run = { settings: { noiseLevel: 100, stride: 20, guidanceScale: 30, encoding: 'noise' } };
+    const preset = { ...run.settings, imageScoreThreshold: 0.45 };
+    // Other settings the five map settings do not show (e.g. another residual): the job stored null.
+    const other = { settings: { ...run.settings, residual: 'l1', imageScoreThreshold: null } };
+    const result = { score: 0.9, imageScoreThreshold: null } as unknown as Result;
+    expect(imageOperatingPoint(result, other, preset)).toBeNull();
+    expect(aiVerdict(result.score, imageOperatingPoint(result, other, preset))).toBeNull();
+  });
+
   it('describes a run by its L, k, s, encoding and size, never "size =64"', () => {
     expect(
       describeSettings({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  anomalyMap,
+  absoluteResidual,
   binarize,
   maskMap,
   valuesInMask,
@@ -8,15 +8,15 @@ import {
 
 const f32 = (values: number[]) => Float32Array.from(values);
 
-describe('anomalyMap', () => {
+describe('absoluteResidual', () => {
   it('is the absolute difference between input and reconstruction', () => {
-    expect(Array.from(anomalyMap(f32([0.5, -1, 0, 1]), f32([0.25, -0.5, 0, -1])))).toEqual([
+    expect(Array.from(absoluteResidual(f32([0.5, -1, 0, 1]), f32([0.25, -0.5, 0, -1])))).toEqual([
       0.25, 0.5, 0, 2,
     ]);
   });
 
   it('refuses a reconstruction of another size', () => {
-    expect(() => anomalyMap(new Float32Array(4), new Float32Array(9))).toThrow(
+    expect(() => absoluteResidual(new Float32Array(4), new Float32Array(9))).toThrow(
       /input has 4 values but reconstruction has 9/,
     );
   });

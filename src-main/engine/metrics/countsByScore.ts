@@ -2,14 +2,16 @@
  * The one sweep behind every ranking metric: rank the scores once, then walk the distinct values
  * from the top, counting the positives and negatives at or above each. Tied scores form one
  * step, which is what makes AUROC the midrank (Mann-Whitney) estimate and AP tie-consistent.
+ * Step k marks the scores at or above distinctScores[k], which are the scores strictly above the
+ * next lower distinct score: the house's one cut-off rule `score > cutoff` (see scoreCutoffAt).
  */
 
-export interface ThresholdCounts {
-  /** Distinct scores, descending. Step k classifies `score >= thresholds[k]` as positive. */
-  thresholds: Float64Array;
-  /** Positives (label 1) with score >= thresholds[k]. */
+export interface ScoreCounts {
+  /** Distinct scores, descending. */
+  distinctScores: Float64Array;
+  /** Positives (label 1) with score >= distinctScores[k], i.e. score > scoreCutoffAt(k). */
   truePositives: Float64Array;
-  /** Negatives (label 0) with score >= thresholds[k]. */
+  /** Negatives (label 0) with score >= distinctScores[k], i.e. score > scoreCutoffAt(k). */
   falsePositives: Float64Array;
   positives: number;
   negatives: number;
@@ -37,33 +39,27 @@ function sortedScoresOfClass(scores: ArrayLike<number>, labels: ArrayLike<number
   return classScores.sort();
 }
 
-export function countsByThreshold(
-  scores: ArrayLike<number>,
-  labels: ArrayLike<number>,
-): ThresholdCounts {
+export function countsByScore(scores: ArrayLike<number>, labels: ArrayLike<number>): ScoreCounts {
   checkScoresAndLabels(scores, labels);
   // Labels are binary, so sorting each class natively and merging from the top is the same
   // ranking as one sort of (score, label) pairs, several times faster on ~10^6 pixels.
   const positives = sortedScoresOfClass(scores, labels, 1);
   const negatives = sortedScoresOfClass(scores, labels, 0);
-  const thresholds: number[] = [];
+  const distinctScores: number[] = [];
   const truePositives: number[] = [];
   const falsePositives: number[] = [];
   let p = positives.length - 1;
   let n = negatives.length - 1;
   while (p >= 0 || n >= 0) {
-    const threshold = Math.max(
-      p >= 0 ? positives[p] : -Infinity,
-      n >= 0 ? negatives[n] : -Infinity,
-    );
-    while (p >= 0 && positives[p] === threshold) p--;
-    while (n >= 0 && negatives[n] === threshold) n--;
-    thresholds.push(threshold);
+    const score = Math.max(p >= 0 ? positives[p] : -Infinity, n >= 0 ? negatives[n] : -Infinity);
+    while (p >= 0 && positives[p] === score) p--;
+    while (n >= 0 && negatives[n] === score) n--;
+    distinctScores.push(score);
     truePositives.push(positives.length - 1 - p);
     falsePositives.push(negatives.length - 1 - n);
   }
   return {
-    thresholds: Float64Array.from(thresholds),
+    distinctScores: Float64Array.from(distinctScores),
     truePositives: Float64Array.from(truePositives),
     falsePositives: Float64Array.from(falsePositives),
     positives: positives.length,
@@ -71,7 +67,15 @@ export function countsByThreshold(
   };
 }
 
-export function requireBothClasses(counts: ThresholdCounts, metric: string): void {
+/**
+ * The cut-off of step k under the rule `score > cutoff`: the next lower distinct score, or
+ * -Infinity at the last step (every score marked).
+ */
+export function scoreCutoffAt(counts: ScoreCounts, k: number): number {
+  return k + 1 < counts.distinctScores.length ? counts.distinctScores[k + 1] : -Infinity;
+}
+
+export function requireBothClasses(counts: ScoreCounts, metric: string): void {
   if (counts.positives === 0 || counts.negatives === 0) {
     throw new RangeError(
       `${metric} needs both classes, got ${counts.positives} positives and ${counts.negatives} negatives`,

@@ -1,9 +1,0 @@
-import { checkSameLength } from './checkShapes.ts';
-
-/** The anomaly map of ALGORITHM.md: the per-pixel absolute difference |x - x_hat|. */
-export function anomalyMap(input: Float32Array, reconstruction: Float32Array): Float32Array {
-  checkSameLength(input, 'input', reconstruction, 'reconstruction');
-  const map = new Float32Array(input.length);
-  for (let i = 0; i < input.length; i++) map[i] = Math.abs(input[i] - reconstruction[i]);
-  return map;
-}
