@@ -57,7 +57,7 @@ async function seed(libraryDir: string): Promise<void> {
           height: SIDE,
           values: new Float32Array(SIDE * SIDE).fill(0.5),
         },
-        anomalyMap: { width: SIDE, height: SIDE, values },
+        map: { width: SIDE, height: SIDE, values },
         score: k === 2 ? 0.9 : 0.1 * k,
         pixelThreshold: 0.2,
       });
