@@ -169,6 +169,10 @@ describe('from the PACS and back, in browser mode', () => {
       await page.locator('.tray .job', { hasText: 'Send to PACS' }).getAttribute('data-status'),
     ).toBe('finished');
     await shot('3-review-sent');
+    // Back in Review later, the case says it was sent (the tray forgets a finished job).
+    await openView('library');
+    await openView('review');
+    await expect.poll(() => sent.textContent()).toContain(`into study ${mr.studyUid}`);
     expect(pageErrors).toEqual([]);
 
     // Read the source study back over DICOMweb: QIDO-RS for the study and its series...
