@@ -116,8 +116,14 @@ describe('from the PACS and back, in browser mode', () => {
     await form.locator('button:text-is("Save PACS")').click();
     const endpoint = page.locator('article.endpoint', { hasText: 'Orthanc' });
     await endpoint.waitFor();
-    await endpoint.locator('input[aria-label="Password for Orthanc"]').fill(orthancUser.password);
+    const password = endpoint.locator('input[aria-label="Password for Orthanc"]');
+    // Check connection first without it, then type it and press Enter.
     await endpoint.locator('button:text-is("Check connection")').click();
+    await expect
+      .poll(() => endpoint.locator('p[role="status"]').textContent())
+      .toBe('no password given in this session: enter it first');
+    await password.fill(orthancUser.password);
+    await password.press('Enter');
     const said = endpoint.locator('p[role="status"]');
     await expect
       .poll(() => said.textContent())
