@@ -141,10 +141,10 @@ describe('from the PACS and back, in browser mode', () => {
     expect(await found.textContent()).toContain('Roe, Rita (PAT-E2E-1)');
     await found.locator('input[type="checkbox"]').check();
     await page.click('button:text-is("Import selected (1)")');
-    const pullRow = page.locator('.tray .job', { hasText: 'Pull from PACS' });
-    await expect
-      .poll(() => pullRow.getAttribute('data-status'), { timeout: 30_000 })
-      .toBe('finished');
+    // A finished job stays in the tray for a few seconds, then leaves it.
+    await page
+      .locator('.tray .job[data-status="finished"]', { hasText: 'Pull from PACS' })
+      .waitFor({ timeout: 30_000 });
     await expect
       .poll(() => page.locator('.pacs-import p.summary').textContent())
       .toBe('1 study imported (3 slices).');
@@ -171,9 +171,9 @@ describe('from the PACS and back, in browser mode', () => {
     expect(await sent.textContent()).toBe(
       `Stored 8 objects (Secondary Capture, Segmentation, Parametric Map) into study ${mr.studyUid}.`,
     );
-    expect(
-      await page.locator('.tray .job', { hasText: 'Send to PACS' }).getAttribute('data-status'),
-    ).toBe('finished');
+    await page
+      .locator('.tray .job[data-status="finished"]', { hasText: 'Send to PACS' })
+      .waitFor({ timeout: 5_000 });
     await shot('3-review-sent');
     // Back in Review later, the case says it was sent (the tray forgets a finished job).
     await openView('library');
@@ -199,6 +199,8 @@ describe('from the PACS and back, in browser mode', () => {
         sopClasses.push(tag(instance, '00080016'));
       }
     }
+    // Every object the send reported is in the study.
+    expect(sopClasses).toHaveLength(8);
     expect(sopClasses).toContain(segmentationSopClass);
     expect(sopClasses).toContain(parametricMapSopClass);
     const segSeries = series.filter((one) => tag(one, '00080060') === 'SEG');
