@@ -1,4 +1,4 @@
-import { fireEvent, render, within } from '@testing-library/svelte';
+import { fireEvent, render, waitFor, within } from '@testing-library/svelte';
 import type { Component } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import PacsEndpoints from '../../../../src-renderer/components/pacs/PacsEndpoints.svelte';
@@ -65,5 +65,38 @@ describe('Settings: PACS endpoints', () => {
     });
     // The typed password does not stay in the field once given.
     expect(password.value).toBe('');
+  });
+
+  it('gives the password and checks when the reader presses Enter in the field, and Forget checks nothing', async () => {
+    let endpoint: PacsEndpointStatus = { ...orthancEndpoint, hasSessionSecret: false };
+    const fake = fakeConnection({
+      listPacsEndpoints: () => [endpoint],
+      setPacsSecret: (params: { secret: string | null }) =>
+        (endpoint = { ...endpoint, hasSessionSecret: params.secret !== null }),
+      checkPacsConnection: () => ({ ok: true, message: 'connected' }),
+    });
+    const { container } = render(ViewHarness, {
+      connection: fake.connection,
+      view: PacsEndpoints as Component<Record<string, unknown>>,
+    });
+    const view = within(container);
+    const password = await view.findByLabelText('Password for Orthanc');
+    await fireEvent.input(password, { target: { value: 'hunter2' } });
+    // Enter in a field submits its form (the browser does it; jsdom is told to).
+    await fireEvent.submit(view.getByRole('form', { name: 'Connection to Orthanc' }));
+    expect(await view.findByRole('status')).toHaveProperty('textContent', 'connected');
+    expect(fake.calls.map((call) => call.method).slice(-3)).toEqual([
+      'setPacsSecret',
+      'listPacsEndpoints',
+      'checkPacsConnection',
+    ]);
+
+    await fireEvent.click(await view.findByRole('button', { name: 'Forget' }));
+    await waitFor(() => expect(view.queryByRole('button', { name: 'Forget' })).toBeNull());
+    expect(fake.calls.map((call) => call.method).slice(-2)).toEqual([
+      'setPacsSecret',
+      'listPacsEndpoints',
+    ]);
+    expect(fake.calls.at(-2)?.params).toEqual({ endpointId: 'e1', secret: null });
   });
 });

@@ -1,5 +1,6 @@
 import { fireEvent, render, within } from '@testing-library/svelte';
 import { tick, type Component } from 'svelte';
+import type { Job } from '../../../../src-renderer/api/types.ts';
 import { describe, expect, it } from 'vitest';
 import SendToPacs from '../../../../src-renderer/components/pacs/SendToPacs.svelte';
 import ViewHarness from '../../views/ViewHarness.svelte';
@@ -13,18 +14,25 @@ const sendSpec = {
   studyIds: [7],
 };
 
-function mount(endpoints = [orthancEndpoint]) {
+function mount(endpoints = [orthancEndpoint], jobs: Job[] = []) {
   const fake = fakeConnection({
     listPacsEndpoints: () => endpoints,
+    listJobs: () => jobs,
     startPacsSend: () => job(sendSpec),
     cancelJob: () => job(sendSpec, { status: 'cancelled' }),
   });
-  const { container } = render(ViewHarness, {
+  const { container, rerender } = render(ViewHarness, {
     connection: fake.connection,
     view: SendToPacs as Component<Record<string, unknown>>,
     viewProps: { runId: 3, studyId: 7 },
   });
-  return { fake, view: within(container) };
+  const showCase = (studyId: number) =>
+    rerender({
+      connection: fake.connection,
+      view: SendToPacs as Component<Record<string, unknown>>,
+      viewProps: { runId: 3, studyId },
+    });
+  return { fake, view: within(container), showCase };
 }
 
 describe('Send to PACS', () => {
@@ -71,5 +79,65 @@ describe('Send to PACS', () => {
     })) as HTMLButtonElement;
     expect(button.disabled).toBe(true);
     expect(view.getByText(/Enter the token of Orthanc in Settings first/)).toBeTruthy();
+  });
+
+  it('shows a case sent before (while away from Review) as sent, and not the send of another case', async () => {
+    const stored = {
+      stored: 8,
+      studies: [{ studyId: 7, studyUid: '1.2.3.4' }],
+      notes: [],
+      failed: [],
+    };
+    const older = job(sendSpec, {
+      id: 'job-old',
+      status: 'failed',
+      error: 'the server refused the credentials',
+      createdAt: '2025-01-01T00:00:00Z',
+    });
+    const sent = job(sendSpec, {
+      id: 'job-sent',
+      status: 'finished',
+      result: stored,
+      createdAt: '2025-01-01T00:01:00Z',
+    });
+    const cancelled = job(sendSpec, {
+      id: 'job-cancelled',
+      status: 'cancelled',
+      createdAt: '2025-01-01T00:02:00Z',
+    });
+    const otherCase = job(
+      { ...sendSpec, studyIds: [8] },
+      { id: 'job-other', status: 'running', createdAt: '2025-01-01T00:03:00Z' },
+    );
+    const { view, showCase } = mount([orthancEndpoint], [older, sent, cancelled, otherCase]);
+    const sentWords =
+      'Stored 8 objects (Secondary Capture, Segmentation, Parametric Map) into study 1.2.3.4.';
+    expect((await view.findByRole('status')).textContent).toBe(sentWords);
+    expect(view.queryByRole('button', { name: 'Cancel' })).toBeNull();
+    // Review moves to case 8 (being sent) and back: each shows its own.
+    await showCase(8);
+    expect(await view.findByRole('button', { name: 'Cancel' })).toBeTruthy();
+    expect(view.queryByRole('status')).toBeNull();
+    await showCase(7);
+    expect((await view.findByRole('status')).textContent).toBe(sentWords);
+
+    // A send of this case still running when Review comes back to it: its Cancel, its button off.
+    const running = job(sendSpec, {
+      id: 'job-running',
+      status: 'running',
+      createdAt: '2025-01-01T00:04:00Z',
+    });
+    const again = mount([orthancEndpoint], [sent, running]).view;
+    expect(await again.findByRole('button', { name: 'Cancel' })).toBeTruthy();
+    expect(
+      (again.getByRole('button', { name: 'Send to PACS (Orthanc)' }) as HTMLButtonElement).disabled,
+    ).toBe(true);
+
+    // Another case's send says nothing here.
+    const quiet = mount([orthancEndpoint], [otherCase]).view;
+    await quiet.findByRole('button', { name: 'Send to PACS (Orthanc)' });
+    await tick();
+    expect(quiet.queryByRole('status')).toBeNull();
+    expect(quiet.queryByRole('button', { name: 'Cancel' })).toBeNull();
   });
 });
