@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
-import type { StudyDetail, StudySummary } from '../../src-main/contract/index.ts';
+import type { Run, StudyDetail, StudySummary } from '../../src-main/contract/index.ts';
 import { modelDomain } from '../../src-main/engine/volume/modelDomain.ts';
 import { headPhantom, ixiLikePhantom, type HeadPhantomOptions } from '../fixtures/headPhantom.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
@@ -254,6 +254,14 @@ describe('a 189-slice volume in browser mode (issue 21)', () => {
     const reasons = new Set(detail.skippedSlices.map((s) => indexOf.get(s.imageId)));
     for (const index of inDomain) expect(reasons.has(index)).toBe(false);
     expect(detail.score).toBe(Math.max(...detail.results.map((result) => result.score)));
+    // The run keeps the same counts: the slices it mapped and those it left out.
+    const runs = await serve.call<Run[]>('listRuns', {});
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ id: detail.results[0].runId, status: 'done' });
+    expect(runs[0].timings).toMatchObject({
+      slices: inDomain.length,
+      skipped: SLICES - inDomain.length,
+    });
     timings.mappedSlices = mapped.length;
     timings.firstMapped = mapped[0];
     timings.lastMapped = mapped.at(-1)!;
