@@ -151,7 +151,7 @@ describe('a 189-slice volume in browser mode (issue 21)', () => {
     const started = performance.now();
     await page.check(`input[aria-label="Select study ${studyId}"]`);
     await page.click('button:text-is("Reconstruct selected…")');
-    await page.click('button:text-is("Reconstruct 1 studies")');
+    await page.click('button:text-is("Reconstruct 1 study")');
     const job = page.locator('.tray .job', { has: page.locator('b:text-is("Reconstruction")') });
     await expect
       .poll(() => job.getAttribute('data-status'), { timeout: 120_000, interval: 250 })
@@ -159,6 +159,7 @@ describe('a 189-slice volume in browser mode (issue 21)', () => {
     timings.reconstructSeconds = (performance.now() - started) / 1000;
     expect(await job.getAttribute('data-status')).toBe('finished');
     expect(await job.locator('.error').count()).toBe(0);
+    expect(await job.textContent()).toContain('of 1 study');
     await page.screenshot({ path: join(shots, 'volume-reconstructed.png'), fullPage: true });
   }, 150_000);
 
@@ -182,6 +183,8 @@ describe('a 189-slice volume in browser mode (issue 21)', () => {
     const detail = await serve.call<StudyDetail>('getStudy', { studyId });
     const hottest = detail.images.findIndex((image) => image.id === detail.hottestImageId);
     expect(inDomain).toContain(hottest);
+    // Library's "slice n" (hottestSliceIndex + 1) is the slice Review's indicator names.
+    expect(detail.hottestSliceIndex).toBe(hottest);
     await page.click(`button[aria-label="Open study ${studyId}"]`);
     await page.waitForSelector('.review[data-loading="false"] canvas[aria-label="Anomaly map"]');
     // Review opens on the slice that gave the study its score.
