@@ -23,6 +23,7 @@ export type {
   Result,
   ReviewStatus,
   Run,
+  SkippedSlice,
   StudyDetail,
   StudySummary,
   Verdict,

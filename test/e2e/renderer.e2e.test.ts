@@ -127,13 +127,15 @@ describe('review workstation in browser mode', () => {
   });
 
   it('gives a one-key verdict and moves on to the next case', async () => {
-    const first = (await page.locator('.review header > .mono').textContent())?.trim();
+    const first = (await page.locator('[data-testid="worklist-position"]').textContent())?.trim();
     expect(first).toMatch(/^1 \//);
     const firstStudy = await page.locator('.review').getAttribute('data-study-id');
     const before = await studies();
     await page.keyboard.press('n');
     await expect
-      .poll(async () => (await page.locator('.review header > .mono').textContent())?.trim())
+      .poll(async () =>
+        (await page.locator('[data-testid="worklist-position"]').textContent())?.trim(),
+      )
       .toMatch(/^2 \//);
     // The next case is on screen once Review has loaded it.
     await page.waitForSelector(
@@ -272,9 +274,9 @@ describe('review workstation in browser mode', () => {
     expect(await page.locator('p.summary').textContent()).toContain(
       `Imported ${extraCases.length}`,
     );
-    expect(
-      await page.locator('.import details:has-text("What failed and why")').textContent(),
-    ).toContain('no-such-slice.png');
+    expect(await page.locator('.import > details:not(.from-pacs)').textContent()).toContain(
+      'no-such-slice.png',
+    );
   }, 180_000);
 
   it('reconstructs the imported studies with tiny models and opens the results in Review', async () => {
@@ -386,7 +388,7 @@ describe.each([
       'Image operating point (score)',
     );
 
-    const counter = () => p.locator('.review header > .mono').textContent();
+    const counter = () => p.locator('[data-testid="worklist-position"]').textContent();
     const at = await counter();
     const opacity = p.locator('input[aria-label="Opacity"]');
     await opacity.focus();
@@ -439,7 +441,8 @@ describe('a shuffled worklist read blind with the keyboard only at 1280x800', ()
   let p: Page;
   const snap = (name: string) =>
     p.screenshot({ path: join(readingShots, `1280x800-worklist-${name}.png`) });
-  const counter = async () => (await p.locator('.review header > .mono').textContent())?.trim();
+  const counter = async () =>
+    (await p.locator('[data-testid="worklist-position"]').textContent())?.trim();
   const studyOnScreen = async () =>
     Number(await p.locator('.review').getAttribute('data-study-id'));
 

@@ -121,6 +121,11 @@ describe('a volume in the reconstruct job', () => {
     library.close();
     expect(status).toBe('done');
     const study = studyOfRun(result.runId);
+    // The run's own counts: the slices it mapped and those it left out.
+    const library3 = Library.open(libraryDir);
+    const { timings } = library3.getRun(result.runId);
+    library3.close();
+    expect(timings).toMatchObject({ slices: study.results.length, skipped: 40 - 13 });
     const byImage = new Map(study.results.map((r) => [r.imageId, r]));
     const skipped = new Map(study.skippedSlices.map((s) => [s.imageId, s]));
     const mappedIndices = study.images.filter((i) => byImage.has(i.id)).map((i) => i.sliceIndex);

@@ -142,7 +142,9 @@ async function reconstructRun(
     library.saveSkippedSlices(record.id, skipped);
     library.finishRun(record.id, {
       seconds: (Date.now() - started) / 1000,
-      slices: images.length - skipped.filter(({ kind }) => kind === 'blank').length,
+      // The slices mapped: those sent to the models less those found blank on the way (the
+      // skipped list also holds the slices left out before, which were never sent).
+      slices: images.filter((image) => !job.skipped.has(image.id)).length,
       skipped: skipped.length,
     });
     return record.id;

@@ -111,8 +111,29 @@ describe("Run's form while its reconstruction runs", () => {
     const chain = screen.getByRole('checkbox', { name: /Keep the denoising chain/ });
     await waitFor(() => expect((chain as HTMLInputElement).checked).toBe(true));
     expect(document.body.textContent).toContain('3 studies selected');
+    expect(screen.getByRole('button', { name: 'Reconstruct 3 studies' })).toBeTruthy();
     const balanced = document.querySelector('input[type="radio"][value="balanced"]');
     expect((balanced as HTMLInputElement).checked).toBe(true);
+  });
+});
+
+describe("Run's form for one study", () => {
+  it('says one study, not one studies', async () => {
+    const job = running({
+      kind: 'reconstruct',
+      studyIds: [3],
+      withUnguided: false,
+      allSlices: false,
+      keepChain: false,
+    });
+    const connection = connectionWith({
+      listJobs: async () => [job],
+      listSplits: async () => [{ split: 'test', count: 3 }],
+    });
+    render(ViewHarness, { connection, view: Run as Component });
+    await waitFor(() => expect(document.body.textContent).toContain('1 study selected'));
+    expect(screen.getByRole('button', { name: 'Reconstruct 1 study' })).toBeTruthy();
+    expect(document.body.textContent).not.toContain('1 studies');
   });
 });
 

@@ -85,3 +85,24 @@ it('accepts the AI verdict from its button', async () => {
   await fireEvent.click(screen.getByRole('button', { name: /Accept: pathological/ }));
   expect(onaccept).toHaveBeenCalledWith('pathological');
 });
+
+it('says why a slice of a reconstructed study has no result, instead of "no reconstruction yet"', async () => {
+  const reason = 'outside the mid-axial slab the models know: it lies at 20% of the head';
+  const view = render(AiResultPanel, {
+    ...common,
+    result: null,
+    skipped: { kind: 'outside-domain', reason },
+    studyMapped: true,
+  });
+  expect(screen.getByTestId('ai-slice-skipped').textContent).toContain(
+    `The run left this slice out: ${reason}. The study score comes from its mapped slices`,
+  );
+  expect(screen.queryByText(/No reconstruction of this study yet/)).toBeNull();
+  // Another run's slice with no result and no reason: the study is still reconstructed.
+  await view.rerender({ ...common, result: null, skipped: null, studyMapped: true });
+  expect(screen.getByText(/No AI result on this slice/)).toBeTruthy();
+  expect(screen.queryByText(/No reconstruction of this study yet/)).toBeNull();
+  // A study no run has mapped.
+  await view.rerender({ ...common, result: null, skipped: null, studyMapped: false });
+  expect(screen.getByText(/No reconstruction of this study yet/)).toBeTruthy();
+});

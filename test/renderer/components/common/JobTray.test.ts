@@ -144,4 +144,35 @@ describe('job tray', () => {
     expect(tray.entries.some((e) => e.job.id === 'job-import')).toBe(true);
     tray.dispose();
   });
+
+  it('counts the studies of a reconstruction in words: one study, two studies', async () => {
+    const { api, emit } = fakeApi();
+    const tray = createJobTray(api);
+    render(JobTray, { tray });
+    await screen.findByText(/1 \/ 124/);
+    const reconstruction = (id: string, studyIds: number[]): Job => ({
+      ...evaluation,
+      id,
+      kind: 'reconstruct',
+      spec: {
+        kind: 'reconstruct',
+        studyIds,
+        withUnguided: false,
+        allSlices: false,
+        keepChain: false,
+      },
+    });
+    emit('job.started', { job: reconstruction('job-one', [7]) });
+    emit('job.started', { job: reconstruction('job-two', [7, 8]) });
+    await waitFor(() =>
+      expect(document.querySelector('[data-job-id="job-one"]')?.textContent).toContain(
+        'of 1 study',
+      ),
+    );
+    expect(document.querySelector('[data-job-id="job-one"]')?.textContent).not.toContain('studies');
+    expect(document.querySelector('[data-job-id="job-two"]')?.textContent).toContain(
+      'of 2 studies',
+    );
+    tray.dispose();
+  });
 });
