@@ -156,7 +156,7 @@ describe('from the PACS and back, in browser mode', () => {
     await page.click('button:has-text("Select all 1 matching")');
     await page.click('button:text-is("Reconstruct selected…")');
     await page.click('label:has-text("Shipped preset")');
-    await page.click('button:text-is("Reconstruct 1 studies")');
+    await page.click('button:text-is("Reconstruct 1 study")');
     await page.waitForSelector('button:has-text("Open results in Review"), .run > p.error', {
       timeout: 60_000,
     });
