@@ -202,6 +202,8 @@ export const ReconstructResultSchema = z.object({
   unguidedRunId: RunIdSchema.nullable(),
   /** Images with no result in the runs, each with its reason. */
   skipped: z.array(SkippedImageSchema).default([]),
+  /** Slices with a map in the (guided) run; absent in results saved before it was told. */
+  mapped: z.number().int().nonnegative().optional(),
 });
 
 export const TrainResultSchema = z.object({

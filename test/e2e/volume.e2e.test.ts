@@ -160,6 +160,12 @@ describe('a 189-slice volume in browser mode (issue 21)', () => {
     expect(await job.getAttribute('data-status')).toBe('finished');
     expect(await job.locator('.error').count()).toBe(0);
     expect(await job.textContent()).toContain('of 1 study');
+    // The tray says what the run mapped and what it left out, not only "finished".
+    expect(await job.textContent()).toMatch(
+      new RegExp(
+        `finished · ${inDomain.length} slices mapped, ${SLICES - inDomain.length} left out \\(outside the slab \\d+(, blank \\d+)?\\)`,
+      ),
+    );
     await page.screenshot({ path: join(shots, 'volume-reconstructed.png'), fullPage: true });
   }, 150_000);
 
@@ -219,9 +225,14 @@ describe('a 189-slice volume in browser mode (issue 21)', () => {
     await settled(inDomain[0]);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     expect(await page.locator('[data-testid="slice-not-mapped"]').count()).toBe(0);
+    const mappedPane = await page.locator('canvas[aria-label="Anomaly map"]').boundingBox();
+    const mappedBelow = await page.locator('[data-testid="window-level"]').boundingBox();
     await page.keyboard.press('ArrowUp');
     await settled(inDomain[0] - 1);
     const note = page.locator('[data-testid="slice-not-mapped"]');
+    // The map's pane keeps its place and size, with the reason in it; nothing below moves.
+    expect(await note.boundingBox()).toEqual(mappedPane);
+    expect(await page.locator('[data-testid="window-level"]').boundingBox()).toEqual(mappedBelow);
     expect(await note.textContent()).toMatch(
       /^\s*No map for this slice: outside the mid-axial slab the models know: /,
     );

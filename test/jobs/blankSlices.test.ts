@@ -83,6 +83,11 @@ describe('a blank slice in a job', () => {
         ]);
         expect(library.listResults(runId, workspace.studyIds[0]).length).toBeGreaterThan(0);
         expect(library.listResults(runId, workspace.studyIds[1]).length).toBeGreaterThan(0);
+        // The job's count of mapped slices is what each run stored.
+        const stored = [workspace.studyIds[0], workspace.studyIds[1]].map(
+          (studyId) => library.listResults(runId, studyId).length,
+        );
+        expect(result.mapped).toBe(stored[0] + stored[1]);
       }
     } finally {
       library.close();

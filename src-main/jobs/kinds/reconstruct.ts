@@ -84,6 +84,8 @@ export async function runReconstruct(run: JobRun<ReconstructJobSpec>): Promise<J
       runId: guided,
       unguidedRunId: unguided,
       skipped: [...job.skipped.values()],
+      // Both runs share their input, so they leave out (and map) the same slices.
+      mapped: images.filter((image) => !job.skipped.has(image.id)).length,
     };
     return result;
   } finally {

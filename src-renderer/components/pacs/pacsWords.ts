@@ -39,3 +39,11 @@ export function sendWords(result: PacsSendResult): string {
   const stored = `Stored ${result.stored} objects (Secondary Capture, Segmentation, Parametric Map)`;
   return result.studies.length > 0 ? `${stored} into study ${into}.` : `${stored}.`;
 }
+
+/** When a send ended, in the reader's local time: "2025-01-02 14:05". */
+export function sentAtWords(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}`;
+}

@@ -18,10 +18,9 @@ export interface OverlaySettings {
 }
 
 /** 1 where the anomaly map is above the pixel cut-off, 0 elsewhere. */
-export function thresholdMask(anomalyMap: ArrayLike<number>, pixelThreshold: number): Uint8Array {
-  const mask = new Uint8Array(anomalyMap.length);
-  for (let i = 0; i < anomalyMap.length; i++)
-    mask[i] = aboveThreshold(anomalyMap[i], pixelThreshold) ? 1 : 0;
+export function thresholdMask(map: ArrayLike<number>, pixelThreshold: number): Uint8Array {
+  const mask = new Uint8Array(map.length);
+  for (let i = 0; i < map.length; i++) mask[i] = aboveThreshold(map[i], pixelThreshold) ? 1 : 0;
   return mask;
 }
 
@@ -37,17 +36,17 @@ export function colormapIndex(value: number, rangeMin: number, rangeMax: number)
 
 /**
  * RGBA pixels (canvas ImageData layout) of the greyscale slice with the map blended over it.
- * `grey` is the windowed slice (one byte per pixel); pass `anomalyMap` null to get the plain slice.
+ * `grey` is the windowed slice (one byte per pixel); pass `map` null to get the plain slice.
  */
 export function composeOverlay(
   grey: Uint8ClampedArray,
-  anomalyMap: ArrayLike<number> | null,
+  map: ArrayLike<number> | null,
   settings: OverlaySettings,
   out: Uint8ClampedArray = new Uint8ClampedArray(grey.length * 4),
 ): Uint8ClampedArray {
-  if (anomalyMap && anomalyMap.length !== grey.length) {
+  if (map && map.length !== grey.length) {
     throw new Error(
-      `anomaly map has ${anomalyMap.length} pixels but the slice has ${grey.length}; they must match`,
+      `anomaly map has ${map.length} pixels but the slice has ${grey.length}; they must match`,
     );
   }
   const alpha = Math.max(0, Math.min(1, settings.opacity));
@@ -56,8 +55,8 @@ export function composeOverlay(
     const g = grey[i];
     const o = 4 * i;
     out[o + 3] = 255;
-    const value = anomalyMap ? anomalyMap[i] : NaN;
-    if (anomalyMap && aboveThreshold(value, pixelThreshold) && alpha > 0) {
+    const value = map ? map[i] : NaN;
+    if (map && aboveThreshold(value, pixelThreshold) && alpha > 0) {
       const c = 3 * colormapIndex(value, rangeMin, rangeMax);
       out[o] = Math.round(g + alpha * (lut[c] - g));
       out[o + 1] = Math.round(g + alpha * (lut[c + 1] - g));
@@ -80,15 +79,15 @@ export type OverlayMode = 'filled' | 'outline';
  * the anatomy through.
  */
 export function regionOutline(
-  anomalyMap: ArrayLike<number>,
+  map: ArrayLike<number>,
   width: number,
   height: number,
   pixelThreshold: number,
 ): Uint8Array {
-  if (anomalyMap.length !== width * height) {
-    throw new Error(`outline: ${anomalyMap.length} values for a ${width} x ${height} map`);
+  if (map.length !== width * height) {
+    throw new Error(`outline: ${map.length} values for a ${width} x ${height} map`);
   }
-  const inside = thresholdMask(anomalyMap, pixelThreshold);
+  const inside = thresholdMask(map, pixelThreshold);
   const out = new Uint8Array(inside.length);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -140,14 +139,14 @@ export function greyToRgba(grey: Uint8ClampedArray): Uint8ClampedArray {
 
 /** A map drawn on its own through the colormap (the third view of Review). */
 export function colorizeMap(
-  anomalyMap: ArrayLike<number>,
+  map: ArrayLike<number>,
   lut: ColormapLut,
   rangeMin: number,
   rangeMax: number,
 ): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(anomalyMap.length * 4);
-  for (let i = 0; i < anomalyMap.length; i++) {
-    const c = 3 * colormapIndex(anomalyMap[i], rangeMin, rangeMax);
+  const out = new Uint8ClampedArray(map.length * 4);
+  for (let i = 0; i < map.length; i++) {
+    const c = 3 * colormapIndex(map[i], rangeMin, rangeMax);
     out[4 * i] = lut[c];
     out[4 * i + 1] = lut[c + 1];
     out[4 * i + 2] = lut[c + 2];

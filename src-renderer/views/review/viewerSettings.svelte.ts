@@ -33,9 +33,9 @@ export class ViewerSettings {
   private dragStartWindow: WindowLevel = { center: 0.5, width: 1 };
 
   /** The colour scale of the map: fixed, or stretched to this case. */
-  mapRange(anomalyMap: Layer | null, result: Result | null) {
-    return anomalyMap
-      ? heatScaleRange(this.heatScale, result?.threshold ?? null, anomalyMap.range)
+  mapRange(map: Layer | null, result: Result | null) {
+    return map
+      ? heatScaleRange(this.heatScale, result?.threshold ?? null, map.range)
       : { min: 0, max: 1, anchored: false };
   }
 

@@ -71,4 +71,35 @@ describe('Review of a volume', () => {
     expect(screen.queryByTestId('slice-not-mapped')).toBeNull();
     expect(screen.getByRole('button', { name: 'Hottest slice' })).toHaveProperty('disabled', true);
   });
+
+  it('keeps the three panes and the colour bar in place on a slice the run left out', async () => {
+    const study = volumeStudy();
+    const fake = fakeReviewApi([study]);
+    navigation.reviewQueue = [study.id];
+    render(ViewHarness, { connection: fake.connection, view: Review as Component });
+    await fireEvent.input(await screen.findByRole('slider', { name: 'Slice' }), {
+      target: { value: '4' },
+    });
+    const map = await waitFor(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('canvas[aria-label="Anomaly map"]');
+      expect(canvas).not.toBeNull();
+      return canvas!;
+    });
+    const mapped = { width: map.style.width, height: map.style.height };
+
+    await fireEvent.input(screen.getByRole('slider', { name: 'Slice' }), {
+      target: { value: '1' },
+    });
+    const note = await screen.findByTestId('slice-not-mapped');
+    expect(note.textContent).toMatch(/No map for this slice: outside the mid-axial slab/);
+    // The map's pane keeps its size, with the reason in it, and so does the reconstruction's.
+    expect({ width: note.style.width, height: note.style.height }).toEqual(mapped);
+    const figures = [...document.querySelectorAll('figure')].map((f) => f.textContent ?? '');
+    expect(figures).toHaveLength(3);
+    expect(figures[1]).toMatch(
+      /Pseudo-healthy reconstruction\s*No reconstruction for this slice: outside the mid-axial slab/,
+    );
+    expect(document.querySelector('.colorbar-space')).not.toBeNull();
+    expect(document.querySelectorAll('canvas')).toHaveLength(1);
+  });
 });

@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Component } from 'svelte';
 import type { ApiClient, Job, ListStudiesParams } from '../../../src-renderer/api/types.ts';
@@ -134,6 +134,35 @@ describe("Run's form for one study", () => {
     await waitFor(() => expect(document.body.textContent).toContain('1 study selected'));
     expect(screen.getByRole('button', { name: 'Reconstruct 1 study' })).toBeTruthy();
     expect(document.body.textContent).not.toContain('1 studies');
+  });
+});
+
+describe("Run's form for a library without splits", () => {
+  it('notes the missing splits plainly and still reconstructs the chosen studies', async () => {
+    navigation.selectedStudyIds = [3, 4];
+    const started: unknown[] = [];
+    const connection = connectionWith({
+      listSplits: async () => [],
+      startJob: async ({ spec }: { spec: Job['spec'] }) => {
+        started.push(spec);
+        return { ...running(spec), id: 'job-new' };
+      },
+    });
+    render(ViewHarness, { connection, view: Run as Component });
+    const note = await screen.findByText('No splits in this data.');
+    expect(note.classList.contains('error')).toBe(false);
+    expect(note.classList.contains('muted')).toBe(true);
+    expect(document.querySelector('.error')).toBeNull();
+    expect(document.body.textContent).not.toContain('The data has no splits');
+    expect(
+      (screen.getByRole('button', { name: 'Select split' }) as HTMLButtonElement).disabled,
+    ).toBe(true);
+    const go = screen.getByRole('button', { name: 'Reconstruct 2 studies' }) as HTMLButtonElement;
+    expect(go.disabled).toBe(false);
+    await fireEvent.click(go);
+    await waitFor(() => expect(started).toHaveLength(1));
+    expect(started[0]).toMatchObject({ kind: 'reconstruct', studyIds: [3, 4] });
+    navigation.selectedStudyIds = [];
   });
 });
 

@@ -175,4 +175,45 @@ describe('job tray', () => {
     );
     tray.dispose();
   });
+
+  it('says how many slices a finished reconstruction mapped and left out, and why', async () => {
+    const { api, emit } = fakeApi();
+    const tray = createJobTray(api);
+    render(JobTray, { tray });
+    await screen.findByText(/1 \/ 124/);
+    const left = (kind: 'outside-domain' | 'blank', count: number, first: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        studyId: 7,
+        imageId: first + i,
+        kind,
+        reason: kind === 'blank' ? 'blank: no head in the slice' : 'outside the slab',
+      }));
+    emit('job.finished', {
+      job: {
+        ...evaluation,
+        id: 'job-rec',
+        kind: 'reconstruct',
+        spec: {
+          kind: 'reconstruct',
+          studyIds: [7],
+          withUnguided: false,
+          allSlices: false,
+          keepChain: false,
+        },
+        status: 'finished',
+        result: {
+          runId: 3,
+          unguidedRunId: null,
+          mapped: 55,
+          skipped: [...left('outside-domain', 130, 1000), ...left('blank', 4, 2000)],
+        },
+      },
+    });
+    await waitFor(() =>
+      expect(document.querySelector('[data-job-id="job-rec"]')?.textContent).toContain(
+        'finished · 55 slices mapped, 134 left out (outside the slab 130, blank 4)',
+      ),
+    );
+    tray.dispose();
+  });
 });

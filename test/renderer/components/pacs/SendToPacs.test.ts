@@ -140,4 +140,29 @@ describe('Send to PACS', () => {
     expect(quiet.queryByRole('status')).toBeNull();
     expect(quiet.queryByRole('button', { name: 'Cancel' })).toBeNull();
   });
+
+  it('says when a finished case was sent and asks before storing a second copy', async () => {
+    const finishedAt = new Date(2025, 0, 2, 14, 5).toISOString();
+    const sent = job(sendSpec, {
+      id: 'job-sent',
+      status: 'finished',
+      finishedAt,
+      result: { stored: 8, studies: [{ studyId: 7, studyUid: '1.2.3.4' }], notes: [], failed: [] },
+    });
+    const { fake, view } = mount([orthancEndpoint], [sent]);
+    const sends = () => fake.calls.filter((call) => call.method === 'startPacsSend').length;
+    const again = await view.findByRole('button', { name: 'Sent 2025-01-02 14:05 · Send again' });
+    await fireEvent.click(again);
+    const confirm = view.getByRole('group', { name: 'Send again?' });
+    expect(confirm.textContent).toContain('second copy of every object');
+    expect(sends()).toBe(0);
+    await fireEvent.click(view.getByRole('button', { name: 'Keep the one sent' }));
+    expect(view.queryByRole('group', { name: 'Send again?' })).toBeNull();
+    expect(sends()).toBe(0);
+
+    await fireEvent.click(again);
+    await fireEvent.click(view.getByRole('button', { name: 'Store a second copy' }));
+    expect(sends()).toBe(1);
+    expect(view.queryByRole('group', { name: 'Send again?' })).toBeNull();
+  });
 });
