@@ -79,6 +79,26 @@ function optionsKey(o: TrainingOptions): string {
   return createHash('sha256').update(JSON.stringify(fixed)).digest('hex').slice(0, 16);
 }
 
+/** What one run carries from step to step, into its checkpoints and into the finished model. */
+interface TrainingRun {
+  options: TrainingOptions;
+  backendName: string;
+  schedule: Schedule;
+  params: ParamStore;
+  ema: ParamStore;
+  adam: Adam;
+  optionsKey: string;
+  resumedFrom: number;
+  step: number;
+  losses: number[];
+  /** The seconds at each window's end, for WORK/summary.json: earlier runs', then this one's. */
+  secondsAt: Map<number, number>;
+  worker: GradientWorker | null;
+  tracker: ProgressTracker;
+  log: string;
+  wallSeconds: () => number;
+}
+
 /**
  * The training loop shared by the diffusion model and the classifier: seeded batches (so a
  * resumed run draws what the killed one would have), Adam, EMA, checkpoints every N steps,
@@ -89,22 +109,34 @@ export async function train(
   sample: (batchSize: number, random: () => number) => CleanBatch,
   control: JobControl = {},
 ): Promise<TrainingSummary> {
+  const run = await startRun(options, control);
+  try {
+    while (run.step < options.steps) {
+      await run.tracker.checkpoint().catch(async (error) => {
+        await checkpointRun(run);
+        throw error;
+      });
+      await trainStep(run, sample);
+    }
+  } catch (error) {
+    releaseRun(run, error);
+  } finally {
+    run.worker?.stop();
+  }
+  return finishRun(run);
+}
+
+/** Sets up the weights, the optimiser and the worker, resuming from WORK's checkpoint if any. */
+async function startRun(options: TrainingOptions, control: JobControl): Promise<TrainingRun> {
   const backend = await initBackend();
   await mkdir(options.workDir, { recursive: true });
-  const schedule = linearSchedule();
   const params = createModelParams(options.objective, options.config, options.seed);
   if (options.initialWeights) assignMatching(params, options.initialWeights);
   const ema = createModelParams(options.objective, options.config, options.seed);
   copyWeights(params, ema);
   const adam = new Adam(options.learningRate);
   const key = optionsKey(options);
-  // A run that fails or is cancelled releases its weights: the app trains in a long-lived process.
-  const release = (error: unknown): never => {
-    params.dispose();
-    ema.dispose();
-    adam.dispose();
-    throw error;
-  };
+  const release = (error: unknown): never => releaseRun({ params, ema, adam }, error);
   const resumed = await loadCheckpoint(options.workDir, { params, ema, adam }).catch(release);
   if (resumed && resumed.optionsKey !== key)
     release(
@@ -112,8 +144,7 @@ export async function train(
         `${options.workDir}: its checkpoint was made with other training options; use a new folder`,
       ),
     );
-  let step = resumed?.step ?? 0;
-  const losses = resumed?.losses ?? [];
+  const step = resumed?.step ?? 0;
   const wallBefore = resumed?.wallSeconds ?? 0;
   const started = performance.now();
   // A second process exists to use the second core that single-threaded wasm leaves idle; the
@@ -128,71 +159,97 @@ export async function train(
     options.steps - step,
     'training',
   );
-  const log = join(options.workDir, LOG_FILE);
-  const wallSeconds = () => wallBefore + (performance.now() - started) / 1000;
-  // The seconds at each window's end, for WORK/summary.json: earlier runs', then this one's.
   const secondsAt = await recordedSeconds(options.workDir).catch(release);
-  const checkpoint = async () => {
-    await saveCheckpoint(
-      options.workDir,
-      { params, ema, adam },
-      { step, wallSeconds: wallSeconds(), optionsKey: key, losses },
-    );
-    await writeTrainingSummary(
-      options.workDir,
-      summariseTraining(losses, wallSeconds(), secondsAt),
-    );
-  };
-  try {
-    while (step < options.steps) {
-      await tracker.checkpoint().catch(async (error) => {
-        await checkpoint();
-        throw error;
-      });
-      const random = mulberry32(options.seed * 1_000_003 + step);
-      const batch = noiseBatch(
-        options,
-        schedule.alphaBar,
-        sample(options.batchSize, random),
-        random,
-      );
-      const { gradients, loss } = await batchGradients(
-        options.objective,
-        params,
-        options.config,
-        batch,
-        worker,
-      );
-      adam.applyArrays(params, gradients);
-      updateEma(ema, params, step, options.emaDecay);
-      losses.push(loss);
-      step += 1;
-      tracker.step(1, { step, loss });
-      const seconds = Math.round(wallSeconds());
-      if (step % SUMMARY_EVERY === 0 || step === options.steps) secondsAt.set(step, seconds);
-      await appendFile(log, JSON.stringify({ step, loss, seconds }) + '\n');
-      if (step % options.checkpointEvery === 0 || step === options.steps) await checkpoint();
-    }
-  } catch (error) {
-    release(error);
-  } finally {
-    worker?.stop();
-  }
-  const model = trainedModel(options, schedule, ema, {
-    steps: step,
-    backend: backend.name,
-    wallSeconds: Math.round(wallSeconds()),
-    finalLoss: meanOfLast(losses, 50),
-  });
-  await saveModel(options.outDir, model);
-  params.dispose();
-  adam.dispose();
   return {
-    steps: step,
-    wallSeconds: wallSeconds(),
-    finalLoss: meanOfLast(losses, 50),
-    backend: backend.name,
-    resumedFrom: resumed?.step ?? 0,
+    options,
+    backendName: backend.name,
+    schedule: linearSchedule(),
+    params,
+    ema,
+    adam,
+    optionsKey: key,
+    resumedFrom: step,
+    step,
+    losses: resumed?.losses ?? [],
+    secondsAt,
+    worker,
+    tracker,
+    log: join(options.workDir, LOG_FILE),
+    wallSeconds: () => wallBefore + (performance.now() - started) / 1000,
+  };
+}
+
+/** A run that fails or is cancelled releases its weights: the app trains in a long-lived process. */
+function releaseRun(run: Pick<TrainingRun, 'params' | 'ema' | 'adam'>, error: unknown): never {
+  run.params.dispose();
+  run.ema.dispose();
+  run.adam.dispose();
+  throw error;
+}
+
+/** One Adam step on a seeded batch, its EMA update, its log line and, when due, a checkpoint. */
+async function trainStep(
+  run: TrainingRun,
+  sample: (batchSize: number, random: () => number) => CleanBatch,
+): Promise<void> {
+  const { options } = run;
+  const random = mulberry32(options.seed * 1_000_003 + run.step);
+  const batch = noiseBatch(
+    options,
+    run.schedule.alphaBar,
+    sample(options.batchSize, random),
+    random,
+  );
+  const { gradients, loss } = await batchGradients(
+    options.objective,
+    run.params,
+    options.config,
+    batch,
+    run.worker,
+  );
+  run.adam.applyArrays(run.params, gradients);
+  updateEma(run.ema, run.params, run.step, options.emaDecay);
+  run.losses.push(loss);
+  run.step += 1;
+  const step = run.step;
+  run.tracker.step(1, { step, loss });
+  const seconds = Math.round(run.wallSeconds());
+  if (step % SUMMARY_EVERY === 0 || step === options.steps) run.secondsAt.set(step, seconds);
+  await appendFile(run.log, JSON.stringify({ step, loss, seconds }) + '\n');
+  if (step % options.checkpointEvery === 0 || step === options.steps) await checkpointRun(run);
+}
+
+/** Saves the weights, optimiser and losses so a killed run resumes here, and the summary. */
+async function checkpointRun(run: TrainingRun): Promise<void> {
+  const { params, ema, adam, step, losses } = run;
+  await saveCheckpoint(
+    run.options.workDir,
+    { params, ema, adam },
+    { step, wallSeconds: run.wallSeconds(), optionsKey: run.optionsKey, losses },
+  );
+  await writeTrainingSummary(
+    run.options.workDir,
+    summariseTraining(losses, run.wallSeconds(), run.secondsAt),
+  );
+}
+
+/** Writes the model (its EMA weights) and releases the training-only weights. */
+async function finishRun(run: TrainingRun): Promise<TrainingSummary> {
+  const model = trainedModel(run.options, run.schedule, run.ema, {
+    steps: run.step,
+    backend: run.backendName,
+    wallSeconds: Math.round(run.wallSeconds()),
+    finalLoss: meanOfLast(run.losses, 50),
+  });
+  await saveModel(run.options.outDir, model);
+  run.params.dispose();
+  run.adam.dispose();
+  return {
+    steps: run.step,
+    wallSeconds: run.wallSeconds(),
+    finalLoss: meanOfLast(run.losses, 50),
+    backend: run.backendName,
+    resumedFrom: run.resumedFrom,
     model,
   };
 }
