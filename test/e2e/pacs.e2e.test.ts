@@ -9,13 +9,10 @@
  * install.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './chromium.ts';
 import { mrStudy, type MrStudy } from '../fixtures/mrStudy.ts';
 import {
   orthancUser,
@@ -24,20 +21,19 @@ import {
   type RunningOrthanc,
 } from '../fixtures/orthanc.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
-import { startServeProcess, type ServeProcess } from '../server/serveProcess.ts';
+import { startServedApp, type ServedApp } from './servedApp.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const shots = join(root, 'test-results', 'pacs');
 const segmentationSopClass = '1.2.840.10008.5.1.4.1.1.66.4';
 const parametricMapSopClass = '1.2.840.10008.5.1.4.1.1.30';
 
+let app: ServedApp;
 let dir: string;
 let orthanc: RunningOrthanc;
 let mr: MrStudy;
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[];
 
 type DicomJson = Record<string, { Value?: unknown[] }>;
 
@@ -74,34 +70,24 @@ const shot = (name: string) =>
 const openView = (name: string) => page.click(`nav button[data-view="${name}"]`);
 
 beforeAll(async () => {
-  // What is missing is said first: both throw with the package to install.
+  // What is missing is said first: Orthanc here, Chromium before the build (startServedApp);
+  // both throw with the package to install.
   orthanc = await startOrthanc();
-  browser = await launchChromium();
   mr = mrStudy({ patientId: 'PAT-E2E-1', patientName: 'Roe^Rita' });
   for (const file of mr.files) await uploadToOrthanc(orthanc, file);
-  dir = mkdtempSync(join(tmpdir(), 'anomap-pacs-e2e-'));
   mkdirSync(shots, { recursive: true });
-  const rendererDir = join(dir, 'renderer');
-  await build({
-    configFile: join(root, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir: rendererDir, emptyOutDir: true },
+  app = await startServedApp('pacs', async (dir) => {
+    const modelsDir = join(dir, 'models');
+    // A low pixel operating point, so the untrained models' map marks pixels for the SEG.
+    await writeTinyModels(modelsDir, { preset: { pixelThreshold: 0.008 } });
+    return { modelsDir };
   });
-  const modelsDir = join(dir, 'models');
-  // A low pixel operating point, so the untrained models' map marks pixels for the SEG.
-  await writeTinyModels(modelsDir, { preset: { pixelThreshold: 0.008 } });
-  serve = await startServeProcess(join(dir, 'library'), rendererDir, modelsDir);
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(serve.url);
-  await page.waitForSelector('nav button[data-view="library"]');
+  ({ dir, page, pageErrors } = app);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await orthanc?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('from the PACS and back, in browser mode', () => {

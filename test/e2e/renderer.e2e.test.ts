@@ -7,12 +7,9 @@
  * each view is kept in test-results/renderer/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium.ts';
-import { build } from 'vite';
 import {
   cases,
   extraCases,
@@ -21,12 +18,14 @@ import {
   writeSlices,
 } from '../renderer/e2e/fixtures.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
-import { startServeProcess, type ServeProcess } from '../server/serveProcess.ts';
+import type { ServeProcess } from '../server/serveProcess.ts';
+import { startServedApp, type ServedApp } from './servedApp.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const shots = join(root, 'test-results', 'renderer');
 /** The reading room at two screen sizes, kept where the walkthrough's screenshots go. */
 const readingShots = join(root, 'out', 'reading-room');
+let app: ServedApp;
 let dir: string;
 let serve: ServeProcess;
 let url: string;
@@ -58,42 +57,28 @@ async function openView(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'anomap-renderer-e2e-'));
   mkdirSync(shots, { recursive: true });
   mkdirSync(readingShots, { recursive: true });
-  const rendererDir = join(dir, 'renderer');
-  await build({
-    configFile: join(root, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir: rendererDir, emptyOutDir: true },
+  app = await startServedApp('renderer', async (dir) => {
+    const libraryDir = join(dir, 'library');
+    runId = await seedLibrary(libraryDir, await writeSlices(dir));
+    writeEvaluation(libraryDir, 'e2e-evaluation');
+    extraDir = await writeSlices(dir, 'extra', extraCases, 100);
+    const modelsDir = join(dir, 'models');
+    await writeTinyModels(modelsDir);
+    writeFileSync(
+      join(modelsDir, 'README.md'),
+      '# Tiny model card\n\nResearch use only.\n\n| metric | value |\n| --- | ---: |\n| image AUROC | 0.758 |\n\n<script>window.cardRan = true</script>\n',
+    );
+    // Diagnostics: the job tray is watched on a selftest job.
+    return { libraryDir, modelsDir, diagnostics: true };
   });
-  const libraryDir = join(dir, 'library');
-  runId = await seedLibrary(libraryDir, await writeSlices(dir));
-  writeEvaluation(libraryDir, 'e2e-evaluation');
-  extraDir = await writeSlices(dir, 'extra', extraCases, 100);
-  const modelsDir = join(dir, 'models');
-  await writeTinyModels(modelsDir);
-  writeFileSync(
-    join(modelsDir, 'README.md'),
-    '# Tiny model card\n\nResearch use only.\n\n| metric | value |\n| --- | ---: |\n| image AUROC | 0.758 |\n\n<script>window.cardRan = true</script>\n',
-  );
-  // Diagnostics: the job tray is watched on a selftest job.
-  serve = await startServeProcess(libraryDir, rendererDir, modelsDir, true);
+  ({ dir, serve, browser, page } = app);
   url = serve.url;
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url);
-  await page.waitForSelector('nav button[data-view="library"]');
-  expect(errors).toEqual([]);
+  expect(app.pageErrors).toEqual([]);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
 describe('review workstation in browser mode', () => {
   it('lists the imported studies with their status counts and filters them', async () => {

@@ -5,22 +5,17 @@
  * in the canvas's pixels.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { Library } from '../../src-main/library/index.ts';
-import { launchChromium } from './chromium.ts';
-import { startServeProcess, type ServeProcess } from '../server/serveProcess.ts';
+import { startServedApp, type ServedApp } from './servedApp.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const shots = join(root, 'test-results', 'renderer');
 const SIDE = 48;
 const SLICES = 4;
-let dir: string;
-let serve: ServeProcess;
-let browser: Browser;
+let app: ServedApp;
 let page: Page;
 
 /** One study of SLICES slices, each with a result; the third is the most anomalous. */
@@ -69,28 +64,20 @@ async function seed(libraryDir: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'anomap-stack-e2e-'));
   mkdirSync(shots, { recursive: true });
-  const rendererDir = join(dir, 'renderer');
-  await build({
-    configFile: join(root, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir: rendererDir, emptyOutDir: true },
-  });
-  const libraryDir = join(dir, 'library');
-  await seed(libraryDir);
-  serve = await startServeProcess(libraryDir, rendererDir);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await page.goto(serve.url);
-  await page.waitForSelector('nav button[data-view="review"]');
+  app = await startServedApp(
+    'stack',
+    async (dir) => {
+      const libraryDir = join(dir, 'library');
+      await seed(libraryDir);
+      return { libraryDir };
+    },
+    'review',
+  );
+  page = app.page;
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => app?.close());
 
 const indicator = () => page.locator('[data-testid="slice-indicator"]');
 const settled = async (text: string) => {

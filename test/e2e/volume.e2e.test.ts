@@ -9,18 +9,16 @@
  * `getStudy` returns the 189 slices in position order with the results on the slab's slices.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import type { Run, StudyDetail, StudySummary } from '../../src-main/contract/index.ts';
 import { modelDomain } from '../../src-main/engine/volume/modelDomain.ts';
 import { headPhantom, ixiLikePhantom, type HeadPhantomOptions } from '../fixtures/headPhantom.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
 import { niftiBytes } from '../library/fixtures/nifti.ts';
-import { startServeProcess, type ServeProcess } from '../server/serveProcess.ts';
-import { launchChromium } from './chromium.ts';
+import type { ServeProcess } from '../server/serveProcess.ts';
+import { startServedApp, type ServedApp } from './servedApp.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const shots = join(root, 'test-results', 'renderer');
@@ -29,12 +27,11 @@ const phantom: HeadPhantomOptions = { ...ixiLikePhantom, width: 64, height: 64 }
 const SLICES = phantom.slices;
 const PANES = ['Input + anomaly overlay', 'Pseudo-healthy reconstruction', 'Anomaly map'];
 
-let dir: string;
+let app: ServedApp;
 let volumePath: string;
 /** The slices (0-based, inferior first) the models' domain rule accepts: what a job maps. */
 let inDomain: number[];
 let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
 const timings: Record<string, number> = {};
 
@@ -61,35 +58,23 @@ function writeVolume(path: string): number[] {
 
 beforeAll(async () => {
   const started = performance.now();
-  dir = mkdtempSync(join(tmpdir(), 'anomap-volume-e2e-'));
   mkdirSync(shots, { recursive: true });
-  volumePath = join(dir, 'head.nii.gz');
-  inDomain = writeVolume(volumePath);
-  const rendererDir = join(dir, 'renderer');
-  await build({
-    configFile: join(root, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir: rendererDir, emptyOutDir: true },
+  app = await startServedApp('volume', async (dir) => {
+    volumePath = join(dir, 'head.nii.gz');
+    inDomain = writeVolume(volumePath);
+    const modelsDir = join(dir, 'models');
+    // An image operating point, so the study has a verdict as well as a score.
+    await writeTinyModels(modelsDir, { preset: { imageScoreThreshold: 0.05 } });
+    return { modelsDir };
   });
-  const modelsDir = join(dir, 'models');
-  // An image operating point, so the study has a verdict as well as a score.
-  await writeTinyModels(modelsDir, { preset: { imageScoreThreshold: 0.05 } });
-  serve = await startServeProcess(join(dir, 'library'), rendererDir, modelsDir);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(serve.url);
-  await page.waitForSelector('nav button[data-view="library"]');
-  expect(errors).toEqual([]);
+  ({ serve, page } = app);
+  expect(app.pageErrors).toEqual([]);
   timings.setupSeconds = (performance.now() - started) / 1000;
 }, 180_000);
 
 afterAll(async () => {
   console.log(`volume e2e: ${JSON.stringify(timings)}`);
-  await browser?.close();
-  await serve?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await app?.close();
 });
 
 const listed = async () =>
