@@ -16,6 +16,7 @@ export * from './wire.ts';
 export * from './pixels.ts';
 export * from './presets.ts';
 export * from './operatingPoint.ts';
+export * from './seededRandom.ts';
 export * from './client.ts';
 export * from './chainSteps.ts';
 export * from './verdictPerformance.ts';

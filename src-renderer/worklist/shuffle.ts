@@ -3,18 +3,7 @@
  * (Library lists a dataset 5 healthy then 5 pathological) and the same seed gives the same
  * order again (to repeat a reading session, or to report it).
  */
-
-/** mulberry32: a small 32-bit generator, uniform in [0, 1), the same on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src-main/contract/index.ts';
 
 /** The ids in a Fisher-Yates order drawn from `seed`; the input is left as it was. */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {

@@ -1,14 +1,7 @@
-/** A small seeded generator (mulberry32) so random test data is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../../src-main/engine/random.ts';
+
+/** A small seeded generator (the engine's mulberry32) so random test data is the same on every run. */
+export const seededRandom = mulberry32;
 
 /** Standard normal samples by Box-Muller. */
 export function seededNormal(seed: number): () => number {
