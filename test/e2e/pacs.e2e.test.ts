@@ -8,7 +8,6 @@
  * Settings is nowhere in the library folder. Without chromium or Orthanc it fails, saying what to
  * install.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -16,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mrStudy, type MrStudy } from '../fixtures/mrStudy.ts';
 import {
   orthancUser,
+  secretsIn,
   startOrthanc,
   uploadToOrthanc,
   type RunningOrthanc,
@@ -47,23 +47,6 @@ async function dicomweb(path: string): Promise<DicomJson[]> {
 }
 
 const tag = (item: DicomJson, key: string) => item[key]?.Value?.[0];
-
-/** Files under a folder holding the password or its basic-auth form (grep, another process). */
-function filesHoldingThePassword(folder: string): string[] {
-  const secrets = [
-    orthancUser.password,
-    Buffer.from(`${orthancUser.user}:${orthancUser.password}`).toString('base64'),
-  ];
-  const grep = spawnSync(
-    'grep',
-    ['-r', '-l', '-a', '-F', ...secrets.flatMap((s) => ['-e', s]), folder],
-    {
-      encoding: 'utf8',
-    },
-  );
-  expect(grep.status, grep.stderr).toBeLessThanOrEqual(1);
-  return grep.stdout.split('\n').filter(Boolean);
-}
 
 const shot = (name: string) =>
   page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
@@ -193,6 +176,6 @@ describe('from the PACS and back, in browser mode', () => {
     expect(segSeries).toHaveLength(1);
 
     // The password typed in Settings is nowhere in the library folder.
-    expect(filesHoldingThePassword(join(dir, 'library'))).toEqual([]);
+    expect(secretsIn(join(dir, 'library'))).toEqual([]);
   }, 120_000);
 });

@@ -22,11 +22,12 @@ import {
   freePort,
   orthancInstalled,
   orthancUser,
+  secretsIn,
   startOrthanc,
   uploadToOrthanc,
   type RunningOrthanc,
 } from '../fixtures/orthanc.ts';
-import { anomapInProcess, secretsIn } from './pacsCli.ts';
+import { anomapInProcess } from './pacsCli.ts';
 
 const savedEnv = { ...process.env };
 afterEach(() => {

@@ -17,12 +17,13 @@ import { mrStudy, type MrStudy } from '../fixtures/mrStudy.ts';
 import {
   orthancInstalled,
   orthancUser,
+  secretsIn,
   startOrthanc,
   uploadToOrthanc,
   type RunningOrthanc,
 } from '../fixtures/orthanc.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
-import { anomapInProcess, secretsIn } from './pacsCli.ts';
+import { anomapInProcess } from './pacsCli.ts';
 
 // CI installs Orthanc (.ci/run): there a missing one fails; elsewhere the file is skipped.
 const run = orthancInstalled || process.env.CI ? describe : describe.skip;

@@ -3,7 +3,6 @@
  * secrets, Check connection in plain words, a search, a pull job and a send job through the api
  * and the engine process, and no password in the library folder afterwards.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,33 +24,12 @@ import {
   freePort,
   orthancInstalled,
   orthancUser,
+  secretsIn,
   startOrthanc,
   uploadToOrthanc,
   type RunningOrthanc,
 } from '../fixtures/orthanc.ts';
 import { writeTinyModels } from '../fixtures/tinyModels.ts';
-
-/**
- * Files under a folder that hold the test's password or its basic-auth form, found by grep in
- * another process: this process holds the library open, and opening and closing its SQLite
- * files here would drop this process's POSIX locks on them (SQLite's documented way to corrupt
- * a database another process writes).
- */
-function secretsIn(dir: string): string[] {
-  const secrets = [
-    orthancUser.password,
-    Buffer.from(`${orthancUser.user}:${orthancUser.password}`).toString('base64'),
-  ];
-  const grep = spawnSync(
-    'grep',
-    ['-r', '-l', '-a', '-F', ...secrets.flatMap((s) => ['-e', s]), dir],
-    {
-      encoding: 'utf8',
-    },
-  );
-  expect(grep.status, grep.stderr).toBeLessThanOrEqual(1);
-  return grep.stdout.split('\n').filter(Boolean);
-}
 
 // CI installs Orthanc (.ci/run): there a missing one fails; elsewhere the file is skipped.
 const run = orthancInstalled || process.env.CI ? describe : describe.skip;

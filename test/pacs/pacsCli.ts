@@ -1,11 +1,8 @@
-/** Helpers of the PACS tests: the CLI run in this process, and a scan for leaked secrets. */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+/** Helper of the PACS tests: the CLI run in this process. */
 import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
 import { registerExportCommand } from '../../src-main/cli/commands/export.ts';
 import { registerImportCommand } from '../../src-main/cli/commands/import.ts';
-import { orthancUser } from '../fixtures/orthanc.ts';
 
 /** Runs an `anomap` command in this process; answers its stdout, stderr and exit code. */
 export async function anomapInProcess(...args: string[]) {
@@ -29,16 +26,4 @@ export async function anomapInProcess(...args: string[]) {
     stdout: String(stdout.read() ?? ''),
     stderr: String((stderr as unknown as PassThrough).read() ?? ''),
   };
-}
-
-/** Files under a folder that hold the test's password, or its basic-auth form. */
-export function secretsIn(dir: string, user = orthancUser): string[] {
-  const secrets = [user.password, Buffer.from(`${user.user}:${user.password}`).toString('base64')];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .filter((file) => {
-      const text = readFileSync(file).toString('latin1');
-      return secrets.some((secret) => text.includes(secret));
-    });
 }
