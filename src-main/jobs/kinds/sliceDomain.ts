@@ -22,7 +22,9 @@ export async function slicesToMap(
   const volumes = new Map<string, ImageInfo[]>();
   for (const image of images) {
     const key = `${image.studyId}\u0000${image.seriesUid ?? ''}`;
-    volumes.set(key, [...(volumes.get(key) ?? []), image]);
+    const volume = volumes.get(key);
+    if (volume) volume.push(image);
+    else volumes.set(key, [image]);
   }
   const keep = new Set<number>();
   const skipped: Skipped[] = [];
