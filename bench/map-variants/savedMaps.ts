@@ -46,7 +46,8 @@ export async function openSavedMaps(dirs: string[]) {
     first.path.meta.images.map((i: string) => byImage.get(i)!),
     64,
   );
-  const brainOf = (set: string) => first[set].brain;
+  // brain masks depend only on the input image, so any folder that holds the set has them
+  const brainOf = (set: string) => dirs.map((d) => data[d][set]).find(Boolean)!.brain;
 
   const mean = (lists: Float32Array[][]) =>
     lists[0].map((_, i) => {
@@ -57,7 +58,7 @@ export async function openSavedMaps(dirs: string[]) {
   function combo(ds: string[]): MapsBySet {
     const out: MapsBySet = {};
     for (const s of ['val', 'path', 'held', 'stats'])
-      if (data[ds[0]][s]) out[s] = mean(ds.map((d) => data[d][s].maps));
+      if (ds.every((d) => data[d][s])) out[s] = mean(ds.map((d) => data[d][s].maps));
     return out;
   }
   function stats(maps: Float32Array[], brains: Uint8Array[]) {

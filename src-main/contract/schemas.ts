@@ -191,8 +191,8 @@ export const MapNormalisationSchema = z.enum(['none', 'healthy-mean', 'healthy-r
 export const ReconstructionSettingsSchema = z.object({
   /** L: the timestep the slice is encoded to. */
   noiseLevel: z.number().int().min(1).max(999),
-  /** k: the DDIM stride. */
-  stride: z.number().int().min(1).max(250),
+  /** k: the DDIM stride; k = L decodes in one step (x0 predicted from x_L). */
+  stride: z.number().int().min(1).max(999),
   /** s: the classifier guidance scale; 0 is the unguided ablation. */
   guidanceScale: z.number().min(0).max(1000),
   /** 'ddim': deterministic DDIM inversion; 'noise': x_L = q_sample(x_0, L). */

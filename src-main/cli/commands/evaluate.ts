@@ -268,12 +268,13 @@ export function formatTable(report: EvaluationReport): string {
     );
   const verdicts = imageVerdicts(report);
   lines.push(
-    `above the image threshold: ${verdicts.guided.healthy}/${report.healthy} healthy, ${verdicts.guided.pathological}/${report.pathological} pathological (guided)`,
+    `above the image threshold: ${verdicts.guided.healthy}/${report.healthy} healthy, ${verdicts.guided.pathological}/${report.pathological} pathological (the preset)`,
   );
   return [...lines, ...perFindingLines(g, u)].join('\n');
 }
 
-/** Per finding, guided / unguided: the lab's mean F1, then the pooled course protocol's counts. */
+/** Per finding, the preset (then its unguided ablation, where run): the lab's mean F1, then the
+ * pooled course protocol's counts. */
 function perFindingLines(g: MeasuredVariantMetrics, u: MeasuredVariantMetrics | null): string[] {
   const names = Object.keys(g.labPerFinding).sort();
   if (!names.length) return [];
@@ -283,7 +284,7 @@ function perFindingLines(g: MeasuredVariantMetrics, u: MeasuredVariantMetrics | 
     return `${lab.f1.toFixed(2)} (${course.tp}/${course.n} ${course.fp})`;
   };
   return [
-    'per finding, guided / unguided: lab F1 (course TP/n FP)',
+    `per finding, the preset${u ? ' / unguided s=0' : ''}: lab F1 (course TP/n FP)`,
     ...names.map(
       (name) => `  ${name.padEnd(34)}${cell(g, name).padEnd(18)}${u ? cell(u, name) : ''}`,
     ),

@@ -99,6 +99,31 @@ describe('DDIM inversion and decoding with a perfect noise predictor', () => {
     });
     reconstructions.forEach((r, b) => expect(maxAbsDiff(r, slices[b].pixels)).toBeLessThan(1e-4));
   });
+
+  it('decodes in one step when k = L (the default map): x_hat = clip(predicted x0 at L)', async () => {
+    // Stochastic encoding x_L = q_sample(x0, L, the seed's noise), then one guided-free step to
+    // t = 0, which returns the clipped x0 prediction itself. A predictor that is not the oracle
+    // (eps = 0.3 x_t) makes the prediction differ from the input, so the formula is what is
+    // checked, in float64 against the engine's float32.
+    const L = 400;
+    const pixels = cleanImage(6).slice(0, 36);
+    const { reconstructions } = await reconstructBatch({
+      schedule,
+      predictNoise: (x) => tf.tidy(() => tf.mul(x, 0.3) as tf.Tensor4D),
+      slices: [{ size: 6, pixels }],
+      settings: { noiseLevel: L, stride: L, guidanceScale: 0, encoding: 'noise', seed: 11 },
+    });
+    const random = mulberry32(11);
+    const noise = Array.from({ length: 36 }, () => gaussian(random));
+    const expected = Array.from(pixels, (v, i) => {
+      const xL = Math.sqrt(ab[L]) * v + Math.sqrt(1 - ab[L]) * noise[i];
+      const x0 = (xL - Math.sqrt(1 - ab[L]) * 0.3 * xL) / Math.sqrt(ab[L]);
+      return Math.min(1, Math.max(-1, x0));
+    });
+    expect(maxAbsDiff(reconstructions[0], expected)).toBeLessThan(1e-5);
+    expect(maxAbsDiff(reconstructions[0], pixels)).toBeGreaterThan(0.1);
+    expect(ddimTimesteps(L, L, schedule.steps)).toEqual([0, L]);
+  });
 });
 
 describe('guidedDecodeStep', () => {
