@@ -10,6 +10,7 @@ import {
   HEALTHY_RESIDUAL_FILE,
   checkedHealthyResidual,
   readHealthyResidual,
+  settingsKeyOf,
   type HealthyResidualFile,
 } from './healthyResidualFile.ts';
 import { loadModel, type Model } from './models.ts';
@@ -108,20 +109,42 @@ export interface ReconstructOptions {
   captureFrames?: number;
 }
 
-/** The settings a reconstruction ran with: the preset, overridden where asked. */
+/**
+ * The settings a reconstruction ran with: the preset, overridden where asked. The preset's
+ * ensemble and its healthy-residual normalisation were made for its own raw map, so unless the
+ * overrides set them too: a preset decoding in one step (k = L) does so at any L; a noise level outside the preset's ensemble is reconstructed alone, and
+ * any other raw map (another L, k, s, encoding, residual, draws...) is left unnormalised
+ * ('none', stored with the result) instead of being divided by a residual that is not its own.
+ */
 export function settingsFor(
   preset: Preset,
   overrides: Partial<ReconstructionSettings> = {},
 ): ReconstructionSettings {
-  return {
+  const own: ReconstructionSettings = {
     noiseLevel: preset.noiseLevel,
     stride: preset.stride,
     guidanceScale: preset.guidanceScale,
     encoding: preset.encoding,
     seed: preset.seed,
     ...mapSettingsOf(preset),
-    ...overrides,
   };
+  const settings: ReconstructionSettings = { ...own, ...overrides };
+  // a preset that decodes in one step (k = L) keeps decoding in one step at another L
+  if (overrides.stride === undefined && own.stride === own.noiseLevel)
+    settings.stride = settings.noiseLevel;
+  if (
+    overrides.noiseLevels === undefined &&
+    settings.noiseLevels &&
+    !settings.noiseLevels.includes(settings.noiseLevel)
+  )
+    settings.noiseLevels = [settings.noiseLevel];
+  if (
+    overrides.mapNormalisation === undefined &&
+    (settings.mapNormalisation ?? 'none') !== 'none' &&
+    settingsKeyOf(settings, 0) !== settingsKeyOf(own, 0)
+  )
+    settings.mapNormalisation = 'none';
+  return settings;
 }
 
 /**

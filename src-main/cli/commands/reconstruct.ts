@@ -116,7 +116,7 @@ export function registerReconstructCommand(program: Command): void {
           `${r.image}\tscore ${r.score.toFixed(4)}\t${verdictText(r.aboveThreshold)}\n`,
         );
       process.stdout.write(
-        `${inputs.length} slice(s) in ${seconds.toFixed(1)} s on ${backend.name}; L=${settings.noiseLevel} k=${settings.stride} s=${settings.guidanceScale} ${settings.encoding}; outputs in ${o.out}\n`,
+        `${inputs.length} slice(s) in ${seconds.toFixed(1)} s on ${backend.name}; L=${settings.noiseLevel} k=${settings.stride} s=${settings.guidanceScale} ${settings.encoding}, map ${settings.mapNormalisation ?? 'none'}; outputs in ${o.out}\n`,
       );
     });
 }

@@ -228,4 +228,43 @@ describe('settingsFor', () => {
       noiseLevel: 20,
     });
   });
+
+  it("keeps the preset's ensemble and normalisation only for the preset's own raw map", () => {
+    const shipped = {
+      ...tinyPreset,
+      encoding: 'noise' as const,
+      noiseLevel: 400,
+      stride: 400,
+      guidanceScale: 0,
+      noiseLevels: [400, 200],
+      noiseDraws: 3,
+      mapNormalisation: 'healthy-ratio' as const,
+    };
+    // the preset itself, and an override that leaves the raw map as it is (the image score)
+    expect(settingsFor(shipped).mapNormalisation).toBe('healthy-ratio');
+    expect(settingsFor(shipped, { imageScore: 'map' }).mapNormalisation).toBe('healthy-ratio');
+    // another L: alone (outside the ensemble) and unnormalised
+    expect(settingsFor(shipped, { noiseLevel: 100, stride: 10 })).toMatchObject({
+      noiseLevel: 100,
+      noiseLevels: [100],
+      stride: 10,
+      mapNormalisation: 'none',
+    });
+    // an L of the ensemble keeps the ensemble; the guidance scale alone changes the raw map
+    expect(settingsFor(shipped, { noiseLevel: 200, stride: 200 }).noiseLevels).toEqual([400, 200]);
+    expect(settingsFor(shipped, { guidanceScale: 30 }).mapNormalisation).toBe('none');
+    // one step at any L when the preset decodes in one step and k is not given
+    expect(settingsFor(shipped, { noiseLevel: 300 })).toMatchObject({
+      noiseLevel: 300,
+      stride: 300,
+    });
+    expect(settingsFor(tinyPreset, { noiseLevel: 40 }).stride).toBe(10);
+    // what the overrides say wins
+    expect(
+      settingsFor(shipped, { noiseLevel: 100, stride: 10, mapNormalisation: 'healthy-mean' }),
+    ).toMatchObject({ mapNormalisation: 'healthy-mean', noiseLevels: [100] });
+    expect(settingsFor(shipped, { noiseLevel: 100, noiseLevels: [100, 400] }).noiseLevels).toEqual([
+      100, 400,
+    ]);
+  });
 });
