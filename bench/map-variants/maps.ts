@@ -8,7 +8,8 @@ import { prepareCases, readDatasetManifest } from '../../src-main/engine/train/d
 import { classifierSplit } from '../../src-main/engine/train/index.ts';
 
 const [modelsDir, outDir, variantJson, setsArg] = process.argv.slice(2);
-const variant = JSON.parse(variantJson);
+// smoothingSigma is the preset's (not a setting stored per result); a variant may set it too
+const { smoothingSigma, ...variant } = JSON.parse(variantJson);
 const manifest = process.env.ANOMAP_MANIFEST ?? '../shared/data/brain-mid/manifest.csv';
 await initBackend();
 const models = await loadModels(modelsDir);
@@ -38,7 +39,7 @@ for (const name of setsArg.split(',')) {
   const { results } = await reconstruct(
     models,
     cases.map((c) => ({ size: 64, pixels: c.pixels })),
-    { settings: variant, batchSize: 8 },
+    { settings: variant, batchSize: 8, smoothingSigma },
   );
   const secs = (performance.now() - t0) / 1000 / cases.length;
   const maps = new Float32Array(cases.length * 4096);
@@ -58,7 +59,7 @@ for (const name of setsArg.split(',')) {
       images: cases.map((c) => c.case.image),
       scores: results.map((r) => r.score),
       secondsPerSlice: secs,
-      variant,
+      variant: { ...variant, smoothingSigma },
     }),
   );
   console.log(`${name}: ${cases.length} images, ${secs.toFixed(2)} s/slice`);
