@@ -111,10 +111,11 @@ export interface ReconstructOptions {
 
 /**
  * The settings a reconstruction ran with: the preset, overridden where asked. The preset's
- * ensemble and its healthy-residual normalisation were made for its own raw map, so unless the
- * overrides set them too: a preset decoding in one step (k = L) does so at any L; a noise level outside the preset's ensemble is reconstructed alone, and
- * any other raw map (another L, k, s, encoding, residual, draws...) is left unnormalised
- * ('none', stored with the result) instead of being divided by a residual that is not its own.
+ * decoding, ensemble and healthy-residual normalisation were made for its own raw map, so unless
+ * the overrides set them too: a preset decoding in one step (k = L) does so at any L; a noise
+ * level outside the preset's ensemble is reconstructed alone; and any other raw map (another L,
+ * k, s, encoding, residual, draws...) is left unnormalised ('none', stored with the result)
+ * instead of being divided by a residual that is not its own.
  */
 export function settingsFor(
   preset: Preset,

@@ -273,8 +273,10 @@ export function formatTable(report: EvaluationReport): string {
   return [...lines, ...perFindingLines(g, u)].join('\n');
 }
 
-/** Per finding, the preset (then its unguided ablation, where run): the lab's mean F1, then the
- * pooled course protocol's counts. */
+/**
+ * Per finding, the preset (then its unguided ablation, where run): the lab's mean F1, then the
+ * pooled course protocol's counts.
+ */
 function perFindingLines(g: MeasuredVariantMetrics, u: MeasuredVariantMetrics | null): string[] {
   const names = Object.keys(g.labPerFinding).sort();
   if (!names.length) return [];
