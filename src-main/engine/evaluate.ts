@@ -88,7 +88,12 @@ interface EvaluationInputs {
   calibrationOnly: PreparedCase[];
   /** Each evaluated image's index among the cases. */
   byImage: Map<string, number>;
-  imageCalibrationCases: PreparedCase[];
+  /**
+   * The classifier's p(pathological | x_0) of the extra image-calibration images (none: []):
+   * the same for every variant, so computed once, by the first variant that scores by the
+   * classifier.
+   */
+  imageCalibrationClassifierScores: () => number[];
 }
 
 /** Runs the preset (and its unguided ablation) on a split and computes every metric of ALGORITHM.md. */
@@ -158,6 +163,7 @@ async function readEvaluationInputs(
   // Healthy images of the calibration split that are also evaluated are not run twice.
   const byImage = new Map(cases.map((c, i) => [c.case.image, i]));
   const calibrationOnly = calibrationCases.filter((c) => !byImage.has(c.case.image));
+  let classifierScoresOfExtra: number[] | undefined;
   return {
     size,
     cases,
@@ -165,7 +171,10 @@ async function readEvaluationInputs(
     calibrationCases,
     calibrationOnly,
     byImage,
-    imageCalibrationCases,
+    imageCalibrationClassifierScores: () =>
+      (classifierScoresOfExtra ??= imageCalibrationCases.length
+        ? classifierImageScores(models, imageCalibrationCases)
+        : []),
   };
 }
 
@@ -211,9 +220,7 @@ async function evaluateVariant(
   const settings = settingsFor(models.preset, overrides);
   const imageCalibrationScores = [
     ...calibrationResults.map((r) => r.score),
-    ...(settings.imageScore === 'classifier' && inputs.imageCalibrationCases.length
-      ? classifierImageScores(models, inputs.imageCalibrationCases)
-      : []),
+    ...(settings.imageScore === 'classifier' ? inputs.imageCalibrationClassifierScores() : []),
   ];
   const measured = metricsOf(
     models,

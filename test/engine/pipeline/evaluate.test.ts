@@ -222,8 +222,10 @@ describe('evaluate', () => {
       imageCalibrationCases: extra,
       bootstrapResamples: 0,
     };
+    // With the unguided ablation too: both variants take the extra images' scores (computed once).
     const byClassifier = await evaluate(models, {
       ...options,
+      unguided: true,
       overrides: { imageScore: 'classifier' },
     });
     const prepared = await prepareCases(
@@ -238,6 +240,10 @@ describe('evaluate', () => {
     // floor(5% of 16) = 0 may lie above: the highest of the 16 classifier scores.
     expect(byClassifier.guided.imageScoreThreshold).toBeCloseTo(Math.max(...p), 6);
     expect(byClassifier.guided.imageScoreThresholdMethod).toMatch(
+      /of 16 healthy calibration images/,
+    );
+    expect(byClassifier.unguided!.imageScoreThreshold).toBeCloseTo(Math.max(...p), 6);
+    expect(byClassifier.unguided!.imageScoreThresholdMethod).toMatch(
       /of 16 healthy calibration images/,
     );
     expect(byClassifier.guided.intervals).toBeUndefined();
