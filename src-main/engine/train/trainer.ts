@@ -222,32 +222,37 @@ async function trainStep(
 /** Saves the weights, optimiser and losses so a killed run resumes here, and the summary. */
 async function checkpointRun(run: TrainingRun): Promise<void> {
   const { params, ema, adam, step, losses } = run;
+  // One reading of the clock, so the checkpoint and its summary state the same time.
+  const wallSeconds = run.wallSeconds();
   await saveCheckpoint(
     run.options.workDir,
     { params, ema, adam },
-    { step, wallSeconds: run.wallSeconds(), optionsKey: run.optionsKey, losses },
+    { step, wallSeconds, optionsKey: run.optionsKey, losses },
   );
   await writeTrainingSummary(
     run.options.workDir,
-    summariseTraining(losses, run.wallSeconds(), run.secondsAt),
+    summariseTraining(losses, wallSeconds, run.secondsAt),
   );
 }
 
 /** Writes the model (its EMA weights) and releases the training-only weights. */
 async function finishRun(run: TrainingRun): Promise<TrainingSummary> {
+  // The training's time and final loss, as the model's manifest records them.
+  const wallSeconds = run.wallSeconds();
+  const finalLoss = meanOfLast(run.losses, 50);
   const model = trainedModel(run.options, run.schedule, run.ema, {
     steps: run.step,
     backend: run.backendName,
-    wallSeconds: Math.round(run.wallSeconds()),
-    finalLoss: meanOfLast(run.losses, 50),
+    wallSeconds: Math.round(wallSeconds),
+    finalLoss,
   });
   await saveModel(run.options.outDir, model);
   run.params.dispose();
   run.adam.dispose();
   return {
     steps: run.step,
-    wallSeconds: run.wallSeconds(),
-    finalLoss: meanOfLast(run.losses, 50),
+    wallSeconds,
+    finalLoss,
     backend: run.backendName,
     resumedFrom: run.resumedFrom,
     model,
