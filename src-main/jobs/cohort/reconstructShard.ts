@@ -2,8 +2,8 @@
  * One shard of a cohort reconstruction (`anomap reconstruct --manifest|--library ... --shard I/N
  * --out DIR`): the slices of the I-th of N parts are reconstructed by the loop of the reconstruct
  * job kind and the CLI (reconstructImages: the same engine calls, settings and models), and each
- * batch's results are written to DIR as files, not to a library, so N tasks on N machines can write side by side on a
- * shared file system. Run again, it skips the results already complete: a killed task resumes.
+ * batch's results are written to DIR as files, not to a library, so N tasks on N machines can
+ * write side by side on a shared file system. Run again, it skips the results already complete: a killed task resumes.
  * Without a shard (0/1) it is the whole cohort.
  */
 import { createHash } from 'node:crypto';
