@@ -42,6 +42,11 @@ export interface SliceResult {
   sliceMap: Float32Array;
   brainMask: Uint8Array;
   score: number;
+  /**
+   * The classifier's p(pathological | x_0, t = 0), where the image score is it (imageScore
+   * 'classifier'): callers that store it beside the score need not run the classifier again.
+   */
+  classifierProbability?: number;
 }
 
 export interface MapBatchInput extends Omit<ReconstructionInput, 'settings'> {
@@ -103,7 +108,10 @@ export async function mapBatch(
     if (!input.classifierProbability)
       throw new Error("imageScore 'classifier' needs a classifier, and none is loaded");
     const p = input.classifierProbability(slices);
-    results.forEach((r, i) => (r.score = p[i]));
+    results.forEach((r, i) => {
+      r.score = p[i];
+      r.classifierProbability = p[i];
+    });
   }
   return { results, chain };
 }

@@ -111,3 +111,19 @@ export async function reconstructImages<T>(
     });
   }
 }
+
+/**
+ * The classifier's p(pathological | x_0, t = 0) of a batch's slices: taken from the results
+ * where the image score already is it (imageScore 'classifier'), else computed once here.
+ */
+export function classifierProbabilities(
+  engine: Engine,
+  classifier: NonNullable<LoadedModels['classifier']>,
+  slices: Slice[],
+  results: SliceResult[],
+): Float32Array {
+  const carried = results.map((result) => result.classifierProbability);
+  if (carried.length === slices.length && carried.every((p) => p !== undefined))
+    return Float32Array.from(carried);
+  return engine.pathologicalProbability(classifier, slices, 0);
+}

@@ -26,7 +26,7 @@ import {
 } from '../../library/index.ts';
 import { readCsvTable } from '../../files/csv.ts';
 import { modelInputs } from '../kinds/models.ts';
-import { reconstructImages } from '../reconstructImages.ts';
+import { classifierProbabilities, reconstructImages } from '../reconstructImages.ts';
 import {
   RESULT_FORMAT,
   RUN_FORMAT,
@@ -162,7 +162,7 @@ export async function reconstructShard(
         { signal: control.signal, progress },
         async ({ items: batch, slices, transforms, results }) => {
           const probabilities = models.classifier
-            ? engine.pathologicalProbability(models.classifier, slices, 0)
+            ? classifierProbabilities(engine, models.classifier, slices, results)
             : null;
           for (const [i, result] of results.entries()) {
             const { hash, width, height } = read.get(batch[i].key)!;

@@ -18,7 +18,11 @@ import type { JobRun } from './types.ts';
 import type { JsonValue } from '../json.ts';
 import { registerModels } from './models.ts';
 import { CHAIN_FRAMES, chainFramesOf } from './chainFrames.ts';
-import { reconstructImages, type ReconstructedBatch } from '../reconstructImages.ts';
+import {
+  classifierProbabilities,
+  reconstructImages,
+  type ReconstructedBatch,
+} from '../reconstructImages.ts';
 import { slicesToMap } from './sliceDomain.ts';
 
 /** Slices reconstructed per engine call: results are saved, and progress told, per batch. */
@@ -169,7 +173,7 @@ async function saveBatch(
   // How sure the classifier is that each input slice is pathological (tidied inside); a
   // classifier that outputs NaN leaves the study unranked rather than failing the run.
   if (models.classifier && batch.some((image) => !probabilities.has(image.id))) {
-    const p = engine.pathologicalProbability(models.classifier, slices, 0);
+    const p = classifierProbabilities(engine, models.classifier, slices, results);
     batch.forEach((image, i) => probabilities.set(image.id, Number.isFinite(p[i]) ? p[i] : null));
   }
   for (const [i, result] of results.entries()) {

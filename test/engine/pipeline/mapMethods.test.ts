@@ -186,9 +186,13 @@ describe('the classifier image score', () => {
     const p = pathologicalProbability(models.classifier!, slices, 0);
     byClassifier.results.forEach((r, i) => {
       expect(r.score).toBeCloseTo(p[i], 6);
+      // Carried beside the score, so a job storing p need not run the classifier again.
+      expect(r.classifierProbability).toBe(r.score);
       expect(r.sliceMap).toEqual(byMap.results[i].sliceMap);
     });
     expect(byClassifier.results[0].score).not.toBe(byMap.results[0].score);
+    // A map score carries no probability: the job computes it itself.
+    for (const r of byMap.results) expect(r.classifierProbability).toBeUndefined();
   });
 });
 
