@@ -45,7 +45,7 @@ export function mapMethodOptions(command: Command): Command {
     )
     .option(
       '--map-normalisation <how>',
-      "none, healthy-mean (minus the healthy residual's mean at each pixel) or healthy-ratio (over it); needs the models' healthy-residual.json",
+      "none, healthy-mean (minus the healthy residual's mean at each pixel), healthy-ratio (over it) or healthy-z (in healthy standard deviations above it); needs the models' healthy-residual.json",
       parseMapNormalisation,
     )
     .option('--resample-level <t>', 'stitch: re-noising timestep (default L)', integer)

@@ -181,8 +181,15 @@ export const ImageScoreSourceSchema = z.enum(['map', 'classifier']);
  * ventricles, sulci). 'none': the residual as it is. 'healthy-mean': the residual minus its mean
  * at that pixel over healthy training images, clipped at 0 (map units kept). 'healthy-ratio':
  * the residual over (that mean + half the median healthy spread): how many times the usual.
+ * 'healthy-z': (residual - that mean) / that spread (at least half the median spread), clipped
+ * at 0: how many healthy standard deviations above the usual.
  */
-export const MapNormalisationSchema = z.enum(['none', 'healthy-mean', 'healthy-ratio']);
+export const MapNormalisationSchema = z.enum([
+  'none',
+  'healthy-mean',
+  'healthy-ratio',
+  'healthy-z',
+]);
 
 /**
  * The settings that change a reconstruction, in the paper's words (ALGORITHM.md): L, k, s and the

@@ -70,7 +70,9 @@ export function estimateHealthyResidual(
 /**
  * The map against healthy anatomy, zero outside the brain:
  * - 'healthy-mean': max(0, m - mean), in the map's own units;
- * - 'healthy-ratio': m / (mean + medianSpread / 2), how many times the usual residual there.
+ * - 'healthy-ratio': m / (mean + medianSpread / 2), how many times the usual residual there;
+ * - 'healthy-z': max(0, (m - mean) / max(spread, medianSpread / 2)), healthy standard deviations
+ *   above the usual (the floor keeps pixels where healthy maps barely vary from exploding).
  */
 export function normaliseMap(
   map: Float32Array,
@@ -90,7 +92,9 @@ export function normaliseMap(
     out[k] =
       how === 'healthy-mean'
         ? Math.max(0, map[k] - healthy.mean[k])
-        : map[k] / (healthy.mean[k] + floor);
+        : how === 'healthy-z'
+          ? Math.max(0, (map[k] - healthy.mean[k]) / Math.max(healthy.spread[k], floor))
+          : map[k] / (healthy.mean[k] + floor);
   }
   return out;
 }

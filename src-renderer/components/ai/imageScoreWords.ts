@@ -46,6 +46,7 @@ export function scoreMeaning(settings: Settings): string {
 export function mapLabel(settings: Settings): string {
   if (settings?.mapNormalisation === 'healthy-ratio') return 'map ÷ healthy residual';
   if (settings?.mapNormalisation === 'healthy-mean') return 'map − healthy residual';
+  if (settings?.mapNormalisation === 'healthy-z') return 'map, healthy SDs above usual';
   return 'map |x − x̂|';
 }
 
@@ -57,6 +58,11 @@ function mapUnitsMeaning(settings: Settings): string {
     return (
       `Anomaly map: ${residual}, divided by what healthy brains usually leave at that place ` +
       '(1 = as much as usual, 2 = twice as much). '
+    );
+  if (settings?.mapNormalisation === 'healthy-z')
+    return (
+      `Anomaly map: ${residual}, as healthy standard deviations above what healthy brains ` +
+      'usually leave at that place (0 = usual or less, 3 = three standard deviations above). '
     );
   if (settings?.mapNormalisation === 'healthy-mean')
     return (

@@ -37,19 +37,35 @@ describe('the healthy residual', () => {
     expect(healthy.medianSpread).toBeCloseTo(8 * spreadFactor, 3);
   });
 
-  it('normalises a map: minus the mean clipped at 0, or over the mean plus half the median spread', () => {
+  it('normalises a map: minus the mean clipped at 0, over the mean plus half the median spread, or z-scored', () => {
     const { maps, masks } = healthyMaps(12);
     const healthy = estimateHealthyResidual(maps, masks, size);
     const map = Float32Array.from({ length: 16 }, (_, k) => (k % 2 ? 100 : 1));
     const brain = Uint8Array.from({ length: 16 }, (_, k) => (k === 0 ? 0 : 1));
     const minus = normaliseMap(map, brain, healthy, 'healthy-mean');
     const ratio = normaliseMap(map, brain, healthy, 'healthy-ratio');
+    const z = normaliseMap(map, brain, healthy, 'healthy-z');
     expect(minus[0]).toBe(0);
     expect(ratio[0]).toBe(0);
+    expect(z[0]).toBe(0);
     for (let k = 1; k < 16; k++) {
       expect(minus[k]).toBeCloseTo(Math.max(0, map[k] - healthy.mean[k]), 4);
       expect(ratio[k]).toBeCloseTo(map[k] / (healthy.mean[k] + healthy.medianSpread / 2), 5);
+      const sd = Math.max(healthy.spread[k], healthy.medianSpread / 2);
+      expect(z[k]).toBeCloseTo(Math.max(0, (map[k] - healthy.mean[k]) / sd), 4);
     }
+    // The spread's floor: a pixel whose healthy maps never vary is divided by half the median.
+    const flat = { ...healthy, spread: healthy.spread.map((v, k) => (k === 5 ? 0 : v)) };
+    const atFloor = normaliseMap(map, brain, flat, 'healthy-z');
+    expect(atFloor[5]).toBeCloseTo((map[5] - healthy.mean[5]) / (healthy.medianSpread / 2), 3);
+    // At most the map minus the mean over the floor, and 0 where the map is below the mean.
+    const low = normaliseMap(
+      map.map(() => 0),
+      brain,
+      healthy,
+      'healthy-z',
+    );
+    expect(Math.max(...low)).toBe(0);
     expect(normaliseMap(map, brain, healthy, 'none')).toBe(map);
     expect(() => normaliseMap(new Float32Array(9), brain, healthy, 'healthy-mean')).toThrow(
       /9 pixels, the healthy residual 4 x 4/,

@@ -87,7 +87,7 @@ describe('maps against the healthy residual', () => {
         Float32Array.from(residual.mean, (v) => Number(v.toPrecision(6))),
       );
       const raw = await run(withResidual, settings);
-      for (const how of ['healthy-mean', 'healthy-ratio'] as const) {
+      for (const how of ['healthy-mean', 'healthy-ratio', 'healthy-z'] as const) {
         const normalised = await run(withResidual, { ...settings, mapNormalisation: how });
         raw.results.forEach((r, i) => {
           const expected = normaliseMap(

@@ -13,6 +13,10 @@ describe("the map's units, read from the settings that made it", () => {
     expect(mapLabel({ mapNormalisation: 'healthy-ratio' })).toBe('map ÷ healthy residual');
     expect(mapMeaning({ mapNormalisation: 'healthy-ratio' })).toContain('2 = twice as much');
     expect(mapLabel({ mapNormalisation: 'healthy-mean' })).toBe('map − healthy residual');
+    expect(mapLabel({ mapNormalisation: 'healthy-z' })).toBe('map, healthy SDs above usual');
+    expect(mapMeaning({ mapNormalisation: 'healthy-z' })).toContain(
+      '3 = three standard deviations',
+    );
     for (const settings of [{ mapNormalisation: 'none' }, {}, null])
       expect(mapLabel(settings)).toBe('map |x − x̂|');
     expect(mapMeaning({})).toContain('0 = identical, 2 = black against white');
