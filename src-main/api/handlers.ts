@@ -108,7 +108,7 @@ export function createHandlers(deps: ApiDeps, emit: Emit): Handlers {
     startImport: ({ paths }) => runner.start({ kind: 'import', paths }, 'high'),
     startJob: ({ spec, priority }) => runner.start(spec, priority),
     cancelJob: ({ jobId }) => runner.cancel(jobId),
-    listJobs: ({ status }) => runner.list(status),
+    listJobs: ({ status, kind }) => runner.list(status, kind),
 
     getResult: ({ runId, studyId }) => library.listResults(runId, studyId),
     listEvaluations: () => readEvaluations(library.dir),

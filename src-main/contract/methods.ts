@@ -26,7 +26,13 @@ import {
   StudySummarySchema,
   VerdictSchema,
 } from './schemas.ts';
-import { JobPrioritySchema, JobSchema, JobStatusSchema, StartableJobSpecSchema } from './jobs.ts';
+import {
+  JobKindSchema,
+  JobPrioritySchema,
+  JobSchema,
+  JobStatusSchema,
+  StartableJobSpecSchema,
+} from './jobs.ts';
 import { pacsMethods } from './pacsMethods.ts';
 
 const NoParams = z.object({}).strict();
@@ -209,8 +215,11 @@ export const methods = {
     result: JobSchema,
   },
   cancelJob: { params: z.object({ jobId: JobIdSchema }).strict(), result: JobSchema },
+  /** The jobs of this session, optionally only those of one status and/or one kind. */
   listJobs: {
-    params: z.object({ status: JobStatusSchema.optional() }).strict(),
+    params: z
+      .object({ status: JobStatusSchema.optional(), kind: JobKindSchema.optional() })
+      .strict(),
     result: z.array(JobSchema),
   },
 

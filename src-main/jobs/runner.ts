@@ -11,6 +11,7 @@ import type {
   EventName,
   EventOf,
   Job,
+  JobKind,
   JobPriority,
   JobStatus,
 } from '../contract/index.ts';
@@ -68,9 +69,10 @@ export class JobRunner {
     return () => this.emitter.off(event, listener);
   }
 
-  list(status?: JobStatus): Job[] {
+  list(status?: JobStatus, kind?: JobKind): Job[] {
     return this.jobs
       .filter((job) => status === undefined || job.status === status)
+      .filter((job) => kind === undefined || job.kind === kind)
       .map((job) => ({ ...job }));
   }
 

@@ -57,6 +57,10 @@ describe('jobs over the WebSocket', () => {
     });
     const listed = await client.listJobs({ status: 'finished' });
     expect(listed.map((j) => j.id)).toContain(job.id);
+    // By kind: Review asks only for PACS sends, and gets no other job.
+    expect((await client.listJobs({ kind: 'selftest' })).map((j) => j.id)).toContain(job.id);
+    expect(await client.listJobs({ kind: 'pacs-send' })).toEqual([]);
+    await expect(client.listJobs({ kind: 'nonsense' as never })).rejects.toThrow();
   });
 
   it('fails a job whose engine process crashes and runs the next one', async () => {
