@@ -44,6 +44,7 @@ const quantile = (ref: number[], v: number) => ref.filter((r) => r < v).length /
 const variants = {
   raw: saved.combo(dirs.slice(0, 1)),
   ratio: saved.normalise(saved.combo(dirs.slice(0, 1)), 'ratio'),
+  z: saved.normalise(saved.combo(dirs.slice(0, 1)), 'z'),
   ...(dirs.length > 1 ? { 'ratio ensemble': saved.normalise(saved.combo(dirs), 'ratio') } : {}),
 };
 for (const [name, maps] of Object.entries(variants))
