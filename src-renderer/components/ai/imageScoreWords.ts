@@ -4,7 +4,11 @@
  * the mean of the top fraction of the anomaly map. Read from the settings, never assumed, so the
  * tooltip, the colour bar and the Library's columns say what the preset actually uses.
  */
-import type { MeasuredRate, VerdictPerformance } from '../../../src-main/contract/index.ts';
+import type {
+  MapNormalisation,
+  MeasuredRate,
+  VerdictPerformance,
+} from '../../../src-main/contract/index.ts';
 
 type Settings = Record<string, unknown> | null | undefined;
 
@@ -42,43 +46,55 @@ export function scoreMeaning(settings: Settings): string {
   );
 }
 
-/** The colour bar's label: the map's units, after the normalisation the settings name. */
-export function mapLabel(settings: Settings): string {
-  if (settings?.mapNormalisation === 'healthy-ratio') return 'map ÷ healthy residual';
-  if (settings?.mapNormalisation === 'healthy-mean') return 'map − healthy residual';
-  if (settings?.mapNormalisation === 'healthy-z') return 'map, healthy SDs above usual';
-  return 'map |x − x̂|';
+const residualWords =
+  'the difference between the slice and its pseudo-healthy reconstruction, smoothed';
+
+/** Each normalisation's colour-bar label and what its values mean (one entry per kind). */
+const MAP_UNITS: Record<MapNormalisation, { label: string; meaning: string }> = {
+  none: {
+    label: 'map |x − x̂|',
+    meaning:
+      `Anomaly map: |x − x̂|, ${residualWords}, in units of the slice intensities scaled to ` +
+      '[-1, 1] (0 = identical, 2 = black against white). ',
+  },
+  'healthy-ratio': {
+    label: 'map ÷ healthy residual',
+    meaning:
+      `Anomaly map: ${residualWords}, divided by what healthy brains usually leave at that ` +
+      'place (1 = as much as usual, 2 = twice as much). ',
+  },
+  'healthy-z': {
+    label: 'map, healthy SDs above usual',
+    meaning:
+      `Anomaly map: ${residualWords}, as healthy standard deviations above what healthy ` +
+      'brains usually leave at that place (0 = usual or less, 3 = three standard deviations ' +
+      'above). ',
+  },
+  'healthy-mean': {
+    label: 'map − healthy residual',
+    meaning:
+      `Anomaly map: ${residualWords}, minus what healthy brains usually leave at that place, ` +
+      'in units of the slice intensities scaled to [-1, 1]. ',
+  },
+};
+
+/** The settings' normalisation; runs stored before it existed (or unknown to us) are raw. */
+function mapUnits(settings: Settings) {
+  const how = settings?.mapNormalisation;
+  return MAP_UNITS[
+    typeof how === 'string' && Object.hasOwn(MAP_UNITS, how) ? (how as MapNormalisation) : 'none'
+  ];
 }
 
-/** What the map's values are, in the words of its normalisation. */
-function mapUnitsMeaning(settings: Settings): string {
-  const residual =
-    'the difference between the slice and its pseudo-healthy reconstruction, smoothed';
-  if (settings?.mapNormalisation === 'healthy-ratio')
-    return (
-      `Anomaly map: ${residual}, divided by what healthy brains usually leave at that place ` +
-      '(1 = as much as usual, 2 = twice as much). '
-    );
-  if (settings?.mapNormalisation === 'healthy-z')
-    return (
-      `Anomaly map: ${residual}, as healthy standard deviations above what healthy brains ` +
-      'usually leave at that place (0 = usual or less, 3 = three standard deviations above). '
-    );
-  if (settings?.mapNormalisation === 'healthy-mean')
-    return (
-      `Anomaly map: ${residual}, minus what healthy brains usually leave at that place, ` +
-      'in units of the slice intensities scaled to [-1, 1]. '
-    );
-  return (
-    `Anomaly map: |x − x̂|, ${residual}, in units of the slice intensities scaled to ` +
-    '[-1, 1] (0 = identical, 2 = black against white). '
-  );
+/** The colour bar's label: the map's units, after the normalisation the settings name. */
+export function mapLabel(settings: Settings): string {
+  return mapUnits(settings).label;
 }
 
 /** The tooltip of the map's colour bar: what its values are, and what the image score is. */
 export function mapMeaning(settings: Settings): string {
   return (
-    mapUnitsMeaning(settings) +
+    mapUnits(settings).meaning +
     'Pixels strictly above (>) the white mark, the pixel operating point, are coloured in the ' +
     'overlay. ' +
     (imageScoreKind(settings) === 'classifier'

@@ -17,6 +17,9 @@ describe("the map's units, read from the settings that made it", () => {
     expect(mapMeaning({ mapNormalisation: 'healthy-z' })).toContain(
       '3 = three standard deviations',
     );
+    // Stored settings of another or no normalisation read as the raw map, prototype names too.
+    for (const how of [undefined, 'constructor', 'toString', 'someday-new'])
+      expect(mapLabel({ mapNormalisation: how })).toBe('map |x − x̂|');
     for (const settings of [{ mapNormalisation: 'none' }, {}, null])
       expect(mapLabel(settings)).toBe('map |x − x̂|');
     expect(mapMeaning({})).toContain('0 = identical, 2 = black against white');
