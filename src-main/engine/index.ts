@@ -27,7 +27,11 @@ export {
 export { SYNTHETIC_KINDS, type SyntheticKind } from './train/syntheticAnomaly.ts';
 export { calibratePreset, calibratedPreset, type PresetCalibration } from './calibratePreset.ts';
 export { calibrateHealthyResidual } from './calibrateHealthyResidual.ts';
-export { HEALTHY_RESIDUAL_FILE, writeHealthyResidual } from './healthyResidualFile.ts';
+export {
+  HEALTHY_RESIDUAL_FILE,
+  writeHealthyResidual,
+  type HealthyResidualFile,
+} from './healthyResidualFile.ts';
 export { ProgressTracker } from './progress.ts';
 export {
   BlankSliceError,

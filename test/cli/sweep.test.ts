@@ -11,7 +11,9 @@ import {
   type SweepRow,
 } from '../../src-main/cli/commands/sweep.ts';
 import { initBackend } from '../../src-main/engine/backend.ts';
-import { settingsFor } from '../../src-main/engine/pipeline.ts';
+import { calibrateHealthyResidual } from '../../src-main/engine/calibrateHealthyResidual.ts';
+import { evaluate } from '../../src-main/engine/evaluate.ts';
+import { loadModels, reconstruct, settingsFor } from '../../src-main/engine/pipeline.ts';
 import { readPreset } from '../../src-main/engine/preset.ts';
 import { readDatasetManifest } from '../../src-main/engine/train/dataset.ts';
 import {
@@ -121,5 +123,89 @@ describe('anomap sweep', () => {
     expect(preset.mapMethod).toBe(winner.settings.mapMethod);
     expect(preset.chosenBy).toMatch(/ranked by the sum of ranks in pixel AUPRC/);
     expect(settingsFor(preset).mapMethod).toBe(winner.settings.mapMethod);
+  });
+});
+
+describe('anomap sweep over map normalisations', () => {
+  async function sweep(models: string, out: string, normalisations: string, extra: string[] = []) {
+    const program = new Command('anomap').exitOverride();
+    registerSweepCommand(program);
+    const said: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      said.push(String(chunk));
+      return true;
+    });
+    try {
+      await program.parseAsync(
+        [
+          'sweep',
+          ...['--manifest', dataset.manifestPath, '--models', models, '--out', out],
+          ...['--noise-levels', '20', '--strides', '10', '--scales', '0', '--encodings', 'noise'],
+          ...['--normalisations', normalisations, '--healthy-source', 'all', ...extra],
+        ],
+        { from: 'user' },
+      );
+    } finally {
+      write.mockRestore();
+      err.mockRestore();
+    }
+    const rows = JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8')).rows as SweepRow[];
+    return { rows, residualsMade: said.filter((l) => l.startsWith('healthy residual for')) };
+  }
+
+  it("measures each normalisation against its own raw map's healthy residual, made once", async () => {
+    const models = join(root, 'models-norm');
+    await writeTinyModels(models);
+    const { rows, residualsMade } = await sweep(
+      models,
+      join(root, 'sweep-norm'),
+      'none,healthy-z,healthy-ratio',
+    );
+    expect(rows.map((r) => r.settings.mapNormalisation).sort()).toEqual([
+      'healthy-ratio',
+      'healthy-z',
+      'none',
+    ]);
+    // One raw map, so one healthy residual for both normalisations.
+    expect(residualsMade).toHaveLength(1);
+    // The z row is what evaluate gives with that residual (a second path to the same figure).
+    const z = rows.find((r) => r.settings.mapNormalisation === 'healthy-z')!;
+    const loaded = await loadModels(models);
+    const { smoothingSigma, ...settings } = z.settings;
+    const residual = await calibrateHealthyResidual(
+      { ...loaded, preset: { ...loaded.preset, smoothingSigma } },
+      { manifestPath: dataset.manifestPath, source: 'all', overrides: settings },
+    );
+    const report = await evaluate(
+      { ...loaded, healthyResidual: residual },
+      {
+        manifestPath: dataset.manifestPath,
+        split: 'sweep',
+        cases: sweepCases(await readDatasetManifest(dataset.manifestPath)),
+        calibrationSplit: 'val',
+        unguided: false,
+        overrides: settings,
+        smoothingSigma,
+        classifierTimesteps: [],
+      },
+    );
+    expect(z.pixelAuprc).toBeCloseTo(report.guided.pixelAuprc, 6);
+    expect(z.pixelThreshold).toBeCloseTo(report.guided.threshold, 6);
+    // In healthy standard deviations, not in the raw map's units.
+    const raw = rows.find((r) => r.settings.mapNormalisation === 'none')!;
+    expect(z.pixelThreshold).not.toBeCloseTo(raw.pixelThreshold, 3);
+  });
+
+  it('writes a normalised winner with its healthy residual, which a reconstruction then uses', async () => {
+    const models = join(root, 'models-z');
+    await writeTinyModels(models);
+    await sweep(models, join(root, 'sweep-z'), 'healthy-z', ['--write-preset']);
+    const loaded = await loadModels(models);
+    expect(loaded.preset.mapNormalisation).toBe('healthy-z');
+    expect(loaded.healthyResidual).not.toBeNull();
+    const slice = { size: 32, pixels: new Float32Array(1024).map((_, i) => (i % 32) / 16 - 1) };
+    const { settings } = await reconstruct(loaded, [slice]);
+    expect(settings.mapNormalisation).toBe('healthy-z');
   });
 });

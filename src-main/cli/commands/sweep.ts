@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
   DEFAULT_PATCH_SIZE,
+  HEALTHY_RESIDUAL_FILE,
+  calibrateHealthyResidual,
   classifierSplit,
   evaluate,
   initBackend,
@@ -14,8 +16,11 @@ import {
   type ReconstructionSettings,
   type DatasetCase,
   type MeasuredVariantMetrics,
+  type HealthyResidualFile,
+  type MapNormalisation,
+  writeHealthyResidual,
 } from '../../engine/index.ts';
-import { parseMapMethod, parseResidual } from '../mapOptions.ts';
+import { parseMapMethod, parseMapNormalisation, parseResidual } from '../mapOptions.ts';
 import { number, parseChannels } from '../options.ts';
 import { defaultModelsDir } from '../paths.ts';
 import { cancelOnInterrupt, progressBar } from '../progressBar.ts';
@@ -75,6 +80,17 @@ export function registerSweepCommand(program: Command): void {
     .option('--patch-sizes <list>', 'patches: patch sides in pixels', parseChannels, [16])
     .option('--residuals <list>', 'l1 and/or l1-ssim', listOf(parseResidual), ['l1'])
     .option('--draws <list>', 'noise draws averaged (noise encoding)', parseChannels, [1])
+    .option(
+      '--normalisations <list>',
+      'map normalisations: none, healthy-mean, healthy-ratio and/or healthy-z (each setting other than none reconstructs the healthy train images once for its healthy residual)',
+      listOf(parseMapNormalisation),
+      ['none'],
+    )
+    .option(
+      '--healthy-source <name>',
+      'normalisations: the healthy residual from train images of this source, or all',
+      'fastMRI',
+    )
     .option('--resample-levels <list>', 'stitch: re-noising timesteps (default: L)', parseChannels)
     .option('--limit <n>', 'at most this many pathological cases (quick looks)', number)
     .option(
@@ -89,9 +105,18 @@ export function registerSweepCommand(program: Command): void {
       const controller = cancelOnInterrupt();
       const rows: SweepRow[] = [];
       let classifierAurocT0: number | null = null;
+      // Healthy residuals by raw map (one per setting, shared by its normalisations), and the one
+      // each normalised row used.
+      const residuals = new Map<string, HealthyResidualFile>();
+      const residualOfRow = new Map<SweepRow['settings'], HealthyResidualFile>();
       for (const { settings, smoothingSigma } of settingsGrid(o, models)) {
+        const rowModels = await withHealthyResidual(models, settings, smoothingSigma, residuals, {
+          manifestPath: o.manifest,
+          source: o.healthySource,
+          signal: controller.signal,
+        });
         const report = await evaluate(
-          models,
+          rowModels,
           {
             manifestPath: o.manifest,
             split: 'sweep',
@@ -106,8 +131,10 @@ export function registerSweepCommand(program: Command): void {
         );
         classifierAurocT0 ??= report.classifierAuroc?.t0 ?? null;
         const g = report.guided;
+        const rowSettings = { ...g.settings, smoothingSigma };
+        if (rowModels.healthyResidual) residualOfRow.set(rowSettings, rowModels.healthyResidual);
         rows.push({
-          settings: { ...g.settings, smoothingSigma },
+          settings: rowSettings,
           pixelAuprc: g.pixelAuprc,
           labF1: g.labF1,
           bestDice: g.bestDice,
@@ -122,8 +149,15 @@ export function registerSweepCommand(program: Command): void {
       const set = `${cases.filter((c) => c.label === 'normal').length} healthy val + ${cases.filter((c) => c.label === 'pathological').length} held-out classifier_train pathological`;
       await writeSweep(o.out, set, ranked, classifierAurocT0);
       process.stdout.write(`${sweepTable(ranked, classifierAurocT0)}\nwinner on ${set}\n`);
-      if (o.writePreset && ranked[0])
+      if (o.writePreset && ranked[0]) {
         await writePreset(o.models, models.preset, ranked[0], classifierAurocT0, set, rows.length);
+        // A normalised winner needs its healthy residual beside the preset.
+        const residual = residualOfRow.get(ranked[0].settings);
+        if (residual) {
+          await writeHealthyResidual(join(o.models, HEALTHY_RESIDUAL_FILE), residual);
+          process.stdout.write(`wrote ${join(o.models, HEALTHY_RESIDUAL_FILE)}\n`);
+        }
+      }
     });
 }
 
@@ -146,28 +180,61 @@ function* settingsGrid(o: Record<string, unknown>, models: LoadedModels) {
             for (const mapMethod of o.mapMethods as MapMethod[])
               for (const residual of o.residuals as ('l1' | 'l1-ssim')[])
                 for (const noiseDraws of o.draws as number[])
-                  for (const resampleLevel of mapMethod === 'stitch'
-                    ? ((o.resampleLevels as number[] | undefined) ?? [noiseLevel])
-                    : [undefined])
-                    for (const patchSize of mapMethod === 'patches'
-                      ? (o.patchSizes as number[])
-                      : [undefined]) {
-                      if (guidanceScale > 0 && !models.classifier) continue;
-                      if ((noiseDraws > 1 || mapMethod === 'patches') && encoding !== 'noise')
-                        continue;
-                      const settings: ReconstructionSettings = {
-                        encoding,
-                        noiseLevel,
-                        stride,
-                        guidanceScale,
-                        mapMethod,
-                        residual,
-                        noiseDraws,
-                        ...(resampleLevel !== undefined && { resampleLevel }),
-                        ...(patchSize !== undefined && { patchSize }),
-                      };
-                      yield { settings, smoothingSigma };
-                    }
+                  for (const mapNormalisation of o.normalisations as MapNormalisation[])
+                    for (const resampleLevel of mapMethod === 'stitch'
+                      ? ((o.resampleLevels as number[] | undefined) ?? [noiseLevel])
+                      : [undefined])
+                      for (const patchSize of mapMethod === 'patches'
+                        ? (o.patchSizes as number[])
+                        : [undefined]) {
+                        if (guidanceScale > 0 && !models.classifier) continue;
+                        if ((noiseDraws > 1 || mapMethod === 'patches') && encoding !== 'noise')
+                          continue;
+                        const settings: ReconstructionSettings = {
+                          encoding,
+                          noiseLevel,
+                          stride,
+                          guidanceScale,
+                          mapMethod,
+                          residual,
+                          noiseDraws,
+                          mapNormalisation,
+                          ...(resampleLevel !== undefined && { resampleLevel }),
+                          ...(patchSize !== undefined && { patchSize }),
+                        };
+                        yield { settings, smoothingSigma };
+                      }
+}
+
+/** What identifies a raw map: its settings without the normalisation, and its smoothing. */
+function rawMapKey(settings: ReconstructionSettings, smoothingSigma: number): string {
+  return JSON.stringify({ ...settings, mapNormalisation: 'none', smoothingSigma });
+}
+
+/**
+ * The models as a row needs them: for a normalised map, with the healthy residual of the row's
+ * own raw map (healthy train images, never val or test), made once per raw map and kept.
+ */
+async function withHealthyResidual(
+  models: LoadedModels,
+  settings: ReconstructionSettings,
+  smoothingSigma: number,
+  residuals: Map<string, HealthyResidualFile>,
+  options: { manifestPath: string; source: string; signal: AbortSignal },
+): Promise<LoadedModels> {
+  if ((settings.mapNormalisation ?? 'none') === 'none') return models;
+  const key = rawMapKey(settings, smoothingSigma);
+  let residual = residuals.get(key);
+  if (!residual) {
+    process.stderr.write(`healthy residual for ${key}\n`);
+    residual = await calibrateHealthyResidual(
+      { ...models, preset: { ...models.preset, smoothingSigma } },
+      { manifestPath: options.manifestPath, source: options.source, overrides: settings },
+      { signal: options.signal, onProgress: progressBar() },
+    );
+    residuals.set(key, residual);
+  }
+  return { ...models, healthyResidual: residual };
 }
 
 /** Rows ordered by the sum of their ranks in pixel AUPRC and lab F1 (ties: pixel AUPRC). */
@@ -185,8 +252,8 @@ export function rankRows(rows: SweepRow[]): SweepRow[] {
 /** The sweep as a Markdown table, best first, for the model card. */
 export function sweepTable(rows: SweepRow[], classifierAurocT0: number | null): string {
   const head =
-    '| encoding | L | k | s | map | residual | draws | resample t | sigma | pixel AUPRC | lab F1 | best Dice | image AUROC | course F1 | pixel threshold | image threshold | s/slice |';
-  const lines = [head, `|${' --- |'.repeat(17)}`];
+    '| encoding | L | k | s | map | residual | draws | normalisation | resample t | sigma | pixel AUPRC | lab F1 | best Dice | image AUROC | course F1 | pixel threshold | image threshold | s/slice |';
+  const lines = [head, `|${' --- |'.repeat(18)}`];
   for (const { settings: s, ...m } of rows)
     lines.push(
       `| ${[
@@ -199,6 +266,7 @@ export function sweepTable(rows: SweepRow[], classifierAurocT0: number | null): 
           : (s.mapMethod ?? 'reconstruction'),
         s.residual ?? 'l1',
         s.noiseDraws ?? 1,
+        s.mapNormalisation ?? 'none',
         s.mapMethod === 'stitch' ? (s.resampleLevel ?? s.noiseLevel) : '',
         s.smoothingSigma,
         m.pixelAuprc.toFixed(3),
