@@ -1,0 +1,79 @@
+// Guided against unguided on all 32 classifier_train cases, each read by a classifier that never
+// saw it (issue 17, item 4): two folds, a classifier trained per fold without that fold's
+// pathological cases, its guided maps on them (maps.ts with the fold's models, set path). The
+// pixel cut-off of each fold's maps is calibrated on its own val maps; pixel AUPRC pools all 32;
+// the lab F1 pools the boxes of both folds (mean per finding, then over findings).
+// usage: tsx folds.ts FOLDS.json UNGUIDED_DIR GUIDED_FOLD0_DIR GUIDED_FOLD1_DIR
+//   FOLDS.json: [[images of fold 0], [images of fold 1]] (absolute paths, as maps.ts saves them); UNGUIDED_DIR: maps of
+//   the default's reconstruction with val, path and stats (z-scored here against stats).
+import { readFile } from 'node:fs/promises';
+import { calibrateThreshold } from '../../src-main/engine/anomaly/index.ts';
+import { labF1 } from '../../src-main/engine/metrics/index.ts';
+import {
+  RankedPixels,
+  bootstrapInterval,
+  weightedLabF1,
+} from '../../src-main/engine/metrics/bootstrap.ts';
+import { LAB_MAP_SCALE } from '../../src-main/engine/evaluate.ts';
+import { P, openSavedMaps, type MapsBySet } from './savedMaps.ts';
+
+const [foldsFile, unguidedDir, ...guidedDirs] = process.argv.slice(2);
+const folds: string[][] = JSON.parse(await readFile(foldsFile, 'utf8'));
+const saved = await openSavedMaps([unguidedDir, ...guidedDirs]);
+const images: string[] = saved.first.path.meta.images;
+const foldOf = images.map((image) => folds.findIndex((f) => f.includes(image)));
+if (foldOf.some((k) => k < 0)) throw new Error('a pathological case is in no fold');
+
+/** Pooled metrics of maps where case i comes from mapsOfFold[foldOf[i]]. */
+function measure(name: string, mapsOfFold: MapsBySet[]) {
+  const cases = saved.pathCases;
+  const maps = images.map((_, i) => mapsOfFold[foldOf[i]].path[i]);
+  const cutoffs = mapsOfFold.map((m) => calibrateThreshold(m.val, saved.brainOf('val'), 0.05));
+  const boxes = cases.flatMap((c, i) =>
+    c.perFinding.map((f) => {
+      const one = labF1(
+        [
+          {
+            findingName: f.name,
+            map: maps[i].map((v) => v * LAB_MAP_SCALE),
+            boxMask: f.mask,
+            healthyMask: c.healthyMask!,
+          },
+        ],
+        cutoffs[foldOf[i]] * LAB_MAP_SCALE,
+      );
+      return { image: i, findingName: f.name, f1: one.cases[0].f1 };
+    }),
+  );
+  const ranked = new RankedPixels(
+    maps,
+    cases.map((c) => c.findingMask!),
+    maps.map(() => new Uint8Array(P).fill(1)),
+  );
+  const line = (label: string, idx: number[]) => {
+    const w = new Float64Array(images.length);
+    for (const i of idx) w[i] = 1;
+    // resample weights cover the images up to the stratum's last: the rest weigh 0
+    const full = (b: Float64Array) => {
+      const out = new Float64Array(images.length);
+      out.set(b);
+      return out;
+    };
+    const a = bootstrapInterval([idx], (b) => ranked.measure(full(b)).auprc, { resamples: 500 });
+    const l = bootstrapInterval([idx], (b) => weightedLabF1(boxes, full(b)), { resamples: 500 });
+    return `${label}: AUPRC ${ranked.measure(w).auprc.toFixed(3)} [${a.low.toFixed(2)},${a.high.toFixed(2)}] lab ${weightedLabF1(boxes, w).toFixed(3)} [${l.low.toFixed(2)},${l.high.toFixed(2)}]`;
+  };
+  const all = images.map((_, i) => i);
+  const byFold = folds.map((_, k) => all.filter((i) => foldOf[i] === k));
+  console.log(
+    `${name.padEnd(28)} ${[line('all32', all), ...byFold.map((idx, k) => line(`fold${k}`, idx))].join(' | ')}`,
+  );
+}
+
+const unguided = saved.normalise(saved.combo([unguidedDir]), 'z');
+measure('unguided default (z)', [unguided, unguided]);
+measure('unguided raw', [saved.combo([unguidedDir]), saved.combo([unguidedDir])]);
+measure(
+  'guided per fold (raw)',
+  guidedDirs.map((d) => saved.combo([d])),
+);
