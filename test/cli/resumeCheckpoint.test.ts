@@ -24,10 +24,19 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** The card's `npm run cli -- train WHICH ...` line, as anomap arguments. */
+/**
+ * The card's `npm run cli -- train WHICH ...` line that resumes a committed checkpoint (its work
+ * folder under models/training/), as anomap arguments; other training lines (experiments that
+ * start from scratch) are not it.
+ */
 function cardCommand(which: string): string[] {
-  const line = card.split('\n').find((l) => l.startsWith(`npm run cli -- train ${which} `));
-  if (!line) throw new Error(`models/README.md states no command that trains the ${which}`);
+  const line = card
+    .split('\n')
+    .find(
+      (l) => l.startsWith(`npm run cli -- train ${which} `) && / --work models\/training\//.test(l),
+    );
+  if (!line)
+    throw new Error(`models/README.md states no command that resumes the committed ${which}`);
   return line.split(/\s+/).slice(4);
 }
 
