@@ -8,7 +8,7 @@
 //   the default's reconstruction with val, path and stats (z-scored here against stats).
 import { readFile } from 'node:fs/promises';
 import { calibrateThreshold } from '../../src-main/engine/anomaly/index.ts';
-import { labF1 } from '../../src-main/engine/metrics/index.ts';
+import { labCaseF1 } from '../../src-main/engine/metrics/index.ts';
 import {
   RankedPixels,
   bootstrapInterval,
@@ -29,22 +29,19 @@ function measure(name: string, mapsOfFold: MapsBySet[]) {
   const cases = saved.pathCases;
   const maps = images.map((_, i) => mapsOfFold[foldOf[i]].path[i]);
   const cutoffs = mapsOfFold.map((m) => calibrateThreshold(m.val, saved.brainOf('val'), 0.05));
-  const boxes = cases.flatMap((c, i) =>
-    c.perFinding.map((f) => {
-      const one = labF1(
-        [
-          {
-            findingName: f.name,
-            map: maps[i].map((v) => v * LAB_MAP_SCALE),
-            boxMask: f.mask,
-            healthyMask: c.healthyMask!,
-          },
-        ],
-        cutoffs[foldOf[i]] * LAB_MAP_SCALE,
-      );
-      return { image: i, findingName: f.name, f1: one.cases[0].f1 };
-    }),
-  );
+  const boxes = cases.flatMap((c, i) => {
+    // the map in the lab's units once per case, shared by its boxes
+    const map = maps[i].map((v) => v * LAB_MAP_SCALE);
+    const cutoff = cutoffs[foldOf[i]] * LAB_MAP_SCALE;
+    return c.perFinding.map((f) => ({
+      image: i,
+      findingName: f.name,
+      f1: labCaseF1(
+        { findingName: f.name, map, boxMask: f.mask, healthyMask: c.healthyMask! },
+        cutoff,
+      ).f1,
+    }));
+  });
   const ranked = new RankedPixels(
     maps,
     cases.map((c) => c.findingMask!),
