@@ -3,16 +3,42 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initBackend } from '../../src-main/engine/backend.ts';
-import { loadModels, reconstruct } from '../../src-main/engine/pipeline.ts';
+import * as tf from '@tensorflow/tfjs';
+import { loadModels, reconstruct, type Guidance } from '../../src-main/engine/pipeline.ts';
+import { healthyGradient, noisePredictor } from '../../src-main/engine/predictors.ts';
+import { predictX0 } from '../../src-main/engine/diffusion/ddim.ts';
 import { prepareCases, readDatasetManifest } from '../../src-main/engine/train/dataset.ts';
 import { classifierSplit } from '../../src-main/engine/train/index.ts';
 
 const [modelsDir, outDir, variantJson, setsArg] = process.argv.slice(2);
-// smoothingSigma is the preset's (not a setting stored per result); a variant may set it too
-const { smoothingSigma, ...variant } = JSON.parse(variantJson);
+// smoothingSigma is the preset's (not a setting stored per result); a variant may set it too.
+// Guidance variants of issue 17 (item 4), bench-only: guidanceMaxT guides only the decoding
+// steps at t <= it (zero gradient above); guidanceOn 'x0' takes the gradient of
+// log p(healthy | x0_hat, t = 0) at the clipped x0 prediction of x_t instead of at x_t.
+const { smoothingSigma, guidanceMaxT, guidanceOn, ...variant } = JSON.parse(variantJson);
 const manifest = process.env.ANOMAP_MANIFEST ?? '../shared/data/brain-mid/manifest.csv';
 await initBackend();
 const models = await loadModels(modelsDir);
+const guidance: Guidance | undefined =
+  (guidanceMaxT === undefined && guidanceOn === undefined) || !models.classifier
+    ? undefined
+    : { gradient: windowedGradient(), stop: async () => {} };
+function windowedGradient() {
+  const atXt = healthyGradient(models.classifier!);
+  const predictNoise = noisePredictor(models.diffusion);
+  return (x: tf.Tensor4D, t: number): tf.Tensor4D => {
+    if (guidanceMaxT !== undefined && t > guidanceMaxT) return tf.zerosLike(x);
+    if (guidanceOn !== 'x0') return atXt(x, t);
+    const x0 = tf.tidy(() =>
+      tf.clipByValue(predictX0(models.schedule, x, predictNoise(x, t), t), -1, 1),
+    );
+    try {
+      return atXt(x0, 0);
+    } finally {
+      x0.dispose();
+    }
+  };
+}
 const all = await readDatasetManifest(manifest);
 const split = classifierSplit(all);
 const heldSet = new Set(split.holdout.healthy.map((c) => c.image));
@@ -39,7 +65,7 @@ for (const name of setsArg.split(',')) {
   const { results } = await reconstruct(
     models,
     cases.map((c) => ({ size: 64, pixels: c.pixels })),
-    { settings: variant, batchSize: 8, smoothingSigma },
+    { settings: variant, batchSize: 8, smoothingSigma, guidance },
   );
   const secs = (performance.now() - t0) / 1000 / cases.length;
   const maps = new Float32Array(cases.length * 4096);
@@ -59,7 +85,7 @@ for (const name of setsArg.split(',')) {
       images: cases.map((c) => c.case.image),
       scores: results.map((r) => r.score),
       secondsPerSlice: secs,
-      variant: { ...variant, smoothingSigma },
+      variant: { ...variant, smoothingSigma, guidanceMaxT, guidanceOn },
     }),
   );
   console.log(`${name}: ${cases.length} images, ${secs.toFixed(2)} s/slice`);
