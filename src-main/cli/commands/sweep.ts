@@ -170,40 +170,60 @@ export function sweepCases(all: DatasetCase[], limit?: number): DatasetCase[] {
   ];
 }
 
+/**
+ * Every combination of the given values, the last axis varying fastest (as nested loops over the
+ * axes in their order would give).
+ */
+function* combinations<T extends Record<string, readonly unknown[]>>(
+  axes: T,
+): Generator<{ [K in keyof T]: T[K][number] }> {
+  const names = Object.keys(axes) as (keyof T)[];
+  const at = names.map(() => 0);
+  if (names.some((name) => axes[name].length === 0)) return;
+  for (;;) {
+    yield Object.fromEntries(names.map((name, i) => [name, axes[name][at[i]]])) as {
+      [K in keyof T]: T[K][number];
+    };
+    let i = names.length - 1;
+    while (i >= 0 && ++at[i] === axes[names[i]].length) at[i--] = 0;
+    if (i < 0) return;
+  }
+}
+
 /** Every combination of the listed settings that can run (draws need noise, s > 0 a classifier). */
 function* settingsGrid(o: Record<string, unknown>, models: LoadedModels) {
-  for (const encoding of o.encodings as ('ddim' | 'noise')[])
-    for (const noiseLevel of o.noiseLevels as number[])
-      for (const stride of o.strides as number[])
-        for (const guidanceScale of o.scales as number[])
-          for (const smoothingSigma of o.smoothing as number[])
-            for (const mapMethod of o.mapMethods as MapMethod[])
-              for (const residual of o.residuals as ('l1' | 'l1-ssim')[])
-                for (const noiseDraws of o.draws as number[])
-                  for (const mapNormalisation of o.normalisations as MapNormalisation[])
-                    for (const resampleLevel of mapMethod === 'stitch'
-                      ? ((o.resampleLevels as number[] | undefined) ?? [noiseLevel])
-                      : [undefined])
-                      for (const patchSize of mapMethod === 'patches'
-                        ? (o.patchSizes as number[])
-                        : [undefined]) {
-                        if (guidanceScale > 0 && !models.classifier) continue;
-                        if ((noiseDraws > 1 || mapMethod === 'patches') && encoding !== 'noise')
-                          continue;
-                        const settings: ReconstructionSettings = {
-                          encoding,
-                          noiseLevel,
-                          stride,
-                          guidanceScale,
-                          mapMethod,
-                          residual,
-                          noiseDraws,
-                          mapNormalisation,
-                          ...(resampleLevel !== undefined && { resampleLevel }),
-                          ...(patchSize !== undefined && { patchSize }),
-                        };
-                        yield { settings, smoothingSigma };
-                      }
+  const axes = combinations({
+    encoding: o.encodings as ('ddim' | 'noise')[],
+    noiseLevel: o.noiseLevels as number[],
+    stride: o.strides as number[],
+    guidanceScale: o.scales as number[],
+    smoothingSigma: o.smoothing as number[],
+    mapMethod: o.mapMethods as MapMethod[],
+    residual: o.residuals as ('l1' | 'l1-ssim')[],
+    noiseDraws: o.draws as number[],
+    mapNormalisation: o.normalisations as MapNormalisation[],
+  });
+  for (const { smoothingSigma, ...base } of axes) {
+    const { encoding, noiseLevel, guidanceScale, mapMethod, noiseDraws } = base;
+    if (guidanceScale > 0 && !models.classifier) continue;
+    if ((noiseDraws > 1 || mapMethod === 'patches') && encoding !== 'noise') continue;
+    // the re-sample level belongs to the stitch, the patch side to the patches
+    const resampleLevels: (number | undefined)[] =
+      mapMethod === 'stitch'
+        ? ((o.resampleLevels as number[] | undefined) ?? [noiseLevel])
+        : [undefined];
+    const patchSizes: (number | undefined)[] =
+      mapMethod === 'patches' ? (o.patchSizes as number[]) : [undefined];
+    for (const resampleLevel of resampleLevels)
+      for (const patchSize of patchSizes) {
+        const settings: ReconstructionSettings = {
+          ...base,
+          ...(resampleLevel !== undefined && { resampleLevel }),
+          ...(patchSize !== undefined && { patchSize }),
+        };
+        yield { settings, smoothingSigma };
+      }
+  }
 }
 
 /** What identifies a raw map: its settings without the normalisation, and its smoothing. */
