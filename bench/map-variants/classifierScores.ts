@@ -1,6 +1,9 @@
 // The classifier's logit of p(pathological | x_t, t) at several t, averaged over seeded noise
-// draws (one draw at t = 0), per image of the non-test sets; for imageScore.ts.
-// usage: tsx classifierScores.ts MODELS OUT.json SETS   (SETS: comma list of val,held,path)
+// draws (one draw at t = 0), per image of the non-test sets; for imageScore.ts. Also, at t = 0,
+// test-time augmentation: t0flip, the logit of the left-right mirrored slice, and t0shift, the
+// mean logit of the slice shifted 2 px left, right, up and down (background filled in).
+// usage: tsx classifierScores.ts MODELS OUT.json SETS [TIMESTEPS]
+//   SETS: comma list of val,held,path; TIMESTEPS: comma list (default 0,25,50,100,150,200,300)
 import { writeFile } from 'node:fs/promises';
 import { initBackend } from '../../src-main/engine/backend.ts';
 import { loadModels } from '../../src-main/engine/pipeline.ts';
@@ -9,11 +12,22 @@ import { gaussian, mulberry32 } from '../../src-main/engine/random.ts';
 import { prepareCases, readDatasetManifest } from '../../src-main/engine/train/dataset.ts';
 import { classifierSplit } from '../../src-main/engine/train/index.ts';
 
-const [modelsDir, out, setsArg] = process.argv.slice(2);
-const T = [0, 25, 50, 100, 150, 200, 300];
+const [modelsDir, out, setsArg, timestepsArg] = process.argv.slice(2);
+const T = (timestepsArg ?? '0,25,50,100,150,200,300').split(',').map(Number);
+const SIZE = 64;
+/** The slice mirrored left-right, or moved by (dx, dy) px with the background level (-1) let in. */
+const mirrored = (pixels: Float32Array) =>
+  pixels.map((_, i) => pixels[i - (i % SIZE) + (SIZE - 1 - (i % SIZE))]);
+const shifted = (pixels: Float32Array, dx: number, dy: number) =>
+  pixels.map((_, i) => {
+    const [x, y] = [(i % SIZE) - dx, Math.floor(i / SIZE) - dy];
+    return x >= 0 && x < SIZE && y >= 0 && y < SIZE ? pixels[y * SIZE + x] : -1;
+  });
+const logit = (p: number) => Math.log(p / (1 - p) + 1e-30);
 await initBackend();
 const models = await loadModels(modelsDir);
-if (!models.classifier) throw new Error(`${modelsDir}: no classifier`);
+const classifier = models.classifier;
+if (!classifier) throw new Error(`${modelsDir}: no classifier`);
 const all = await readDatasetManifest(
   process.env.ANOMAP_MANIFEST ?? '../shared/data/brain-mid/manifest.csv',
 );
@@ -40,11 +54,27 @@ for (const name of setsArg.split(',')) {
           t === 0 ? v : Math.sqrt(alphaBar) * v + Math.sqrt(1 - alphaBar) * gaussian(random),
         ),
       }));
-      const p = pathologicalProbabilities(models.classifier, slices, t);
-      p.forEach((v, k) => (sum[k] += Math.log(v / (1 - v) + 1e-30) / draws));
+      const p = pathologicalProbabilities(classifier, slices, t);
+      p.forEach((v, k) => (sum[k] += logit(v) / draws));
     }
     logits[`t${t}`] = [...sum];
   }
+  const atZero = (transform: (pixels: Float32Array) => Float32Array) =>
+    [
+      ...pathologicalProbabilities(
+        classifier,
+        cases.map((c) => ({ size: SIZE, pixels: transform(c.pixels) })),
+        0,
+      ),
+    ].map(logit);
+  logits.t0flip = atZero(mirrored);
+  const shifts = [
+    [-2, 0],
+    [2, 0],
+    [0, -2],
+    [0, 2],
+  ].map(([dx, dy]) => atZero((p) => shifted(p, dx, dy)));
+  logits.t0shift = cases.map((_, k) => shifts.reduce((sum, s) => sum + s[k], 0) / shifts.length);
   result[name] = {
     images: cases.map((c) => c.case.image),
     heldOut: cases.map((c) => held.has(c.case.image)),

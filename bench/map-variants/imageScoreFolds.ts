@@ -106,6 +106,12 @@ const t100 = classifier(['t100']);
 report('classifier t0', [t0]);
 report('classifier t100', [t100]);
 report('classifier, mean logit t0 t100', [classifier(['t0', 't100'])]);
+// test-time augmentation, where the scores have it (classifierScores.ts writes t0flip, t0shift)
+if (cls.every((c) => c.val.logits.t0flip)) {
+  report('classifier t0, mean logit with its mirror', [classifier(['t0', 't0flip'])]);
+  report('classifier t0, mean logit with 4 shifts', [classifier(['t0', 't0shift'])]);
+  report('classifier t0, mirror and shifts', [classifier(['t0', 't0flip', 't0shift'])]);
+}
 report('map z, top 1%', [z]);
 report('map ratio, top 1%', [ratio]);
 report('classifier t0 + map z', [t0, z]);
