@@ -38,14 +38,6 @@ const endpointFields = {
   name: z.string().trim().min(1).max(100),
   /** The DICOMweb root, http or https, without user, password, query or fragment. */
   url: z.string().trim().min(1).max(2000),
-  /** The server's AE title, where the site needs it to find the PACS (up to 16 characters). */
-  aeTitle: z
-    .string()
-    .trim()
-    .max(16)
-    .regex(/^[^\\\p{Cc}]*$/u, 'an AE title has no backslash or control characters')
-    .nullable()
-    .default(null),
   authKind: PacsAuthKindSchema,
   /** The user of basic authentication (its password is asked per session). */
   user: z.string().trim().min(1).max(200).nullable().default(null),

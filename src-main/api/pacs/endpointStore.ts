@@ -1,7 +1,9 @@
 /**
  * Saved PACS endpoints: one JSON file beside the library's database (`pacs-endpoints.json`),
- * written whole and renamed into place. It holds names, URLs, AE titles, auth kinds and basic
- * users; never a password or a token (their shape has no field for one).
+ * written whole and renamed into place. It holds names, URLs, auth kinds and basic users;
+ * never a password or a token (their shape has no field for one). Files saved before the AE title
+ * was dropped (DICOMweb has no use for it: a server that needs one has it in its URL) still load,
+ * without it.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +12,13 @@ import { ApiError, PacsEndpointSchema, type PacsEndpoint } from '../../contract/
 
 const StoredEndpointsSchema = z.object({
   version: z.literal(1),
-  endpoints: z.array(PacsEndpointSchema.strict()).max(1000),
+  endpoints: z
+    .array(
+      PacsEndpointSchema.extend({ aeTitle: z.string().max(16).nullable().optional() })
+        .strict()
+        .transform(({ aeTitle: _dropped, ...endpoint }) => endpoint),
+    )
+    .max(1000),
 });
 /** A settings file is small; a bigger one is not ours. */
 const maxFileBytes = 1024 * 1024;

@@ -80,7 +80,6 @@ export function createPacsHandlers({ library, runner }: ApiDeps): PacsHandlers {
         id: id ?? randomUUID(),
         ...fields,
         url: checkedUrl(fields.url),
-        aeTitle: fields.aeTitle || null,
       };
       // A changed server, user or auth kind must not be sent the old secret.
       const previous = endpoints[index];

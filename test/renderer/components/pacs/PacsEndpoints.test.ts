@@ -41,7 +41,6 @@ describe('Settings: PACS endpoints', () => {
     expect(fake.calls.find((call) => call.method === 'savePacsEndpoint')?.params).toEqual({
       name: 'Orthanc',
       url: 'http://127.0.0.1:8042/dicom-web',
-      aeTitle: null,
       authKind: 'basic',
       user: 'reader',
     });

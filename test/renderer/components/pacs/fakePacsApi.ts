@@ -6,7 +6,6 @@ export const orthancEndpoint: PacsEndpointStatus = {
   id: 'e1',
   name: 'Orthanc',
   url: 'http://127.0.0.1:8042/dicom-web',
-  aeTitle: null,
   authKind: 'basic',
   user: 'reader',
   timeoutSeconds: 60,
