@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import {
   ImageScoreSourceSchema,
   MapMethodSchema,
+  MAP_NORMALISATION_MEANING,
   MapNormalisationSchema,
   ReconstructionSettingsSchema,
   ResidualSchema,
@@ -45,7 +46,7 @@ export function mapMethodOptions(command: Command): Command {
     )
     .option(
       '--map-normalisation <how>',
-      "none, healthy-mean (minus the healthy residual's mean at each pixel), healthy-ratio (over it) or healthy-z (in healthy standard deviations above it); needs the models' healthy-residual.json",
+      `${MapNormalisationSchema.options.map((how) => `${how}: ${MAP_NORMALISATION_MEANING[how]}`).join('; ')}. All but none need the models' healthy-residual.json`,
       parseMapNormalisation,
     )
     .option('--resample-level <t>', 'stitch: re-noising timestep (default L)', integer)

@@ -192,6 +192,17 @@ export const MapNormalisationSchema = z.enum([
 ]);
 
 /**
+ * What each normalisation makes of the map, in one technical phrase: the CLI's help and the
+ * evaluation's map units say it (the Review view has its own words for readers).
+ */
+export const MAP_NORMALISATION_MEANING: Record<z.infer<typeof MapNormalisationSchema>, string> = {
+  none: 'the residual as it is',
+  'healthy-mean': "minus the healthy residual's mean at each pixel (clipped at 0)",
+  'healthy-ratio': 'over the healthy residual at each pixel (its mean + half the median spread)',
+  'healthy-z': "in healthy standard deviations above the healthy residual's mean (clipped at 0)",
+};
+
+/**
  * The settings that change a reconstruction, in the paper's words (ALGORITHM.md): L, k, s and the
  * encoding, and how the map is made. Stored with every result, so a map can be reproduced.
  */

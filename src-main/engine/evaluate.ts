@@ -30,8 +30,8 @@ import {
   type DatasetCase,
   type PreparedCase,
 } from './train/dataset.ts';
-import type { VariantMetrics } from '../contract/index.ts';
-import type { JobControl, MapNormalisation, ReconstructionSettings } from './types.ts';
+import { MAP_NORMALISATION_MEANING, type VariantMetrics } from '../contract/index.ts';
+import type { JobControl, ReconstructionSettings } from './types.ts';
 
 export interface EvaluateOptions {
   manifestPath: string;
@@ -465,14 +465,9 @@ export function mapUnitsOf(settings: ReconstructionSettings): string {
     settings.residual === 'l1-ssim'
       ? '|x - x_hat| (1 - local SSIM), values in [0, 4]'
       : '|x - x_hat|, values in [0, 2]';
-  const normalised: Record<MapNormalisation, string> = {
-    none: '',
-    'healthy-mean': ', minus the healthy residual at each pixel (clipped at 0)',
-    'healthy-ratio':
-      ', over the healthy residual at each pixel (its mean + half the median spread)',
-    'healthy-z': ', in healthy standard deviations above the healthy residual (clipped at 0)',
-  };
-  return `${residual}, of intensities scaled to [-1, 1]; smoothed and zero outside the brain${normalised[settings.mapNormalisation ?? 'none']}; lab F1 on map x ${LAB_MAP_SCALE} (intensities in [0, 1], the lab's scale)`;
+  const how = settings.mapNormalisation ?? 'none';
+  const normalised = how === 'none' ? '' : `, ${MAP_NORMALISATION_MEANING[how]}`;
+  return `${residual}, of intensities scaled to [-1, 1]; smoothed and zero outside the brain${normalised}; lab F1 on map x ${LAB_MAP_SCALE} (intensities in [0, 1], the lab's scale)`;
 }
 
 function invert(box: Uint8Array, brain: Uint8Array): Uint8Array {
