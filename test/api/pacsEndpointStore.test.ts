@@ -11,15 +11,10 @@ import {
   loadEndpoints,
   saveEndpoints,
 } from '../../src-main/api/pacs/endpointStore.ts';
+import { orthancEndpoint } from '../renderer/components/pacs/fakePacsApi.ts';
 
-const endpoint = {
-  id: 'e1',
-  name: 'Orthanc',
-  url: 'http://127.0.0.1:8042/dicom-web',
-  authKind: 'basic',
-  user: 'reader',
-  timeoutSeconds: 60,
-};
+// the renderer tests' saved endpoint, as the file holds it (no session state)
+const { hasSessionSecret: _, ...endpoint } = orthancEndpoint;
 
 let dir: string;
 beforeEach(async () => {
