@@ -33,20 +33,28 @@ export function mapMethodOptions(command: Command): Command {
   return command
     .option(
       '--map-method <how>',
-      'reconstruction (default), stitch (AutoDDPM) or patches (pDDPM-style)',
+      'reconstruction, stitch (AutoDDPM) or patches (pDDPM-style); overrides the preset',
       parseMapMethod,
     )
     .option('--patch-size <px>', 'patches: side of each re-synthesised patch (default 16)', integer)
-    .option('--residual <how>', 'l1 (default) or l1-ssim', parseResidual)
-    .option('--draws <n>', 'noise encoding: residuals averaged over n seeded draws', integer)
+    .option(
+      '--residual <how>',
+      'l1 (|x - x_hat|) or l1-ssim (|x - x_hat| (1 - local SSIM)); overrides the preset',
+      parseResidual,
+    )
+    .option(
+      '--draws <n>',
+      'noise encoding: residuals averaged over n seeded draws; overrides the preset',
+      integer,
+    )
     .option(
       '--noise-levels <list>',
-      'noise encoding: an ensemble, residuals averaged over these L (must include L), e.g. 50,100',
+      'noise encoding: an ensemble, residuals averaged over these L (must include L), e.g. 50,100; overrides the preset',
       parseNoiseLevels,
     )
     .option(
       '--map-normalisation <how>',
-      `${MapNormalisationSchema.options.map((how) => `${how}: ${MAP_NORMALISATION_MEANING[how]}`).join('; ')}. All but none need the models' healthy-residual.json`,
+      `${MapNormalisationSchema.options.map((how) => `${how}: ${MAP_NORMALISATION_MEANING[how]}`).join('; ')}. All but none need the models' healthy-residual.json; overrides the preset`,
       parseMapNormalisation,
     )
     .option('--resample-level <t>', 'stitch: re-noising timestep (default L)', integer)
@@ -54,7 +62,7 @@ export function mapMethodOptions(command: Command): Command {
     .option('--mask-threshold <x>', 'stitch: cut-off of the first map (map units)', number)
     .option(
       '--image-score <how>',
-      'map (default) or classifier (p(pathological | x_0))',
+      'map (mean of the top map values in the brain) or classifier (p(pathological | x_0)); overrides the preset',
       parseImageScore,
     );
 }
