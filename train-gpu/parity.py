@@ -25,18 +25,20 @@ def array(text):
 
 
 def twin_outputs(models_dir, ref, dtype):
-    _, dp = twin.load_model(os.path.join(models_dir, "diffusion"), "diffusion")
+    # each network with its own architecture: they may differ (groups: a fine-tuned diffusion
+    # model at 8, a classifier at 32)
+    dm, dp = twin.load_model(os.path.join(models_dir, "diffusion"), "diffusion")
     cm, cp = twin.load_model(os.path.join(models_dir, "classifier"), "classifier")
-    dconfig = cm["architecture"]
+    dconfig, cconfig = dm["architecture"], cm["architecture"]
     dp = {k: v.to(dtype) for k, v in dp.items()}
     cp = {k: v.to(dtype) for k, v in cp.items()}
     x = torch.from_numpy(array(ref["input"]).copy()).to(dtype).reshape(ref["shape"])
     with torch.no_grad():
         eps = twin.noise_model(dp, dconfig, x, torch.tensor(ref["diffusionT"], dtype=dtype))
-        logits = twin.classifier_logits(cp, dconfig, x, torch.tensor(ref["classifierT"], dtype=dtype))
+        logits = twin.classifier_logits(cp, cconfig, x, torch.tensor(ref["classifierT"], dtype=dtype))
     xg = x.clone().requires_grad_(True)
     t = torch.full((x.shape[0],), float(ref["gradientT"]), dtype=dtype)
-    torch.log_softmax(twin.classifier_logits(cp, dconfig, xg, t), dim=1)[:, 0].sum().backward()
+    torch.log_softmax(twin.classifier_logits(cp, cconfig, xg, t), dim=1)[:, 0].sum().backward()
     return {"eps": eps, "logits": logits, "gradient": xg.grad}
 
 
