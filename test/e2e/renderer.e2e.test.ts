@@ -203,9 +203,10 @@ describe('review workstation in browser mode', () => {
     await page.selectOption('select[aria-label="Label"]', '');
     await expect.poll(() => page.locator('tr.study').count()).toBe(cases.length);
     await page.click('text=Select all');
+    // Selecting all asks the server for every matching id: wait until the Library counts them.
+    await page.waitForSelector(`text=· ${cases.length} selected`);
     await openView('run');
-    await page.waitForSelector('text=Reconstruct');
-    expect(await page.locator('.run').textContent()).toContain(`${cases.length} studies selected`);
+    await page.waitForSelector(`text=${cases.length} studies selected`);
     await page.click('label:has-text("custom")');
     await page.waitForSelector('text=Noise level L');
     await shot('run');
