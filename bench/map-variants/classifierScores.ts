@@ -9,20 +9,16 @@ import { initBackend } from '../../src-main/engine/backend.ts';
 import { loadModels } from '../../src-main/engine/pipeline.ts';
 import { pathologicalProbabilities } from '../../src-main/engine/predictors.ts';
 import { gaussian, mulberry32 } from '../../src-main/engine/random.ts';
+import { applyAugmentation } from '../../src-main/engine/train/augment.ts';
 import { prepareCases, readDatasetManifest } from '../../src-main/engine/train/dataset.ts';
 import { classifierSplit } from '../../src-main/engine/train/index.ts';
 
 const [modelsDir, out, setsArg, timestepsArg] = process.argv.slice(2);
 const T = (timestepsArg ?? '0,25,50,100,150,200,300').split(',').map(Number);
 const SIZE = 64;
-/** The slice mirrored left-right, or moved by (dx, dy) px with the background level (-1) let in. */
-const mirrored = (pixels: Float32Array) =>
-  pixels.map((_, i) => pixels[i - (i % SIZE) + (SIZE - 1 - (i % SIZE))]);
-const shifted = (pixels: Float32Array, dx: number, dy: number) =>
-  pixels.map((_, i) => {
-    const [x, y] = [(i % SIZE) - dx, Math.floor(i / SIZE) - dy];
-    return x >= 0 && x < SIZE && y >= 0 && y < SIZE ? pixels[y * SIZE + x] : -1;
-  });
+/** The slice mirrored left-right and/or moved by (dx, dy) px: training's own augmentation, gain 1. */
+const moved = (pixels: Float32Array, flip: boolean, dx: number, dy: number) =>
+  applyAugmentation(pixels, SIZE, { flip, dx, dy, gain: 1 });
 const logit = (p: number) => Math.log(p / (1 - p) + 1e-30);
 await initBackend();
 const models = await loadModels(modelsDir);
@@ -67,13 +63,13 @@ for (const name of setsArg.split(',')) {
         0,
       ),
     ].map(logit);
-  logits.t0flip = atZero(mirrored);
+  logits.t0flip = atZero((p) => moved(p, true, 0, 0));
   const shifts = [
     [-2, 0],
     [2, 0],
     [0, -2],
     [0, 2],
-  ].map(([dx, dy]) => atZero((p) => shifted(p, dx, dy)));
+  ].map(([dx, dy]) => atZero((p) => moved(p, false, dx, dy)));
   logits.t0shift = cases.map((_, k) => shifts.reduce((sum, s) => sum + s[k], 0) / shifts.length);
   result[name] = {
     images: cases.map((c) => c.case.image),
