@@ -4,13 +4,7 @@
 // Pixel AUPRC and lab F1 on the 32 non-test pathological cases.
 // usage: tsx components.ts MAPS_DIR   (sets val, path)
 import { calibrateThreshold } from '../../src-main/engine/anomaly/index.ts';
-import { labF1 } from '../../src-main/engine/metrics/index.ts';
-import {
-  RankedPixels,
-  bootstrapInterval,
-  weightedLabF1,
-} from '../../src-main/engine/metrics/bootstrap.ts';
-import { P, openSavedMaps } from './savedMaps.ts';
+import { P, openSavedMaps, pathMetrics } from './savedMaps.ts';
 const S = 64;
 const [dir] = process.argv.slice(2);
 const { pathCases, brainOf, combo } = await openSavedMaps([dir]);
@@ -58,32 +52,9 @@ function keep(map: Float32Array, pred: (c: { peak: number }, rank: number) => bo
   });
   return out;
 }
-function report(name: string, maps: Float32Array[]) {
-  const lab = labF1(
-    pathCases.flatMap((c, i) =>
-      c.perFinding.map((f) => ({
-        findingName: f.name,
-        map: maps[i].map((v) => v * 0.5),
-        boxMask: f.mask,
-        healthyMask: c.healthyMask!,
-      })),
-    ),
-    th * 0.5,
-  );
-  const ranked = new RankedPixels(
-    maps,
-    pathCases.map((c) => c.findingMask!),
-    maps.map(() => new Uint8Array(P).fill(1)),
-  );
-  const boxes = pathCases
-    .flatMap((c, i) => c.perFinding.map(() => i))
-    .map((image, k) => ({ image, findingName: lab.cases[k].findingName, f1: lab.cases[k].f1 }));
-  const idx = [pathCases.map((_, i) => i)];
-  const il = bootstrapInterval(idx, (w) => weightedLabF1(boxes, w), { resamples: 500 });
-  console.log(
-    `${name.padEnd(30)} AUPRC ${ranked.measure(new Float64Array(maps.length).fill(1)).auprc.toFixed(3)} lab ${lab.f1.toFixed(3)} [${il.low.toFixed(2)},${il.high.toFixed(2)}]`,
-  );
-}
+const all = pathCases.map((_, i) => i);
+const report = (name: string, maps: Float32Array[]) =>
+  console.log(`${name.padEnd(30)} ${pathMetrics(maps, pathCases, () => th)(all)}`);
 report('as is', m.path);
 for (const high of [4, 5, 6, 8])
   report(

@@ -10,14 +10,7 @@
 //   the default's reconstruction with val, path and stats (z-scored here against stats).
 import { readFile } from 'node:fs/promises';
 import { calibrateThreshold } from '../../src-main/engine/anomaly/index.ts';
-import { labCaseF1 } from '../../src-main/engine/metrics/index.ts';
-import {
-  RankedPixels,
-  bootstrapInterval,
-  weightedLabF1,
-} from '../../src-main/engine/metrics/bootstrap.ts';
-import { LAB_MAP_SCALE } from '../../src-main/engine/evaluate.ts';
-import { P, openSavedMaps, type MapsBySet } from './savedMaps.ts';
+import { openSavedMaps, pathMetrics, type MapsBySet } from './savedMaps.ts';
 
 const [foldsFile, unguidedDir, guided0, guided1, ...named] = process.argv.slice(2);
 const guidedDirs = [guided0, guided1];
@@ -35,45 +28,13 @@ if (foldOf.some((k) => k < 0)) throw new Error('a pathological case is in no fol
 
 /** Pooled metrics of maps where case i comes from mapsOfFold[foldOf[i]]. */
 function measure(name: string, mapsOfFold: MapsBySet[]) {
-  const cases = saved.pathCases;
   const maps = images.map((_, i) => mapsOfFold[foldOf[i]].path[i]);
   const cutoffs = mapsOfFold.map((m) => calibrateThreshold(m.val, saved.brainOf('val'), 0.05));
-  const boxes = cases.flatMap((c, i) => {
-    // the map in the lab's units once per case, shared by its boxes
-    const map = maps[i].map((v) => v * LAB_MAP_SCALE);
-    const cutoff = cutoffs[foldOf[i]] * LAB_MAP_SCALE;
-    return c.perFinding.map((f) => ({
-      image: i,
-      findingName: f.name,
-      f1: labCaseF1(
-        { findingName: f.name, map, boxMask: f.mask, healthyMask: c.healthyMask! },
-        cutoff,
-      ).f1,
-    }));
-  });
-  const ranked = new RankedPixels(
-    maps,
-    cases.map((c) => c.findingMask!),
-    maps.map(() => new Uint8Array(P).fill(1)),
-  );
-  const line = (label: string, idx: number[]) => {
-    const w = new Float64Array(images.length);
-    for (const i of idx) w[i] = 1;
-    // resample weights cover the images up to the stratum's last: the rest weigh 0
-    const full = (b: Float64Array) => {
-      const out = new Float64Array(images.length);
-      out.set(b);
-      return out;
-    };
-    const a = bootstrapInterval([idx], (b) => ranked.measure(full(b)).auprc, { resamples: 500 });
-    const l = bootstrapInterval([idx], (b) => weightedLabF1(boxes, full(b)), { resamples: 500 });
-    return `${label}: AUPRC ${ranked.measure(w).auprc.toFixed(3)} [${a.low.toFixed(2)},${a.high.toFixed(2)}] lab ${weightedLabF1(boxes, w).toFixed(3)} [${l.low.toFixed(2)},${l.high.toFixed(2)}]`;
-  };
+  const on = pathMetrics(maps, saved.pathCases, (i) => cutoffs[foldOf[i]]);
   const all = images.map((_, i) => i);
   const byFold = folds.map((_, k) => all.filter((i) => foldOf[i] === k));
-  console.log(
-    `${name.padEnd(28)} ${[line('all32', all), ...byFold.map((idx, k) => line(`fold${k}`, idx))].join(' | ')}`,
-  );
+  const lines = [`all32: ${on(all)}`, ...byFold.map((idx, k) => `fold${k}: ${on(idx)}`)];
+  console.log(`${name.padEnd(28)} ${lines.join(' | ')}`);
 }
 
 const unguided = saved.normalise(saved.combo([unguidedDir]), 'z');

@@ -5,7 +5,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { prepareCases, readDatasetManifest } from '../../src-main/engine/train/dataset.ts';
+import { LAB_MAP_SCALE } from '../../src-main/engine/evaluate.ts';
+import { labCaseF1 } from '../../src-main/engine/metrics/index.ts';
+import {
+  RankedPixels,
+  bootstrapInterval,
+  weightedLabF1,
+} from '../../src-main/engine/metrics/bootstrap.ts';
+import {
+  prepareCases,
+  readDatasetManifest,
+  type PreparedCase,
+} from '../../src-main/engine/train/dataset.ts';
 import { classifierSplit } from '../../src-main/engine/train/index.ts';
 
 export const P = 4096;
@@ -111,4 +122,48 @@ export async function openSavedMaps(dirs: string[]) {
     return out;
   }
   return { all, byImage, heldPath, data, first, pathCases, brainOf, combo, normalise };
+}
+
+/**
+ * Pixel AUPRC and the lab F1 of the pathological cases' maps (`maps[i]` is case i's; the lab F1
+ * counts what is above `cutoffOf(i)`, on the map x labScale), as a function of a subset of the
+ * cases: both figures on it, with 95% bootstrap intervals resampling its images.
+ */
+export function pathMetrics(
+  maps: Float32Array[],
+  cases: PreparedCase[],
+  cutoffOf: (i: number) => number,
+  labScale = LAB_MAP_SCALE,
+): (idx: number[]) => string {
+  const boxes = cases.flatMap((c, i) => {
+    // the map in the lab's units once per case, shared by its boxes
+    const map = maps[i].map((v) => v * labScale);
+    const cutoff = cutoffOf(i) * labScale;
+    return c.perFinding.map((f) => ({
+      image: i,
+      findingName: f.name,
+      f1: labCaseF1(
+        { findingName: f.name, map, boxMask: f.mask, healthyMask: c.healthyMask! },
+        cutoff,
+      ).f1,
+    }));
+  });
+  const ranked = new RankedPixels(
+    maps,
+    cases.map((c) => c.findingMask!),
+    maps.map(() => new Uint8Array(P).fill(1)),
+  );
+  return (idx) => {
+    const w = new Float64Array(maps.length);
+    for (const i of idx) w[i] = 1;
+    // resample weights cover the images up to the stratum's last: the rest weigh 0
+    const full = (b: Float64Array) => {
+      const out = new Float64Array(maps.length);
+      out.set(b);
+      return out;
+    };
+    const a = bootstrapInterval([idx], (b) => ranked.measure(full(b)).auprc, { resamples: 500 });
+    const l = bootstrapInterval([idx], (b) => weightedLabF1(boxes, full(b)), { resamples: 500 });
+    return `AUPRC ${ranked.measure(w).auprc.toFixed(3)} [${a.low.toFixed(2)},${a.high.toFixed(2)}] lab ${weightedLabF1(boxes, w).toFixed(3)} [${l.low.toFixed(2)},${l.high.toFixed(2)}]`;
+  };
 }
